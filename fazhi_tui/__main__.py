@@ -1,0 +1,3 @@
+from fazhi_tui.cli import main
+
+raise SystemExit(main())

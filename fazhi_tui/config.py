@@ -1,0 +1,143 @@
+"""The office's configuration: read with tomllib, validated strictly, written with tomli-w.
+
+``config.example.toml`` at the top of the repository documents every key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fazhi_tui.domain.division import check_county_code, check_township_code, county_of
+from fazhi_tui.fsutil import atomic_write_text
+
+__all__ = ["Config", "Thresholds", "ConfigError", "load_config", "save_config", "LANGUAGES"]
+
+LANGUAGES = ("zh", "en")
+
+
+class ConfigError(Exception):
+    """The config file is unreadable or holds a bad value. ``key`` is an i18n message key."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+
+@dataclass
+class Thresholds:
+    """Numbers the checklist and validation use; the county may change them."""
+
+    cert_expiry_warning_days: int = 90
+    future_meeting_days: int = 366
+    year_at_risk_fraction: float = 2 / 3
+
+    def check(self) -> None:
+        if not (0 <= self.cert_expiry_warning_days <= 3650):
+            raise ConfigError("err.config_value", key="thresholds.cert_expiry_warning_days")
+        if not (1 <= self.future_meeting_days <= 3650):
+            raise ConfigError("err.config_value", key="thresholds.future_meeting_days")
+        if not (0 < self.year_at_risk_fraction < 1):
+            raise ConfigError("err.config_value", key="thresholds.year_at_risk_fraction")
+
+
+@dataclass
+class Config:
+    township_code: str
+    township_name: str
+    county_code: str = ""
+    county_name: str = ""
+    operator: str = ""
+    language: str = "zh"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def to_toml_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "township": {"code": self.township_code, "name": self.township_name},
+            "county": {"code": self.county_code, "name": self.county_name},
+            "operator": {"name": self.operator},
+            "thresholds": asdict(self.thresholds),
+        }
+
+
+def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError("err.config_value", key=name)
+    return value
+
+
+def _string(table: dict[str, Any], key: str, full_key: str, default: str = "") -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError("err.config_value", key=full_key)
+    return value.strip()
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """Build a :class:`Config` from parsed TOML, refusing unknown or bad values."""
+    known = {"language", "township", "county", "operator", "thresholds"}
+    for key in data:
+        if key not in known:
+            raise ConfigError("err.config_unknown_key", key=key)
+    township = _table(data, "township")
+    code = check_township_code(_string(township, "code", "township.code"))
+    if code is None:
+        raise ConfigError("err.config_value", key="township.code")
+    name = _string(township, "name", "township.name")
+    if not name:
+        raise ConfigError("err.config_value", key="township.name")
+    county = _table(data, "county")
+    county_code = _string(county, "code", "county.code") or county_of(code)
+    if check_county_code(county_code) is None:
+        raise ConfigError("err.config_value", key="county.code")
+    language = data.get("language", "zh")
+    if language not in LANGUAGES:
+        raise ConfigError("err.config_value", key="language")
+    raw_thresholds = _table(data, "thresholds")
+    defaults = asdict(Thresholds())
+    for key, value in raw_thresholds.items():
+        if key not in defaults:
+            raise ConfigError("err.config_unknown_key", key=f"thresholds.{key}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError("err.config_value", key=f"thresholds.{key}")
+    thresholds = Thresholds(**{**defaults, **raw_thresholds})
+    thresholds.cert_expiry_warning_days = int(thresholds.cert_expiry_warning_days)
+    thresholds.future_meeting_days = int(thresholds.future_meeting_days)
+    thresholds.check()
+    return Config(
+        township_code=code,
+        township_name=name,
+        county_code=county_code,
+        county_name=_string(county, "name", "county.name"),
+        operator=_string(_table(data, "operator"), "name", "operator.name"),
+        language=language,
+        thresholds=thresholds,
+    )
+
+
+def load_config(path: Path) -> Config | None:
+    """The config at ``path``, or None when there is none yet (first start)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError("err.config_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError("err.config_syntax", path=str(path), reason=str(exc)) from exc
+    return parse_config(data)
+
+
+def save_config(path: Path, config: Config) -> None:
+    """Write the config atomically, with a header pointing at the documented example."""
+    import tomli_w
+
+    header = "# fazhi-tui configuration. Every key is documented in config.example.toml.\n\n"
+    atomic_write_text(path, header + tomli_w.dumps(config.to_toml_dict()))

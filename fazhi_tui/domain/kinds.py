@@ -1,0 +1,209 @@
+"""The record kinds the plan asks a township to keep, described as data.
+
+One description drives storage queries, validation, list columns and edit forms, so a
+kind is declared once. Labels are i18n keys (``field.<kind>.<name>``) and choice labels
+``choice.<set>.<code>``; the catalog lives in :mod:`fazhi_tui.i18n`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Field", "Kind", "KINDS", "KIND_ORDER", "kind", "CHOICES"]
+
+# Language-neutral codes stored in the database, per choice set.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "meeting_kind": ("deploy", "admin", "study", "lecture", "forum", "other"),
+    "attendance": ("full", "partial", "absent"),
+    "background": ("law_degree", "law_work", "other"),
+    "power_type": ("penalty", "coercion", "inspection", "other"),
+    "mode": ("empower", "entrust"),
+    "item_status": ("taking", "taken", "deferred", "withdrawn"),
+    "training_form": ("central", "onsite", "joint", "online"),
+    "hearing_mode": ("online", "onsite"),
+}
+
+FIELD_TYPES = frozenset({"text", "longtext", "date", "choice", "bool", "int", "float", "ref", "refs"})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record kind."""
+
+    name: str
+    type: str
+    required: bool = False
+    choices: str | None = None  # key into CHOICES for type "choice"
+    ref: str | None = None  # kind name for types "ref" / "refs"
+    default: object = None
+    list_width: int = 0  # > 0: shown as a list column this many cells wide
+    only_if: tuple[str, str] | None = None  # (field, value): the field applies only then
+    max_length: int = 200
+
+    def __post_init__(self) -> None:
+        assert self.type in FIELD_TYPES, self.type
+        assert (self.type == "choice") == (self.choices is not None), self.name
+        assert (self.type in ("ref", "refs")) == (self.ref is not None), self.name
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record: its table, fields, list order and how to name one record."""
+
+    name: str  # table name, also the i18n key suffix: kind.<name>
+    fields: tuple[Field, ...]
+    order_by: str  # SQL ORDER BY for lists (must end in a unique column)
+    label_fields: tuple[str, ...]  # fields that name a record in pickers and messages
+    search_fields: tuple[str, ...]  # text columns matched by the list filter
+    tasks: tuple[str, ...] = field(default=())  # plan tasks this kind serves
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def list_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.list_width)
+
+
+F = Field
+
+MEETING = Kind(
+    name="meeting",
+    fields=(
+        F("kind", "choice", required=True, choices="meeting_kind", default="deploy", list_width=10),
+        F("date", "date", required=True, list_width=10),
+        F("title", "text", required=True, list_width=30),
+        F("chair", "text"),
+        F("attendees", "longtext", max_length=2000),
+        F("minutes_no", "text", list_width=14),
+        F("head_attendance", "choice", choices="attendance", only_if=("kind", "admin"), list_width=8),
+        F("head_absence_reason", "text", only_if=("kind", "admin")),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "title"),
+    search_fields=("title", "chair", "attendees", "minutes_no", "notes"),
+    tasks=("T40", "T46", "T49"),
+)
+
+STAFF = Kind(
+    name="staff",
+    fields=(
+        F("name", "text", required=True, list_width=10, max_length=50),
+        F("post", "text", list_width=16),
+        F("background", "choice", required=True, choices="background", default="law_degree", list_width=12),
+        F("education", "text", list_width=8),
+        F("start_date", "date"),
+        F("active", "bool", default=True, list_width=4),
+        F("rule_of_law", "bool", default=True),
+        F("enforcement", "bool", default=False, list_width=4),
+        F("cert_no", "text", max_length=50),
+        F("cert_issued", "date"),
+        F("cert_expiry", "date", list_width=10),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="name, uuid",
+    label_fields=("name", "post"),
+    search_fields=("name", "post", "education", "cert_no", "notes"),
+    tasks=("T43", "T29", "T46"),
+)
+
+DELEGATED_ITEM = Kind(
+    name="delegated_item",
+    fields=(
+        F("code", "text", required=True, list_width=10, max_length=50),
+        F("name", "text", required=True, list_width=26),
+        F("power_type", "choice", required=True, choices="power_type", default="penalty", list_width=8),
+        F("legal_basis", "longtext", max_length=2000),
+        F("department", "text", list_width=10),
+        F("mode", "choice", required=True, choices="mode", default="empower"),
+        F("delegated_on", "date"),
+        F("status", "choice", required=True, choices="item_status", default="taking", list_width=6),
+        F("status_reason", "text"),
+        F("staff", "refs", ref="staff"),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="code, uuid",
+    label_fields=("code", "name"),
+    search_fields=("code", "name", "legal_basis", "department", "notes"),
+    tasks=("T41",),
+)
+
+TRAINING = Kind(
+    name="training",
+    fields=(
+        F("date", "date", required=True, list_width=10),
+        F("title", "text", required=True, list_width=24),
+        F("department", "text", list_width=10),
+        F("form", "choice", required=True, choices="training_form", default="central", list_width=8),
+        F("hours", "float", default=0, list_width=5),
+        F("items", "refs", ref="delegated_item"),
+        F("staff", "refs", ref="staff"),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "title"),
+    search_fields=("title", "department", "notes"),
+    tasks=("T42",),
+)
+
+HEARING = Kind(
+    name="hearing",
+    fields=(
+        F("staff_uuid", "ref", required=True, ref="staff", list_width=10),
+        F("date", "date", required=True, list_width=10),
+        F("mode", "choice", required=True, choices="hearing_mode", default="online", list_width=6),
+        F("court", "text", list_width=16),
+        F("case_name", "text", list_width=20),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "case_name"),
+    search_fields=("court", "case_name", "notes"),
+    tasks=("T46",),
+)
+
+SERVICE_ITEM = Kind(
+    name="service_item",
+    fields=(
+        F("name", "text", required=True, list_width=32),
+        F("guide_published", "bool", default=False, list_width=8),
+        F("procedure_done", "bool", default=False, list_width=8),
+        F("handled_locally", "bool", default=False, list_width=8),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="name, uuid",
+    label_fields=("name",),
+    search_fields=("name", "notes"),
+    tasks=("T44",),
+)
+
+ANNUAL_REPORT = Kind(
+    name="annual_report",
+    fields=(
+        F("year", "int", required=True, list_width=6),
+        F("sent_on", "date", list_width=10),
+        F("published_on", "date", list_width=10),
+        F("published_where", "text", list_width=24),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="year DESC, uuid",
+    label_fields=("year",),
+    search_fields=("published_where", "notes"),
+    tasks=("T7",),
+)
+
+KIND_ORDER: tuple[Kind, ...] = (MEETING, STAFF, DELEGATED_ITEM, TRAINING, HEARING, SERVICE_ITEM, ANNUAL_REPORT)
+KINDS: dict[str, Kind] = {k.name: k for k in KIND_ORDER}
+
+
+def kind(name: str) -> Kind:
+    """The kind called ``name`` (KeyError if there is none)."""
+    return KINDS[name]

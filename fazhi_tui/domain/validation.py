@@ -1,0 +1,231 @@
+"""Validation of a record as the clerk typed it.
+
+:func:`validate` turns raw form values (strings, bools, lists) into clean values ready to
+store, or a message per field. Messages are i18n keys with parameters so the interface
+shows them in the chosen language. Nothing here touches the database: checks that need
+it (a duplicate certificate number, a referenced person that exists) go through the
+small :class:`Lookup` protocol the storage layer implements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from fazhi_tui.domain.dates import DateParseError, parse_date
+from fazhi_tui.domain.kinds import CHOICES, Field, Kind
+
+__all__ = ["Problem", "Lookup", "ValidationResult", "Limits", "validate"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message for one field: an i18n key and its parameters."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Lookup(Protocol):
+    def is_taken(self, kind: str, column: str, value: Any, exclude_uuid: str | None) -> bool:
+        """True if a live record of ``kind`` other than ``exclude_uuid`` has ``column == value``."""
+
+    def exists(self, kind: str, uuid: str) -> bool:
+        """True if a live record of ``kind`` has this uuid."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Thresholds from the configuration that validation uses."""
+
+    future_meeting_days: int = 366
+    earliest_year: int = 2000
+
+
+@dataclass
+class ValidationResult:
+    values: dict[str, Any]
+    problems: dict[str, Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _clean_one(f: Field, raw: Any) -> tuple[Any, Problem | None]:
+    """Convert one raw value; the problem is None when it converted."""
+    if f.type == "bool":
+        return bool(raw), None
+    if f.type == "refs":
+        items = list(dict.fromkeys(str(x) for x in (raw or [])))
+        return items, None
+    if _blank(raw):
+        if f.required:
+            return None, Problem("err.required")
+        return ("" if f.type in ("text", "longtext") else None), None
+    if f.type in ("text", "longtext"):
+        text = str(raw).strip()
+        if len(text) > f.max_length:
+            return text, Problem("err.too_long", {"max": f.max_length})
+        return text, None
+    if f.type == "date":
+        try:
+            return parse_date(str(raw)).isoformat(), None
+        except DateParseError as exc:
+            return None, Problem("err.date_impossible" if exc.impossible else "err.date_format", {"text": str(raw)})
+    if f.type == "choice":
+        assert f.choices is not None
+        if raw not in CHOICES[f.choices]:
+            return None, Problem("err.choice")
+        return raw, None
+    if f.type == "int":
+        try:
+            return int(str(raw).strip().translate(_FULLWIDTH_DIGITS)), None
+        except ValueError:
+            return None, Problem("err.integer")
+    if f.type == "float":
+        try:
+            number = float(str(raw).strip().translate(_FULLWIDTH_DIGITS))
+        except ValueError:
+            return None, Problem("err.number")
+        if not (0 <= number <= 10000) or number != number:
+            return None, Problem("err.number_range", {"low": 0, "high": 10000})
+        return number, None
+    if f.type == "ref":
+        return str(raw), None
+    raise AssertionError(f.type)  # pragma: no cover - FIELD_TYPES is closed
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def validate(
+    kind: Kind,
+    raw: dict[str, Any],
+    *,
+    today: dt.date,
+    lookup: Lookup,
+    uuid: str | None = None,
+    limits: Limits = Limits(),
+) -> ValidationResult:
+    """Check and clean ``raw`` (field name → typed value) for a record of ``kind``.
+
+    ``uuid`` is the record being edited (None for a new one), so uniqueness checks
+    do not trip over the record itself.
+    """
+    values: dict[str, Any] = {}
+    problems: dict[str, Problem] = {}
+    for f in kind.fields:
+        if f.only_if and raw.get(f.only_if[0]) != f.only_if[1]:
+            # The field does not apply (e.g. head attendance of a non-administrative meeting).
+            values[f.name] = "" if f.type in ("text", "longtext") else None
+            continue
+        raw_value = raw.get(f.name, f.default)
+        value, problem = _clean_one(f, raw_value)
+        values[f.name] = value
+        if problem:
+            problems[f.name] = problem
+
+    for f in kind.fields:
+        if f.name in problems:
+            continue
+        if f.type == "ref" and values[f.name] and not lookup.exists(f.ref, values[f.name]):
+            problems[f.name] = Problem("err.ref_missing")
+        if f.type == "refs":
+            missing = [u for u in values[f.name] if not lookup.exists(f.ref, u)]
+            if missing:
+                problems[f.name] = Problem("err.refs_missing", {"count": len(missing)})
+
+    checker = _KIND_CHECKS.get(kind.name)
+    if checker:
+        for name, problem in checker(values, today, lookup, uuid, limits):
+            problems.setdefault(name, problem)
+    return ValidationResult(values, problems)
+
+
+def _date(values: dict[str, Any], name: str) -> dt.date | None:
+    text = values.get(name)
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _check_meeting(values, today, lookup, uuid, limits):
+    day = _date(values, "date")
+    if day and day > today + dt.timedelta(days=limits.future_meeting_days):
+        yield "date", Problem("err.date_too_far", {"days": limits.future_meeting_days})
+    if values["kind"] == "admin":
+        attendance = values.get("head_attendance")
+        if not attendance:
+            yield "head_attendance", Problem("err.attendance_required")
+        elif attendance in ("partial", "absent") and not values.get("head_absence_reason"):
+            yield "head_absence_reason", Problem("err.reason_required")
+
+
+def _check_staff(values, today, lookup, uuid, limits):
+    issued, expiry = _date(values, "cert_issued"), _date(values, "cert_expiry")
+    if issued and expiry and expiry < issued:
+        yield "cert_expiry", Problem("err.expiry_before_issue")
+    if issued and issued > today:
+        yield "cert_issued", Problem("err.date_in_future")
+    if values.get("cert_no"):
+        if not expiry:
+            yield "cert_expiry", Problem("err.expiry_required")
+        if lookup.is_taken("staff", "cert_no", values["cert_no"], uuid):
+            yield "cert_no", Problem("err.duplicate_cert", {"value": values["cert_no"]})
+    elif expiry or issued:
+        yield "cert_no", Problem("err.cert_no_required")
+    start = _date(values, "start_date")
+    if start and start > today + dt.timedelta(days=limits.future_meeting_days):
+        yield "start_date", Problem("err.date_too_far", {"days": limits.future_meeting_days})
+
+
+def _check_delegated_item(values, today, lookup, uuid, limits):
+    if values.get("code") and lookup.is_taken("delegated_item", "code", values["code"], uuid):
+        yield "code", Problem("err.duplicate_code", {"value": values["code"]})
+    if values.get("status") in ("deferred", "withdrawn") and not values.get("status_reason"):
+        yield "status_reason", Problem("err.reason_required")
+
+
+def _check_training(values, today, lookup, uuid, limits):
+    day = _date(values, "date")
+    if day and day > today + dt.timedelta(days=limits.future_meeting_days):
+        yield "date", Problem("err.date_too_far", {"days": limits.future_meeting_days})
+    if values.get("hours") is not None and values["hours"] > 1000:
+        yield "hours", Problem("err.number_range", {"low": 0, "high": 1000})
+
+
+def _check_hearing(values, today, lookup, uuid, limits):
+    day = _date(values, "date")
+    if day and day > today:
+        yield "date", Problem("err.date_in_future")
+
+
+def _check_annual_report(values, today, lookup, uuid, limits):
+    year = values.get("year")
+    if year is None:
+        return
+    if not (limits.earliest_year <= year <= today.year):
+        yield "year", Problem("err.year_range", {"low": limits.earliest_year, "high": today.year})
+        return
+    if lookup.is_taken("annual_report", "year", year, uuid):
+        yield "year", Problem("err.duplicate_year", {"value": year})
+    for name in ("sent_on", "published_on"):
+        day = _date(values, name)
+        if day and day.year < year:
+            yield name, Problem("err.before_report_year", {"year": year})
+        elif day and day > today:
+            yield name, Problem("err.date_in_future")
+
+
+_KIND_CHECKS = {
+    "meeting": _check_meeting,
+    "staff": _check_staff,
+    "delegated_item": _check_delegated_item,
+    "training": _check_training,
+    "hearing": _check_hearing,
+    "annual_report": _check_annual_report,
+}

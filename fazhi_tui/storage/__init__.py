@@ -1,0 +1,1 @@
+"""The storage layer: schema, migrations, backups and record queries (SQLite)."""

@@ -1,0 +1,285 @@
+"""Record storage: writes with an audit row in the same transaction, tombstones, paged reads.
+
+One :class:`Store` wraps one connection. It is safe to call from worker threads: a lock
+serialises use of the connection, and every write runs in ``BEGIN IMMEDIATE`` so a second
+program on the same file waits for the lock (busy timeout) instead of corrupting anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import uuid as uuid_module
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fazhi_tui.domain.kinds import KINDS, Kind
+from fazhi_tui.storage.schema import DatabaseBusy, DatabaseError, _classify, open_database
+
+__all__ = ["Store", "Actor", "RecordNotFound", "utc_now"]
+
+SYSTEM_COLUMNS = ("uuid", "township", "created_at", "updated_at", "device_id", "rev", "deleted_at")
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO-8601 with microseconds and a Z."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class RecordNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: the operator's name from the config and the township they write for."""
+
+    operator: str
+    township: str
+
+
+def _encode(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    """Python values → SQLite values (lists as JSON, bools as 0/1)."""
+    out = {}
+    for f in kind.fields:
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if f.type == "refs":
+            value = json.dumps(list(value or []), ensure_ascii=False)
+        elif f.type == "bool":
+            value = 1 if value else 0
+        out[f.name] = value
+    return out
+
+
+def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
+    record = dict(row)
+    for f in kind.fields:
+        if f.name not in record:
+            continue
+        if f.type == "refs":
+            record[f.name] = json.loads(record[f.name] or "[]")
+        elif f.type == "bool":
+            record[f.name] = bool(record[f.name])
+    return record
+
+
+class Store:
+    """The office database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | str = "", clock: Callable[[], str] = utc_now) -> None:
+        self.conn = conn
+        self.path = str(path)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self.device_id = self._ensure_device_id()
+
+    @classmethod
+    def open(cls, path: Path, backup_dir: Path, clock: Callable[[], str] = utc_now) -> Store:
+        return cls(open_database(path, backup_dir), path, clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; everything inside commits together or not at all."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _classify(self.path, exc) from exc
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    self.conn.execute("ROLLBACK")
+                    raise _classify(self.path, exc) from exc
+
+    def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise _classify(self.path, exc) from exc
+
+    def _ensure_device_id(self) -> str:
+        row = self._read("SELECT value FROM meta WHERE key = 'device_id'")
+        if row:
+            return row[0]["value"]
+        device = uuid_module.uuid4().hex
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)", (device,))
+        return self._read("SELECT value FROM meta WHERE key = 'device_id'")[0]["value"]
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def _audit(self, conn, actor: Actor, at: str, table: str, record_uuid: str, action: str, changes: dict) -> None:
+        conn.execute(
+            "INSERT INTO audit_log (at, operator, device_id, table_name, record_uuid, action, changes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at, actor.operator, self.device_id, table, record_uuid, action, json.dumps(changes, ensure_ascii=False)),
+        )
+
+    def audit_trail(self, record_uuid: str) -> list[dict[str, Any]]:
+        rows = self._read("SELECT * FROM audit_log WHERE record_uuid = ? ORDER BY id", (record_uuid,))
+        return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
+
+    # -- writes --------------------------------------------------------------------------
+
+    def insert(self, kind: Kind, values: dict[str, Any], actor: Actor) -> str:
+        """Insert a new record; returns its uuid."""
+        record_uuid = str(uuid_module.uuid4())
+        at = self.clock()
+        data = _encode(kind, values)
+        row = {
+            "uuid": record_uuid,
+            "township": actor.township,
+            "created_at": at,
+            "updated_at": at,
+            "device_id": self.device_id,
+            "rev": 1,
+            **data,
+        }
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self.transaction() as conn:
+            conn.execute(f"INSERT INTO {kind.name} ({columns}) VALUES ({marks})", tuple(row.values()))
+            self._audit(conn, actor, at, kind.name, record_uuid, "insert", {k: [None, v] for k, v in data.items()})
+        return record_uuid
+
+    def update(self, kind: Kind, record_uuid: str, values: dict[str, Any], actor: Actor) -> bool:
+        """Change fields of a live record. Returns False (and writes nothing) if nothing changed."""
+        data = _encode(kind, values)
+        at = self.clock()
+        with self.transaction() as conn:
+            old = conn.execute(f"SELECT * FROM {kind.name} WHERE uuid = ? AND deleted_at IS NULL", (record_uuid,)).fetchone()
+            if old is None:
+                raise RecordNotFound(record_uuid)
+            changes = {k: [old[k], v] for k, v in data.items() if old[k] != v}
+            if not changes:
+                return False
+            assignments = ", ".join(f"{k} = ?" for k in changes)
+            conn.execute(
+                f"UPDATE {kind.name} SET {assignments}, updated_at = ?, device_id = ?, rev = rev + 1 WHERE uuid = ?",
+                (*(v[1] for v in changes.values()), at, self.device_id, record_uuid),
+            )
+            self._audit(conn, actor, at, kind.name, record_uuid, "update", changes)
+        return True
+
+    def tombstone(self, kind: Kind, record_uuid: str, actor: Actor) -> None:
+        """Mark a record deleted. It stays in the file (and goes out in bundles) as a tombstone."""
+        self._set_deleted(kind, record_uuid, actor, deleted=True)
+
+    def restore(self, kind: Kind, record_uuid: str, actor: Actor) -> None:
+        """Undo a tombstone."""
+        self._set_deleted(kind, record_uuid, actor, deleted=False)
+
+    def _set_deleted(self, kind: Kind, record_uuid: str, actor: Actor, deleted: bool) -> None:
+        at = self.clock()
+        with self.transaction() as conn:
+            old = conn.execute(f"SELECT deleted_at FROM {kind.name} WHERE uuid = ?", (record_uuid,)).fetchone()
+            if old is None or (old["deleted_at"] is not None) == deleted:
+                raise RecordNotFound(record_uuid)
+            new = at if deleted else None
+            try:
+                conn.execute(
+                    f"UPDATE {kind.name} SET deleted_at = ?, updated_at = ?, device_id = ?, rev = rev + 1 WHERE uuid = ?",
+                    (new, at, self.device_id, record_uuid),
+                )
+            except sqlite3.IntegrityError as exc:
+                # Restoring would clash with a live record holding the same unique value.
+                raise DuplicateOnRestore(record_uuid) from exc
+            self._audit(
+                conn, actor, at, kind.name, record_uuid, "delete" if deleted else "restore", {"deleted_at": [old["deleted_at"], new]}
+            )
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, kind: Kind, record_uuid: str, include_deleted: bool = False) -> dict[str, Any]:
+        sql = f"SELECT * FROM {kind.name} WHERE uuid = ?"
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        rows = self._read(sql, (record_uuid,))
+        if not rows:
+            raise RecordNotFound(record_uuid)
+        return _decode(kind, rows[0])
+
+    def _where(self, kind: Kind, text: str) -> tuple[str, list[Any]]:
+        where, params = ["deleted_at IS NULL"], []
+        for word in text.split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            ors = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in kind.search_fields)
+            where.append(f"({ors})")
+            params.extend([f"%{escaped}%"] * len(kind.search_fields))
+        return " AND ".join(where), params
+
+    def count(self, kind: Kind, text: str = "") -> int:
+        where, params = self._where(kind, text)
+        return self._read(f"SELECT count(*) FROM {kind.name} WHERE {where}", params)[0][0]
+
+    def page(self, kind: Kind, offset: int, limit: int, text: str = "") -> list[dict[str, Any]]:
+        """``limit`` live records from ``offset`` in list order, filtered by the words of ``text``."""
+        where, params = self._where(kind, text)
+        rows = self._read(
+            f"SELECT * FROM {kind.name} WHERE {where} ORDER BY {kind.order_by} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_decode(kind, r) for r in rows]
+
+    def all_live(self, kind: Kind) -> list[dict[str, Any]]:
+        return [_decode(kind, r) for r in self._read(f"SELECT * FROM {kind.name} WHERE deleted_at IS NULL ORDER BY {kind.order_by}")]
+
+    def options(self, kind: Kind) -> list[tuple[str, str]]:
+        """(label, uuid) of every live record, for pickers."""
+        cols = ", ".join(kind.label_fields)
+        rows = self._read(f"SELECT uuid, {cols} FROM {kind.name} WHERE deleted_at IS NULL ORDER BY {kind.order_by}")
+        return [(" ".join(str(r[c]) for c in kind.label_fields if r[c] not in (None, "")), r["uuid"]) for r in rows]
+
+    def labels(self, kind: Kind, uuids: Sequence[str]) -> dict[str, str]:
+        """Labels of the given records (deleted ones included, so old links still read)."""
+        if not uuids:
+            return {}
+        cols = ", ".join(kind.label_fields)
+        marks = ", ".join("?" for _ in uuids)
+        rows = self._read(f"SELECT uuid, {cols} FROM {kind.name} WHERE uuid IN ({marks})", list(uuids))
+        return {r["uuid"]: " ".join(str(r[c]) for c in kind.label_fields if r[c] not in (None, "")) for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        """Live records per kind, for the home screen."""
+        return {name: self._read(f"SELECT count(*) FROM {name} WHERE deleted_at IS NULL")[0][0] for name in KINDS}
+
+    # -- validation lookup (fazhi_tui.domain.validation.Lookup) -------------------------
+
+    def is_taken(self, kind: str, column: str, value: Any, exclude_uuid: str | None) -> bool:
+        assert column in KINDS[kind].columns
+        rows = self._read(
+            f"SELECT 1 FROM {kind} WHERE {column} = ? AND deleted_at IS NULL AND uuid IS NOT ? LIMIT 1",
+            (value, exclude_uuid),
+        )
+        return bool(rows)
+
+    def exists(self, kind: str, record_uuid: str) -> bool:
+        assert kind in KINDS
+        return bool(self._read(f"SELECT 1 FROM {kind} WHERE uuid = ? AND deleted_at IS NULL", (record_uuid,)))
+
+
+class DuplicateOnRestore(DatabaseError):
+    key = "err.restore_duplicate"
+
+
+__all__ += ["DatabaseBusy", "DatabaseError", "DuplicateOnRestore"]

@@ -1,0 +1,182 @@
+-- fazhi-tui database schema: the single source of truth.
+--
+-- The file is a list of numbered migrations. Each begins with a marker line
+--   -- migration N: what it does
+-- and runs once, in order, inside one transaction, after which PRAGMA user_version = N.
+-- Never edit a migration that has shipped: append a new one. The database file is
+-- backed up before any migration runs on a file that already holds data.
+--
+-- Every record a township syncs carries:
+--   uuid        stable identity across devices and bundles
+--   township    9-digit statistical division code of the owning township
+--   created_at  ISO-8601 UTC time of creation
+--   updated_at  ISO-8601 UTC time of the last change
+--   device_id   id of the device that wrote the last change
+--   rev         count of changes to this row (1 on insert), for sync ordering
+--   deleted_at  tombstone: NULL while the record is live; records are never hard-deleted
+-- Choice columns hold language-neutral codes (see fazhi_tui/domain/kinds.py); the
+-- interface shows them in Chinese or English.
+
+-- migration 1: records, links, audit log and metadata
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    operator    TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    table_name  TEXT NOT NULL,
+    record_uuid TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore')),
+    changes     TEXT NOT NULL          -- JSON: {"field": [old, new], ...}
+);
+CREATE INDEX audit_log_record ON audit_log (record_uuid, id);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+-- 会议: 专题研究部署 / 行政会议 / 会前学法 / 法治讲座 / 法治论坛研讨 / 其他 (T40, T46, T49)
+CREATE TABLE meeting (
+    uuid                TEXT PRIMARY KEY,
+    township            TEXT NOT NULL,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    device_id           TEXT NOT NULL,
+    rev                 INTEGER NOT NULL DEFAULT 1,
+    deleted_at          TEXT,
+    kind                TEXT NOT NULL CHECK (kind IN ('deploy', 'admin', 'study', 'lecture', 'forum', 'other')),
+    date                TEXT NOT NULL,   -- YYYY-MM-DD
+    title               TEXT NOT NULL,
+    chair               TEXT NOT NULL DEFAULT '',
+    attendees           TEXT NOT NULL DEFAULT '',
+    minutes_no          TEXT NOT NULL DEFAULT '',   -- 纪要文号
+    head_attendance     TEXT CHECK (head_attendance IN ('full', 'partial', 'absent')),  -- 司法所所长列席 (行政会议)
+    head_absence_reason TEXT NOT NULL DEFAULT '',
+    notes               TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX meeting_list ON meeting (deleted_at, date DESC);
+
+-- 人员: background, education, post, certificate (T43, T29, T46)
+CREATE TABLE staff (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    name            TEXT NOT NULL,
+    post            TEXT NOT NULL DEFAULT '',
+    background      TEXT NOT NULL CHECK (background IN ('law_degree', 'law_work', 'other')),
+    education       TEXT NOT NULL DEFAULT '',
+    start_date      TEXT,
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    rule_of_law     INTEGER NOT NULL DEFAULT 1 CHECK (rule_of_law IN (0, 1)),   -- 从事法治工作 (T43)
+    enforcement     INTEGER NOT NULL DEFAULT 0 CHECK (enforcement IN (0, 1)),   -- 行政执法人员 (T29)
+    cert_no         TEXT NOT NULL DEFAULT '',
+    cert_issued     TEXT,
+    cert_expiry     TEXT,
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX staff_list ON staff (deleted_at, name);
+-- a certificate number belongs to one live person
+CREATE UNIQUE INDEX staff_cert_no ON staff (township, cert_no) WHERE cert_no <> '' AND deleted_at IS NULL;
+
+-- 下放执法事项 (T41)
+CREATE TABLE delegated_item (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    code            TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    power_type      TEXT NOT NULL CHECK (power_type IN ('penalty', 'coercion', 'inspection', 'other')),
+    legal_basis     TEXT NOT NULL DEFAULT '',
+    department      TEXT NOT NULL DEFAULT '',    -- 原实施部门
+    mode            TEXT NOT NULL CHECK (mode IN ('empower', 'entrust')),
+    delegated_on    TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('taking', 'taken', 'deferred', 'withdrawn')),
+    status_reason   TEXT NOT NULL DEFAULT '',
+    staff           TEXT NOT NULL DEFAULT '[]',  -- JSON array of staff uuids assigned
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX delegated_item_list ON delegated_item (deleted_at, code);
+CREATE UNIQUE INDEX delegated_item_code ON delegated_item (township, code) WHERE deleted_at IS NULL;
+
+-- 培训指导 (T42)
+CREATE TABLE training (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    date            TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    department      TEXT NOT NULL DEFAULT '',
+    form            TEXT NOT NULL CHECK (form IN ('central', 'onsite', 'joint', 'online')),
+    hours           REAL NOT NULL DEFAULT 0 CHECK (hours >= 0),
+    items           TEXT NOT NULL DEFAULT '[]',  -- JSON array of delegated_item uuids covered
+    staff           TEXT NOT NULL DEFAULT '[]',  -- JSON array of staff uuids who attended
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX training_list ON training (deleted_at, date DESC);
+
+-- 旁听庭审, one row per person per hearing (T46)
+CREATE TABLE hearing (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    staff_uuid      TEXT NOT NULL REFERENCES staff (uuid),
+    date            TEXT NOT NULL,
+    mode            TEXT NOT NULL CHECK (mode IN ('online', 'onsite')),
+    court           TEXT NOT NULL DEFAULT '',
+    case_name       TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX hearing_list ON hearing (deleted_at, date DESC);
+CREATE INDEX hearing_staff ON hearing (staff_uuid);
+
+-- 政务服务事项 (T44)
+CREATE TABLE service_item (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    name            TEXT NOT NULL,
+    guide_published INTEGER NOT NULL DEFAULT 0 CHECK (guide_published IN (0, 1)),
+    handled_locally INTEGER NOT NULL DEFAULT 0 CHECK (handled_locally IN (0, 1)),
+    procedure_done  INTEGER NOT NULL DEFAULT 0 CHECK (procedure_done IN (0, 1)),   -- 工作规程
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX service_item_list ON service_item (deleted_at, name);
+
+-- 法治政府建设年度报告 (T7)
+CREATE TABLE annual_report (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    year            INTEGER NOT NULL,
+    sent_on         TEXT,            -- 报送上级日期 (T7: before 20 Feb of the next year)
+    published_on    TEXT,            -- 向社会公开日期 (T7: before 1 Apr of the next year)
+    published_where TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX annual_report_list ON annual_report (deleted_at, year DESC);
+CREATE UNIQUE INDEX annual_report_year ON annual_report (township, year) WHERE deleted_at IS NULL;
