@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["t", "set_language", "get_language", "CATALOG", "kind_label", "field_label", "choice_label"]
+__all__ = ["t", "set_language", "get_language", "CATALOG", "kind_label", "field_label", "column_label", "choice_label"]
 
 _language = "zh"
 
@@ -23,7 +23,7 @@ def get_language() -> str:
     return _language
 
 
-def t(key: str, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:  # positional-only: params may hold a "key"
     """The string for ``key`` in the current language, formatted with ``params``."""
     entry = CATALOG.get(key)
     if entry is None:
@@ -38,6 +38,12 @@ def kind_label(kind: str) -> str:
 
 def field_label(kind: str, field: str) -> str:
     return t(f"field.{kind}.{field}")
+
+
+def column_label(kind: str, field: str) -> str:
+    """A list column's header: a short form where the field label is too long for 80 columns."""
+    key = f"col.{kind}.{field}"
+    return t(key) if key in CATALOG else field_label(kind, field)
 
 
 def choice_label(choice_set: str, code: str | None) -> str:
@@ -115,6 +121,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.annual_report.published_on": ("公开日期", "Published on"),
     "field.annual_report.published_where": ("公开渠道", "Published where"),
     "field.annual_report.notes": ("备注", "Notes"),
+    # -- short list-column headers (only where the field label is too wide) ----------------
+    "col.meeting.head_attendance": ("所长列席", "Head"),
+    "col.staff.background": ("背景", "Background"),
+    "col.staff.enforcement": ("执法", "Enf."),
+    "col.staff.cert_expiry": ("证件到期", "Cert. expiry"),
+    "col.delegated_item.power_type": ("类型", "Type"),
+    "col.delegated_item.department": ("原部门", "Dept."),
+    "col.delegated_item.status": ("状态", "Status"),
+    "col.training.form": ("形式", "Form"),
+    "col.service_item.guide_published": ("办事指南", "Guide"),
+    "col.service_item.procedure_done": ("工作规程", "Procedure"),
+    "col.service_item.handled_locally": ("乡镇办理", "Local"),
+    "col.annual_report.sent_on": ("报送日期", "Sent"),
+    "col.annual_report.published_on": ("公开日期", "Published"),
     # -- choices --------------------------------------------------------------------------
     "choice.meeting_kind.deploy": ("专题研究部署", "Dedicated rule-of-law"),
     "choice.meeting_kind.admin": ("行政会议", "Administrative"),
@@ -245,10 +265,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.new": ("新建", "New"),
     "key.filter": ("筛选", "Filter"),
     "key.delete": ("删除", "Delete"),
-    "key.undo": ("撤销删除", "Undo delete"),
+    "key.undo": ("撤销", "Undo"),
     "key.back": ("返回", "Back"),
     "key.save": ("保存", "Save"),
-    "key.kinds": ("切换台账", "Switch list"),
+    "key.kinds": ("台账", "Lists"),
     "key.yes": ("是", "Yes"),
     "key.no": ("否", "No"),
     # -- command line ----------------------------------------------------------------------

@@ -77,12 +77,12 @@ F = Field
 MEETING = Kind(
     name="meeting",
     fields=(
-        F("kind", "choice", required=True, choices="meeting_kind", default="deploy", list_width=10),
+        F("kind", "choice", required=True, choices="meeting_kind", default="deploy", list_width=12),
         F("date", "date", required=True, list_width=10),
-        F("title", "text", required=True, list_width=30),
+        F("title", "text", required=True, list_width=20),
         F("chair", "text"),
         F("attendees", "longtext", max_length=2000),
-        F("minutes_no", "text", list_width=14),
+        F("minutes_no", "text", list_width=12),
         F("head_attendance", "choice", choices="attendance", only_if=("kind", "admin"), list_width=8),
         F("head_absence_reason", "text", only_if=("kind", "admin")),
         F("notes", "longtext", max_length=2000),
@@ -97,9 +97,9 @@ STAFF = Kind(
     name="staff",
     fields=(
         F("name", "text", required=True, list_width=10, max_length=50),
-        F("post", "text", list_width=16),
-        F("background", "choice", required=True, choices="background", default="law_degree", list_width=12),
-        F("education", "text", list_width=8),
+        F("post", "text", list_width=12),
+        F("background", "choice", required=True, choices="background", default="law_degree", list_width=10),
+        F("education", "text", list_width=6),
         F("start_date", "date"),
         F("active", "bool", default=True, list_width=4),
         F("rule_of_law", "bool", default=True),
@@ -140,7 +140,7 @@ TRAINING = Kind(
     name="training",
     fields=(
         F("date", "date", required=True, list_width=10),
-        F("title", "text", required=True, list_width=24),
+        F("title", "text", required=True, list_width=20),
         F("department", "text", list_width=10),
         F("form", "choice", required=True, choices="training_form", default="central", list_width=8),
         F("hours", "float", default=0, list_width=5),
@@ -173,10 +173,10 @@ HEARING = Kind(
 SERVICE_ITEM = Kind(
     name="service_item",
     fields=(
-        F("name", "text", required=True, list_width=32),
-        F("guide_published", "bool", default=False, list_width=8),
-        F("procedure_done", "bool", default=False, list_width=8),
-        F("handled_locally", "bool", default=False, list_width=8),
+        F("name", "text", required=True, list_width=28),
+        F("guide_published", "bool", default=False, list_width=12),
+        F("procedure_done", "bool", default=False, list_width=12),
+        F("handled_locally", "bool", default=False, list_width=10),
         F("notes", "longtext", max_length=2000),
     ),
     order_by="name, uuid",

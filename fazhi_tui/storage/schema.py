@@ -95,6 +95,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Refuse a file from a newer program before changing anything in it (the journal mode).
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > latest_version():
+            conn.close()
+            raise DatabaseTooNew(path, f"user_version {current} > {latest_version()}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")

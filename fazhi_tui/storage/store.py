@@ -241,6 +241,16 @@ class Store:
         )
         return [_decode(kind, r) for r in rows]
 
+    def position(self, kind: Kind, record_uuid: str, text: str = "") -> int | None:
+        """Index of a record in the (filtered) list order, or None if it is not in it."""
+        where, params = self._where(kind, text)
+        rows = self._read(
+            f"SELECT rn FROM (SELECT uuid, row_number() OVER (ORDER BY {kind.order_by}) - 1 AS rn"
+            f" FROM {kind.name} WHERE {where}) WHERE uuid = ?",
+            [*params, record_uuid],
+        )
+        return rows[0][0] if rows else None
+
     def all_live(self, kind: Kind) -> list[dict[str, Any]]:
         return [_decode(kind, r) for r in self._read(f"SELECT * FROM {kind.name} WHERE deleted_at IS NULL ORDER BY {kind.order_by}")]
 

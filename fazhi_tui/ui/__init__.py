@@ -1,0 +1,1 @@
+"""The interface layer: Textual screens and widgets. Only this package imports Textual."""

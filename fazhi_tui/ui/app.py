@@ -1,0 +1,145 @@
+"""The Textual application: start-up, the screen stack and the keys that work everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from fazhi_tui.config import Config, ConfigError, load_config
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.domain.validation import Limits
+from fazhi_tui.i18n import set_language, t
+from fazhi_tui.paths import Home
+from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.storage.store import Actor, Store
+
+__all__ = ["FazhiApp"]
+
+
+class FazhiApp(App[int]):
+    """One office's program. ``today`` and ``clock`` are fixed by tests; otherwise real time."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "fazhi-tui"
+    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), priority=True)]
+
+    def __init__(self, home: Home, *, today: dt.date | None = None, clock: Callable[[], str] | None = None) -> None:
+        self._started = time.perf_counter()
+        super().__init__()
+        self.home = home
+        self._today = today
+        self._clock = clock
+        self.config: Config | None = None
+        self.store: Store | None = None
+        self.fatal_message: str | None = None
+        # The last record tombstoned from a list: (kind name, uuid, label), for undo.
+        self.last_deleted: tuple[str, str, str] | None = None
+
+    # -- facts the screens use -----------------------------------------------------------
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    @property
+    def actor(self) -> Actor:
+        assert self.config is not None
+        return Actor(self.config.operator, self.config.township_code)
+
+    @property
+    def limits(self) -> Limits:
+        assert self.config is not None
+        return Limits(future_meeting_days=self.config.thresholds.future_meeting_days)
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("app.loading"), id="loading")
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        try:
+            config = load_config(self.home.config)
+        except ConfigError as exc:
+            self.show_fatal(t(exc.key, **exc.params))
+            return
+        if config is None:
+            from fazhi_tui.ui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(self.home), self._configured)
+        else:
+            self._configured(config)
+
+    def _configured(self, config: Config | None) -> None:
+        if config is None:  # setup left without saving
+            self.exit(0)
+            return
+        self.config = config
+        set_language(config.language)
+        self.title = t("app.title")
+        self.sub_title = t("app.subtitle", name=config.township_name, code=config.township_code)
+        self._open_store()
+
+    @work(thread=True, exclusive=True, group="open-store")
+    def _open_store(self) -> None:
+        try:
+            self.home.ensure()
+            kwargs = {"clock": self._clock} if self._clock else {}
+            store = Store.open(self.home.database, self.home.backups, **kwargs)
+        except DatabaseError as exc:
+            message = t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups)
+            self.call_from_thread(self.show_fatal, message)
+            return
+        self.call_from_thread(self._store_ready, store)
+
+    def _store_ready(self, store: Store) -> None:
+        from fazhi_tui.ui.screens.home import HomeScreen
+
+        self.store = store
+        self.push_screen(HomeScreen())
+        self.log.info(t("app.started", ms=round((time.perf_counter() - self._started) * 1000)))
+
+    def show_fatal(self, message: str) -> None:
+        """A problem the program cannot work around (bad config, unusable database)."""
+        from fazhi_tui.ui.screens.fatal import FatalScreen
+
+        self.fatal_message = message
+        self.push_screen(FatalScreen(message))
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def action_open_kind(self, name: str) -> None:
+        """Show the list of one record kind (replacing a list already in front)."""
+        from fazhi_tui.ui.screens.record_list import RecordListScreen
+
+        screen = RecordListScreen(KINDS[name])
+        if isinstance(self.screen, RecordListScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q from anywhere; asks first when a form holds unsaved changes."""
+        from fazhi_tui.ui.widgets.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return  # a question is already on screen: answer it first
+        if any(getattr(screen, "is_dirty", False) for screen in self.screen_stack):
+
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    self.exit(0)
+
+            self.push_screen(ConfirmScreen(t("form.confirm_quit")), answered)
+            return
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()

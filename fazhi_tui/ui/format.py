@@ -1,0 +1,40 @@
+"""How stored values read on screen, in the chosen language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fazhi_tui.domain.kinds import Kind
+from fazhi_tui.i18n import choice_label, t
+
+__all__ = ["cell_text", "record_label", "ref_label_key"]
+
+
+def ref_label_key(field_name: str) -> str:
+    """Where a list row keeps the label of the record a ``ref`` field points at."""
+    return f"{field_name}__label"
+
+
+def cell_text(kind: Kind, field_name: str, row: dict[str, Any]) -> str:
+    """The text of one list cell."""
+    f = kind.field(field_name)
+    value = row.get(field_name)
+    if f.type == "choice":
+        return choice_label(f.choices, value)
+    if f.type == "bool":
+        return t("bool.yes") if value else t("bool.no")
+    if f.type == "ref":
+        return str(row.get(ref_label_key(field_name)) or "")
+    if f.type == "refs":
+        return str(len(value or []))
+    if f.type == "float" and value is not None:
+        return f"{value:g}"
+    if value is None:
+        return ""
+    return str(value).replace("\n", " ")
+
+
+def record_label(kind: Kind, row: dict[str, Any]) -> str:
+    """A short name of a record for messages: its label fields joined."""
+    parts = [cell_text(kind, name, row) for name in kind.label_fields]
+    return " ".join(p for p in parts if p)

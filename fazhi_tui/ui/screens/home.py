@@ -1,0 +1,68 @@
+"""The home screen: the township, its record kinds with their counts, one key each."""
+
+from __future__ import annotations
+
+from rich.cells import set_cell_size
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.domain.kinds import KIND_ORDER
+from fazhi_tui.i18n import kind_label, t
+
+__all__ = ["HomeScreen", "kind_bindings"]
+
+
+def kind_bindings() -> list[Binding]:
+    """Number keys 1-7 open the record kinds; the footer shows them as one entry."""
+    return [
+        Binding(str(i), f"app.open_kind('{k.name}')", t("key.kinds"), key_display="1-7", show=i == 1)
+        for i, k in enumerate(KIND_ORDER, start=1)
+    ]
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [*kind_bindings()]
+
+    def compose(self) -> ComposeResult:
+        config = self.app.config
+        yield Static(
+            f"{t('app.title')} · " + t("app.subtitle", name=config.township_name, code=config.township_code),
+            id="title-bar",
+        )
+        yield Static(t("home.records"), classes="section-title")
+        yield OptionList(*self._options({}), id="kinds")
+        yield Static(t("home.hint"), id="home-hint")
+        yield key_footer()
+
+    def _options(self, counts: dict[str, int]) -> list[Option]:
+        options = []
+        for i, k in enumerate(KIND_ORDER, start=1):
+            count = t("home.count", count=counts[k.name]) if k.name in counts else "…"
+            text = f"{i}  {set_cell_size(kind_label(k.name), 14)}  {set_cell_size(count, 9)}  {' '.join(k.tasks)}"
+            options.append(Option(text, id=k.name))
+        return options
+
+    def on_mount(self) -> None:
+        self.query_one("#kinds", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self._load_counts()
+
+    @work(thread=True, exclusive=True, group="home-counts")
+    def _load_counts(self) -> None:
+        counts = self.app.store.counts()
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        kinds = self.query_one("#kinds", OptionList)
+        highlighted = kinds.highlighted
+        kinds.set_options(self._options(counts))
+        kinds.highlighted = highlighted if highlighted is not None else 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.action_open_kind(event.option.id)

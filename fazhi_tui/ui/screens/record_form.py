@@ -1,0 +1,215 @@
+"""The edit form of one record, built from the kind's field list.
+
+Ctrl+S validates (in the domain) and saves (in a worker); on any problem each field shows
+its message beside it, nothing is written and everything typed stays. Esc leaves, asking
+first when something is unsaved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.domain.kinds import CHOICES, Field, Kind
+from fazhi_tui.domain.validation import Problem, validate
+from fazhi_tui.i18n import choice_label, field_label, kind_label, t
+from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.storage.store import RecordNotFound
+from fazhi_tui.ui.widgets.confirm import ConfirmScreen
+from fazhi_tui.ui.widgets.multi_picker import MultiPicker
+
+__all__ = ["RecordFormScreen"]
+
+
+class RecordFormScreen(Screen[str | None]):
+    """Answers with the uuid of the saved record, or None when left without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), priority=True),
+        Binding("escape", "leave", t("key.back"), key_display="Esc"),
+    ]
+
+    def __init__(self, kind: Kind, record: dict[str, Any] | None, options: dict[str, list[tuple[str, str]]]) -> None:
+        super().__init__(id=f"form-{kind.name}")
+        self.kind = kind
+        self.record = record
+        self.options = options
+        self._initial: dict[str, Any] | None = None
+        self._saving = False
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        title = t("form.edit" if self.record else "form.new", kind=kind_label(self.kind.name))
+        yield Static(title, id="title-bar")
+        with VerticalScroll(id="form"):
+            for f in self.kind.fields:
+                with Horizontal(classes="field-row", id=f"row-{f.name}"):
+                    mark = " *" if f.required else ""
+                    yield Label(field_label(self.kind.name, f.name) + mark, classes="field-label")
+                    yield self._widget(f, self._initial_value(f))
+                yield Static("", classes="field-error", id=f"err-{f.name}")
+        yield Static("", id="form-status")
+        yield key_footer()
+
+    def _initial_value(self, f: Field) -> Any:
+        if self.record is not None:
+            return self.record.get(f.name)
+        return f.default
+
+    def _widget(self, f: Field, value: Any) -> Widget:
+        wid = f"f-{f.name}"
+        if f.type == "choice":
+            options = [(choice_label(f.choices, code), code) for code in CHOICES[f.choices]]
+            return Select(
+                options,
+                prompt=t("form.pick"),
+                allow_blank=not f.required,
+                value=value if value in CHOICES[f.choices] else Select.NULL,
+                type_to_search=True,
+                compact=True,
+                id=wid,
+            )
+        if f.type == "ref":
+            options = self.options.get(f.name, [])
+            known = {uuid for _, uuid in options}
+            return Select(
+                options,
+                prompt=t("form.pick") if options else t("form.none_available", kind=kind_label(f.ref)),
+                allow_blank=True,
+                value=value if value in known else Select.NULL,
+                type_to_search=True,
+                compact=True,
+                id=wid,
+            )
+        if f.type == "refs":
+            return MultiPicker(self.options.get(f.name, []), list(value or []), id=wid, classes="multi-picker", compact=True)
+        if f.type == "bool":
+            return Checkbox("", bool(value), id=wid, compact=True)
+        if f.type == "longtext":
+            return TextArea(str(value or ""), id=wid, compact=True, classes="long-text", show_line_numbers=False)
+        text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+        placeholder = t("form.date_hint") if f.type == "date" else ""
+        return Input(text, placeholder=placeholder, id=wid, compact=True, max_length=f.max_length)
+
+    def on_mount(self) -> None:
+        self._apply_only_if()
+        self._initial = self.read_raw()
+        self.query_one(f"#f-{self.kind.fields[0].name}").focus()
+
+    # -- reading the form --------------------------------------------------------------------
+
+    def read_raw(self) -> dict[str, Any]:
+        """What the clerk has typed and picked, field by field (not yet validated)."""
+        raw: dict[str, Any] = {}
+        for f in self.kind.fields:
+            widget = self.query_one(f"#f-{f.name}")
+            if isinstance(widget, Select):
+                raw[f.name] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, MultiPicker):
+                raw[f.name] = list(widget.selected)
+            elif isinstance(widget, Checkbox):
+                raw[f.name] = widget.value
+            elif isinstance(widget, TextArea):
+                raw[f.name] = widget.text
+            else:
+                raw[f.name] = widget.value
+        return raw
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._initial is not None and self.read_raw() != self._initial
+
+    # -- fields that apply only to some records ------------------------------------------------
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self._apply_only_if()
+
+    def _apply_only_if(self) -> None:
+        for f in self.kind.fields:
+            if f.only_if:
+                controlling = self.query_one(f"#f-{f.only_if[0]}", Select).value
+                applies = controlling == f.only_if[1]
+                self.query_one(f"#row-{f.name}").display = applies
+                if not applies:
+                    self._show_problem(f.name, None)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self._saving = True
+        self.query_one("#form-status", Static).update("")
+        self._validate_and_save(self.read_raw())
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _validate_and_save(self, raw: dict[str, Any]) -> None:
+        app = self.app
+        record_uuid = self.record["uuid"] if self.record else None
+        try:
+            result = validate(self.kind, raw, today=app.today, lookup=app.store, uuid=record_uuid, limits=app.limits)
+            if not result.ok:
+                app.call_from_thread(self._show_problems, result.problems)
+                return
+            if record_uuid is None:
+                record_uuid = app.store.insert(self.kind, result.values, app.actor)
+            else:
+                app.store.update(self.kind, record_uuid, result.values, app.actor)
+        except RecordNotFound:
+            app.call_from_thread(self._save_failed, t("err.not_found"))
+            return
+        except DatabaseError as exc:
+            app.call_from_thread(self._save_failed, t(exc.key, path=exc.path, detail=exc.detail, backups=app.home.backups))
+            return
+        app.call_from_thread(self._saved, record_uuid)
+
+    def _show_problem(self, name: str, problem: Problem | None) -> None:
+        label = self.query_one(f"#err-{name}", Static)
+        label.update(t(problem.key, **problem.params) if problem else "")
+        label.display = problem is not None
+        self.query_one(f"#row-{name}").set_class(problem is not None, "-invalid")
+
+    def _show_problems(self, problems: dict[str, Problem]) -> None:
+        self._saving = False
+        for f in self.kind.fields:
+            self._show_problem(f.name, problems.get(f.name))
+        status = self.query_one("#form-status", Static)
+        status.update(t("err.form_has_errors", count=len(problems)))
+        status.set_class(True, "-error")
+        first = next(f.name for f in self.kind.fields if f.name in problems)
+        self.query_one(f"#f-{first}").focus()
+
+    def _save_failed(self, message: str) -> None:
+        self._saving = False
+        status = self.query_one("#form-status", Static)
+        status.update(message)
+        status.set_class(True, "-error")
+
+    def _saved(self, record_uuid: str) -> None:
+        self._saving = False
+        self._initial = self.read_raw()
+        self.app.notify(t("form.saved"))
+        self.dismiss(record_uuid)
+
+    # -- leaving -------------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if not self.is_dirty:
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(t("form.confirm_leave")), answered)
