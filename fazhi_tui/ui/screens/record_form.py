@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.domain.dates import DateParseError, parse_date
 from fazhi_tui.domain.kinds import CHOICES, Field, Kind
 from fazhi_tui.domain.validation import Problem, validate
 from fazhi_tui.i18n import choice_label, field_label, kind_label, t
@@ -127,6 +128,16 @@ class RecordFormScreen(Screen[str | None]):
     @property
     def is_dirty(self) -> bool:
         return self._initial is not None and self.read_raw() != self._initial
+
+    @on(Input.Blurred)
+    def _tidy_date(self, event: Input.Blurred) -> None:
+        """Leaving a date field shows the date in its one stored form, so a slip is seen at once."""
+        name = (event.input.id or "").removeprefix("f-")
+        if name in self.kind.columns and self.kind.field(name).type == "date" and event.value.strip():
+            try:
+                event.input.value = parse_date(event.value).isoformat()
+            except DateParseError:
+                pass  # left as typed; saving will say what is wrong
 
     # -- fields that apply only to some records ------------------------------------------------
 

@@ -1,0 +1,37 @@
+"""The layers stay apart: the domain and storage never import Textual, and commands that
+do not open the interface do not pay for importing it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_tui"
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True, cwd=PACKAGE.parent,
+    ).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("layer", ["domain", "storage"])
+def test_layer_never_imports_textual(layer):
+    modules = [
+        f"fazhi_tui.{layer}.{p.stem}" for p in sorted((PACKAGE / layer).glob("*.py")) if p.stem != "__init__"
+    ]
+    imported = _modules_after("".join(f"import {m}\n" for m in modules))
+    assert not {m for m in imported if m.split(".")[0] == "textual"}
+    for path in (PACKAGE / layer).glob("*.py"):
+        assert "textual" not in path.read_text(encoding="utf-8").replace("Textual", ""), path
+
+
+def test_command_line_does_not_import_textual_until_the_interface_opens():
+    imported = _modules_after("import fazhi_tui.cli; fazhi_tui.cli.build_parser()")
+    assert "textual" not in imported
+    assert "textual.app" not in imported
