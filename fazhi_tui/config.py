@@ -21,7 +21,7 @@ LANGUAGES = ("zh", "en")
 class ConfigError(Exception):
     """The config file is unreadable or holds a bad value. ``key`` is an i18n message key."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:  # positional-only: params may hold a "key"
         super().__init__(key, params)
         self.key = key
         self.params = params
@@ -64,10 +64,13 @@ class Config:
         }
 
 
-def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+def _table(data: dict[str, Any], name: str, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise ConfigError("err.config_value", key=name)
+    for key in value:
+        if keys is not None and key not in keys:
+            raise ConfigError("err.config_unknown_key", key=f"{name}.{key}")
     return value
 
 
@@ -84,16 +87,17 @@ def parse_config(data: dict[str, Any]) -> Config:
     for key in data:
         if key not in known:
             raise ConfigError("err.config_unknown_key", key=key)
-    township = _table(data, "township")
+    township = _table(data, "township", ("code", "name"))
     code = check_township_code(_string(township, "code", "township.code"))
     if code is None:
         raise ConfigError("err.config_value", key="township.code")
     name = _string(township, "name", "township.name")
     if not name:
         raise ConfigError("err.config_value", key="township.name")
-    county = _table(data, "county")
+    county = _table(data, "county", ("code", "name"))
     county_code = _string(county, "code", "county.code") or county_of(code)
-    if check_county_code(county_code) is None:
+    if check_county_code(county_code) is None or county_code != county_of(code):
+        # a township reports to the county its own code belongs to
         raise ConfigError("err.config_value", key="county.code")
     language = data.get("language", "zh")
     if language not in LANGUAGES:
@@ -106,15 +110,15 @@ def parse_config(data: dict[str, Any]) -> Config:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError("err.config_value", key=f"thresholds.{key}")
     thresholds = Thresholds(**{**defaults, **raw_thresholds})
+    thresholds.check()  # before int(): int(inf) and int(nan) raise
     thresholds.cert_expiry_warning_days = int(thresholds.cert_expiry_warning_days)
     thresholds.future_meeting_days = int(thresholds.future_meeting_days)
-    thresholds.check()
     return Config(
         township_code=code,
         township_name=name,
         county_code=county_code,
         county_name=_string(county, "name", "county.name"),
-        operator=_string(_table(data, "operator"), "name", "operator.name"),
+        operator=_string(_table(data, "operator", ("name",)), "name", "operator.name"),
         language=language,
         thresholds=thresholds,
     )

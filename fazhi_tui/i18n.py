@@ -211,6 +211,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "数据文件已损坏：{path}。可从备份文件夹恢复：{backups}",
         "The data file is damaged: {path}. Restore it from the backups folder: {backups}",
     ),
+    "err.db_conflict": (
+        "未保存：与已有记录冲突（可能另一个窗口刚保存了相同编号），请核对后再保存",
+        "Not saved: it clashes with an existing record (another window may have just saved the same number)",
+    ),
     "err.restore_duplicate": ("无法撤销：已有相同编号的记录", "Cannot undo: another record now has the same number"),
     "err.not_found": ("记录已不存在（可能已被删除）", "The record no longer exists (it may have been deleted)"),
     "err.township_code": (

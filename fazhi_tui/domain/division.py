@@ -15,25 +15,30 @@ def check_township_code(code: str) -> str | None:
     """Return the 9-digit township code, or None if ``code`` is not a valid one.
 
     Accepts the 9-digit township code or the 12-digit form whose village part is ``000``.
-    The province must exist and the county (digits 5-6) and township (7-9) parts
-    must not be zero.
+    The province must exist, the township part (digits 7-9) must not be zero, nor may
+    digits 3-6 all be (that would be the province itself). The county part (5-6) alone
+    may be ``00``: townships of prefecture-level cities without counties (东莞 4419,
+    中山 4420, 儋州 4604) sit directly under the city; Macao's prefecture part is 00.
     """
     code = code.strip()
     if len(code) == 12 and code.endswith("000"):
         code = code[:9]
     if len(code) != 9 or not code.isascii() or not code.isdigit():
         return None
-    if code[:2] not in PROVINCE_CODES or code[4:6] == "00" or code[6:9] == "000":
+    if code[:2] not in PROVINCE_CODES or code[2:6] == "0000" or code[6:9] == "000":
         return None
     return code
 
 
 def check_county_code(code: str) -> str | None:
-    """Return the 6-digit county code, or None if ``code`` is not a valid one."""
+    """Return the 6-digit county-level code, or None if ``code`` is not a valid one.
+
+    ``441900`` (a city without counties, which plays the county's part) is valid.
+    """
     code = code.strip()
     if len(code) != 6 or not code.isascii() or not code.isdigit():
         return None
-    if code[:2] not in PROVINCE_CODES or code[4:6] == "00":
+    if code[:2] not in PROVINCE_CODES or code[2:6] == "0000":
         return None
     return code
 

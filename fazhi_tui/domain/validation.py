@@ -67,7 +67,9 @@ def _clean_one(f: Field, raw: Any) -> tuple[Any, Problem | None]:
     if _blank(raw):
         if f.required:
             return None, Problem("err.required")
-        return ("" if f.type in ("text", "longtext") else None), None
+        if f.type in ("text", "longtext"):
+            return "", None
+        return (f.default if f.type in ("int", "float") else None), None
     if f.type in ("text", "longtext"):
         text = str(raw).strip()
         if len(text) > f.max_length:
@@ -93,13 +95,15 @@ def _clean_one(f: Field, raw: Any) -> tuple[Any, Problem | None]:
             number = float(str(raw).strip().translate(_FULLWIDTH_DIGITS))
         except ValueError:
             return None, Problem("err.number")
-        if not (0 <= number <= 10000) or number != number:
-            return None, Problem("err.number_range", {"low": 0, "high": 10000})
+        if not (0 <= number <= MAX_NUMBER):  # also refuses nan
+            return None, Problem("err.number_range", {"low": 0, "high": MAX_NUMBER})
         return number, None
     if f.type == "ref":
         return str(raw), None
     raise AssertionError(f.type)  # pragma: no cover - FIELD_TYPES is closed
 
+
+MAX_NUMBER = 1000  # the only decimal field is training hours
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -194,8 +198,6 @@ def _check_training(values, today, lookup, uuid, limits):
     day = _date(values, "date")
     if day and day > today + dt.timedelta(days=limits.future_meeting_days):
         yield "date", Problem("err.date_too_far", {"days": limits.future_meeting_days})
-    if values.get("hours") is not None and values["hours"] > 1000:
-        yield "hours", Problem("err.number_range", {"low": 0, "high": 1000})
 
 
 def _check_hearing(values, today, lookup, uuid, limits):

@@ -15,6 +15,7 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseTooNew",
     "DatabaseCorrupt",
+    "DatabaseConflict",
     "load_migrations",
     "connect",
     "open_database",
@@ -48,6 +49,12 @@ class DatabaseTooNew(DatabaseError):
 
 class DatabaseCorrupt(DatabaseError):
     key = "err.db_corrupt"
+
+
+class DatabaseConflict(DatabaseError):
+    """A write broke a constraint: e.g. another program saved the same number first."""
+
+    key = "err.db_conflict"
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def _classify(path: Path | str, exc: sqlite3.Error) -> DatabaseError:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return DatabaseConflict(path, str(exc))
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusy(path, str(exc))
