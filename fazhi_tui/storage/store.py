@@ -43,7 +43,7 @@ class Actor:
     township: str
 
 
-def _encode(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+def encode_record(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
     """Python values → SQLite values (lists as JSON, bools as 0/1)."""
     out = {}
     for f in kind.fields:
@@ -150,7 +150,7 @@ class Store:
         """Insert a new record; returns its uuid."""
         record_uuid = str(uuid_module.uuid4())
         at = self.clock()
-        data = _encode(kind, values)
+        data = encode_record(kind, values)
         row = {
             "uuid": record_uuid,
             "township": actor.township,
@@ -169,7 +169,7 @@ class Store:
 
     def update(self, kind: Kind, record_uuid: str, values: dict[str, Any], actor: Actor) -> bool:
         """Change fields of a live record. Returns False (and writes nothing) if nothing changed."""
-        data = _encode(kind, values)
+        data = encode_record(kind, values)
         at = self.clock()
         with self.transaction() as conn:
             old = conn.execute(f"SELECT * FROM {kind.name} WHERE uuid = ? AND deleted_at IS NULL", (record_uuid,)).fetchone()
