@@ -97,8 +97,8 @@ STAFF = Kind(
     name="staff",
     fields=(
         F("name", "text", required=True, list_width=10, max_length=50),
-        F("post", "text", list_width=12),
-        F("background", "choice", required=True, choices="background", default="law_degree", list_width=10),
+        F("post", "text", list_width=10),
+        F("background", "choice", required=True, choices="background", default="law_degree", list_width=12),
         F("education", "text", list_width=6),
         F("start_date", "date"),
         F("active", "bool", default=True, list_width=4),
