@@ -231,7 +231,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "setup.code": ("统计用区划代码（9 位）", "Statistical division code (9 digits)"),
     "setup.name": ("乡镇（街道）名称", "Township name"),
     "setup.operator": ("填报人姓名（可不填）", "Your name (optional)"),
-    "setup.save": ("保存并开始", "Save and start"),
+    "setup.example": ("例：{example}", "e.g. {example}"),
+    "setup.save": ("回车到下一项；填完按 Ctrl+S（或在最后一项按回车）保存并开始。", "Enter moves to the next field; Ctrl+S (or Enter on the last one) saves and starts."),
     # -- home -----------------------------------------------------------------------------
     "home.title": ("首页", "Home"),
     "home.records": ("台账", "Records"),

@@ -22,7 +22,7 @@ class SetupScreen(Screen[Config | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), priority=True),
-        Binding("escape", "app.quit", t("key.quit")),
+        Binding("escape", "app.quit", t("key.quit"), show=False),
     ]
 
     def __init__(self, home: Home) -> None:
@@ -34,13 +34,14 @@ class SetupScreen(Screen[Config | None]):
             yield Static(t("setup.title"), id="setup-title")
             yield Static(t("setup.intro"), id="setup-intro")
             yield Label(t("setup.code"))
-            yield Input(placeholder="640302100", id="setup-code", max_length=12)
+            yield Input(placeholder=t("setup.example", example="640302100"), id="setup-code", max_length=12, compact=True)
             yield Static("", id="err-code", classes="field-error")
             yield Label(t("setup.name"))
-            yield Input(placeholder="金星镇", id="setup-name", max_length=50)
+            yield Input(placeholder=t("setup.example", example="金星镇"), id="setup-name", max_length=50, compact=True)
             yield Static("", id="err-name", classes="field-error")
             yield Label(t("setup.operator"))
-            yield Input(id="setup-operator", max_length=50)
+            yield Input(id="setup-operator", max_length=50, compact=True)
+            yield Static(t("setup.save"), id="setup-hint")
         yield key_footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
