@@ -188,7 +188,7 @@ SERVICE_ITEM = Kind(
 ANNUAL_REPORT = Kind(
     name="annual_report",
     fields=(
-        F("year", "int", required=True, list_width=6),
+        F("year", "int", required=True, list_width=8),
         F("sent_on", "date", list_width=10),
         F("published_on", "date", list_width=10),
         F("published_where", "text", list_width=24),
