@@ -257,11 +257,14 @@ class _RuleReader:
 
     def conditions_any(self, kind: Kind, raw: Any) -> tuple[Condition, ...]:
         if not isinstance(raw, list) or not raw:
-            raise self.fail("require_any must be a non-empty list of conditions", "err.rules_bad_value", name="require_any")
+            raise self.fail(
+                "require_any must be a non-empty list of conditions", "err.rules_bad_value", name="require_any"
+            )
         return tuple(self.condition(kind, c, "require_any") for c in raw)
 
     def bad_threshold(self, key: str, value: Any, expected: str) -> RuleFileError:
-        return self.fail(f"{key} = {value!r}: must be {expected}", "err.rules_bad_threshold", name=key, value=str(value))
+        reason = f"{key} = {value!r}: must be {expected}"
+        return self.fail(reason, "err.rules_bad_threshold", name=key, value=str(value))
 
     def read(self) -> Rule:
         d = self.data
@@ -276,7 +279,9 @@ class _RuleReader:
         rule_type = self.text("type", required=True)
         if rule_type not in RULE_TYPES:
             raise self.fail(
-                f"unknown type {rule_type!r} (known: {', '.join(RULE_TYPES)})", "err.rules_unknown_type", value=rule_type
+                f"unknown type {rule_type!r} (known: {', '.join(RULE_TYPES)})",
+                "err.rules_unknown_type",
+                value=rule_type,
             )
         allowed = _COMMON_KEYS + _TYPE_KEYS[rule_type]
         for key in d:
@@ -394,7 +399,8 @@ class _RuleReader:
         values["year_offset"] = offset
         raw = d.get("deadlines")
         if not isinstance(raw, dict) or not raw:
-            raise self.fail("a deadline rule needs deadlines = { field = \"MM-DD\" }", "err.rules_missing_key", name="deadlines")
+            reason = 'a deadline rule needs deadlines = { field = "MM-DD" }'
+            raise self.fail(reason, "err.rules_missing_key", name="deadlines")
         deadlines = []
         for name, month_day in raw.items():
             self.field(kind, name, "deadlines", ("date",))
@@ -440,7 +446,8 @@ def load_rules(text: str) -> RuleSet:
         raise _syntax_error(text, exc) from None
     for key in data:
         if key not in _TOP_KEYS:
-            raise RuleFileError(_top_key_line(text, key), f"unknown top-level key {key!r}", "err.rules_unknown_key", name=key)
+            line = _top_key_line(text, key)
+            raise RuleFileError(line, f"unknown top-level key {key!r}", "err.rules_unknown_key", name=key)
     version = data.get("version")
     if version is None:
         raise RuleFileError(None, "missing key 'version'", "err.rules_missing_key", name="version")
@@ -450,7 +457,8 @@ def load_rules(text: str) -> RuleSet:
         )
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
-        raise RuleFileError(_top_key_line(text, "rule"), "'rule' must be an array of tables [[rule]]", "err.rules_bad_value", name="rule")
+        line = _top_key_line(text, "rule")
+        raise RuleFileError(line, "'rule' must be an array of tables [[rule]]", "err.rules_bad_value", name="rule")
     headers = [number for number, line in enumerate(text.splitlines(), 1) if _HEADER.match(line)]
     if len(headers) != len(raw_rules):
         headers = []  # written as an inline array: no header lines to point at
