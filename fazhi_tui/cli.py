@@ -8,8 +8,10 @@ other commands answer fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from fazhi_tui import __version__
 from fazhi_tui.config import ConfigError, load_config
@@ -19,6 +21,7 @@ from fazhi_tui.storage.schema import DatabaseError
 
 __all__ = ["main", "build_parser"]
 
+CHECKLIST_FORMATS = ("table", "json", "csv", "markdown", "text")
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 
@@ -52,7 +55,33 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--township", metavar="CODE", default=None, help="9-digit division code (default 640302100)")
     demo.add_argument("--years", type=_positive_int, default=3, help="years of records ending with this year (default 3)")
     demo.add_argument("--records", type=_positive_int, default=None, help="about how many records in all (default: a few hundred)")
+
+    checklist = commands.add_parser("checklist", help="print which of the plan's tasks this township meets")
+    _add_home(checklist, top_level=False)
+    checklist.add_argument("--year", type=_year, default=None, help="the year to check (default: the year of --date)")
+    checklist.add_argument("--date", type=_date, default=None, help="check as of this day, YYYY-MM-DD (default: today)")
+    checklist.add_argument("--format", choices=CHECKLIST_FORMATS, default="table", help="output format (default: table)")
+    checklist.add_argument("--out", metavar="FILE", default=None, help="write to FILE instead of standard output")
     return parser
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.bad_year", value=text)) from None
+    if not 2000 <= value <= 2100:
+        raise argparse.ArgumentTypeError(t("cli.bad_year", value=text))
+    return value
+
+
+def _date(text: str) -> dt.date:
+    from fazhi_tui.domain.dates import DateParseError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateParseError:
+        raise argparse.ArgumentTypeError(t("cli.bad_date", value=text)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -97,6 +126,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_office(home: Home):
+    """The config and store of an office that has been set up; raises a message otherwise."""
+    from fazhi_tui.storage.store import Store
+
+    config = load_config(home.config)
+    if config is None or not home.database.exists():
+        raise CommandError(t("cli.no_config", home=home.config_dir))
+    return config, Store.open(home.database, home.backups)
+
+
+class CommandError(Exception):
+    """A message for the user; the command exits non-zero."""
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from fazhi_tui.checklist_report import ReportHeader, render
+    from fazhi_tui.checklists import evidence_labels, load_active_rules, problem_text, run_checklist
+    from fazhi_tui.fsutil import atomic_write_text
+
+    home = resolve_home(args.home)
+    config, store = _open_office(home)
+    try:
+        on = args.date or dt.date.today()
+        year = args.year or on.year
+        active = load_active_rules(home)
+        if active.problem:
+            print(problem_text(active.problem), file=sys.stderr)
+        results = run_checklist(store, active.ruleset, config, year=year, on=on)
+        labels = evidence_labels(store, results) if args.format in ("markdown", "text") else None
+    finally:
+        store.close()
+    header = ReportHeader(config.township_code, config.township_name, year, on, active.source)
+    text = render(args.format, results, header, labels)
+    if args.out:
+        atomic_write_text(Path(args.out), text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.demo:
         import tempfile
@@ -127,7 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "checklist":
+            return cmd_checklist(args)
         return cmd_run(args)
+    except CommandError as exc:
+        return _fail(str(exc))
     except ConfigError as exc:
         return _fail(t(exc.key, **exc.params))
     except DatabaseError as exc:

@@ -11,7 +11,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from fazhi_tui.checklists import ActiveRules, load_active_rules, run_checklist
 from fazhi_tui.config import Config, ConfigError, load_config
+from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.domain.validation import Limits
 from fazhi_tui.i18n import set_language, t
@@ -57,6 +59,16 @@ class FazhiApp(App[int]):
         assert self.config is not None
         return Limits(future_meeting_days=self.config.thresholds.future_meeting_days)
 
+    def db_error_text(self, exc: DatabaseError) -> str:
+        """What to tell the clerk about a database problem, with where the backups are."""
+        return t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups)
+
+    def compute_checklist(self, year: int) -> tuple[ActiveRules, list[RuleResult]]:
+        """The rules in force and their results for ``year`` as of today. Blocking: call
+        it from a worker thread."""
+        active = load_active_rules(self.home)
+        return active, run_checklist(self.store, active.ruleset, self.config, year=year, on=self.today)
+
     # -- start-up ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -93,8 +105,7 @@ class FazhiApp(App[int]):
             kwargs = {"clock": self._clock} if self._clock else {}
             store = Store.open(self.home.database, self.home.backups, **kwargs)
         except DatabaseError as exc:
-            message = t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups)
-            self.call_from_thread(self.show_fatal, message)
+            self.call_from_thread(self.show_fatal, self.db_error_text(exc))
             return
         self.call_from_thread(self._store_ready, store)
 
@@ -123,6 +134,11 @@ class FazhiApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def action_open_checklist(self) -> None:
+        from fazhi_tui.ui.screens.checklist import ChecklistScreen
+
+        self.push_screen(ChecklistScreen(self.today.year))
 
     async def action_quit(self) -> None:
         """Ctrl+Q from anywhere; asks first when a form holds unsaved changes."""

@@ -70,3 +70,12 @@ def test_staff_form(filled_home, snap_compare):
 
 def test_first_start(bare_home, snap_compare):
     assert snap_compare(make_app(bare_home), terminal_size=SIZE, run_before=settle)
+
+
+def test_checklist(filled_home, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+
+    assert snap_compare(make_app(filled_home), terminal_size=SIZE, run_before=run_before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import set_cell_size
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,17 +12,22 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.checklist_report import status_text, summary_counts
 from fazhi_tui.domain.kinds import KIND_ORDER
+from fazhi_tui.storage.schema import DatabaseError
 from fazhi_tui.i18n import kind_label, t
 
 __all__ = ["HomeScreen", "kind_bindings"]
 
 
 def kind_bindings() -> list[Binding]:
-    """Number keys 1-7 open the record kinds; the footer shows them as one entry."""
+    """Number keys 1-7 open the record kinds (one footer entry); c opens the checklist."""
     return [
-        Binding(str(i), f"app.open_kind('{k.name}')", t("key.kinds"), key_display="1-7", show=i == 1)
-        for i, k in enumerate(KIND_ORDER, start=1)
+        *(
+            Binding(str(i), f"app.open_kind('{k.name}')", t("key.kinds"), key_display="1-7", show=i == 1)
+            for i, k in enumerate(KIND_ORDER, start=1)
+        ),
+        Binding("c", "app.open_checklist", t("key.checklist")),
     ]
 
 
@@ -36,6 +42,8 @@ class HomeScreen(Screen[None]):
         )
         yield Static(t("home.records"), classes="section-title")
         yield OptionList(*self._options({}), id="kinds")
+        yield Static(t("home.checklist"), classes="section-title")
+        yield Static("…", id="home-checklist")
         yield Static(t("home.hint"), id="home-hint")
         yield key_footer()
 
@@ -55,8 +63,27 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-counts")
     def _load_counts(self) -> None:
-        counts = self.app.store.counts()
-        self.app.call_from_thread(self._show_counts, counts)
+        app = self.app
+        try:
+            counts = app.store.counts()
+            year = app.today.year
+            _, results = app.compute_checklist(year)
+        except DatabaseError as exc:
+            app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
+            return
+        app.call_from_thread(self._show_counts, counts)
+        app.call_from_thread(self._show_checklist, year, summary_counts(results))
+
+    def _show_checklist(self, year: int, counts: dict[str, int]) -> None:
+        line = Text.assemble(
+            (f"{year} ", "bold"),
+            *(
+                part
+                for status in ("met", "not_met", "at_risk")
+                for part in ((status_text(status), STATUS_STYLES[status]), f" {counts[status]}   ")
+            ),
+        )
+        self.query_one("#home-checklist", Static).update(line)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         kinds = self.query_one("#kinds", OptionList)
@@ -66,3 +93,6 @@ class HomeScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.action_open_kind(event.option.id)
+
+
+STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}

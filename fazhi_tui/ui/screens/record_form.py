@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.domain.dates import DateParseError, parse_date
-from fazhi_tui.domain.kinds import CHOICES, Field, Kind
+from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.domain.validation import Problem, validate
 from fazhi_tui.i18n import choice_label, field_label, kind_label, t
 from fazhi_tui.storage.schema import DatabaseError
@@ -27,7 +27,15 @@ from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 
-__all__ = ["RecordFormScreen"]
+__all__ = ["RecordFormScreen", "load_form_data"]
+
+
+def load_form_data(store, kind: Kind, record_uuid: str | None) -> tuple[dict[str, Any] | None, dict[str, list[tuple[str, str]]]]:
+    """The record (None for a new one) and the choices of its pickers. Blocking: call it
+    from a worker thread. Raises RecordNotFound or DatabaseError."""
+    record = store.get(kind, record_uuid) if record_uuid else None
+    options = {f.name: store.options(KINDS[f.ref]) for f in kind.fields if f.ref}
+    return record, options
 
 
 class RecordFormScreen(Screen[str | None]):
@@ -180,7 +188,7 @@ class RecordFormScreen(Screen[str | None]):
             app.call_from_thread(self._save_failed, t("err.not_found"))
             return
         except DatabaseError as exc:
-            app.call_from_thread(self._save_failed, t(exc.key, path=exc.path, detail=exc.detail, backups=app.home.backups))
+            app.call_from_thread(self._save_failed, app.db_error_text(exc))
             return
         app.call_from_thread(self._saved, record_uuid)
 

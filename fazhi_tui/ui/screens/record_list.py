@@ -127,7 +127,7 @@ class RecordListScreen(Screen[None]):
         self.app.call_from_thread(self.table.add_block, generation, offset, rows)
 
     def _db_error(self, exc: DatabaseError) -> None:
-        self.notify(t(exc.key, path=exc.path, detail=exc.detail, backups=self.app.home.backups), severity="error", timeout=10)
+        self.notify(self.app.db_error_text(exc), severity="error", timeout=10)
 
     # -- filter ----------------------------------------------------------------------------
 
@@ -187,10 +187,10 @@ class RecordListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="list-form")
     def _prepare_form(self, record_uuid: str | None) -> None:
         """Load the record and the choices of its pickers off the interface thread."""
-        store = self.app.store
+        from fazhi_tui.ui.screens.record_form import load_form_data
+
         try:
-            record = store.get(self.kind, record_uuid) if record_uuid else None
-            options = {f.name: store.options(KINDS[f.ref]) for f in self.kind.fields if f.ref}
+            record, options = load_form_data(self.app.store, self.kind, record_uuid)
         except RecordNotFound:
             self.app.call_from_thread(self.notify, t("err.not_found"), severity="warning")
             self.app.call_from_thread(self.reload)

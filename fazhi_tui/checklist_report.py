@@ -1,0 +1,212 @@
+"""How checklist results read: one set of words for the screen, the command line and the
+printed report, so they always agree.
+
+Formats: ``table`` (aligned text for a terminal), ``json`` (every rule's task, status,
+actual, target and evidence ids), ``csv`` (one row per rule), ``markdown`` and ``text``
+(a report a clerk can print or paste into the annual report, T7).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+
+from fazhi_tui.domain.checklist import RuleResult
+from fazhi_tui.i18n import get_language, kind_label, t
+
+__all__ = [
+    "FORMATS",
+    "ReportHeader",
+    "status_mark",
+    "status_text",
+    "target_text",
+    "actual_text",
+    "rule_name",
+    "summary_counts",
+    "render",
+]
+
+FORMATS = ("table", "json", "csv", "markdown", "text")
+# Marks that read without colour and exist in GBK (old Chinese Windows consoles).
+MARKS = {"met": "√", "not_met": "×", "at_risk": "!", "not_applicable": "-"}
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    township_code: str
+    township_name: str
+    year: int
+    on: dt.date
+    rules_source: str = "builtin"
+
+
+def status_mark(status: str) -> str:
+    return MARKS[status]
+
+
+def status_text(status: str) -> str:
+    return f"{MARKS[status]} {t(f'status.{status}')}"
+
+
+def rule_name(result: RuleResult) -> str:
+    rule = result.rule
+    return rule.name_en if get_language() == "en" and rule.name_en else rule.name
+
+
+def target_text(result: RuleResult) -> str:
+    if result.unit == "count":
+        return t("target.count", n=result.target)
+    if result.unit == "percent":
+        return t("target.percent", n=_number(result.target))
+    if result.unit == "all":
+        return t("target.all")
+    return t("target.deadline", n=result.target)
+
+
+def actual_text(result: RuleResult) -> str:
+    if result.status == "not_applicable" and not result.total and result.unit != "count":
+        return t("actual.none")
+    if result.unit == "count":
+        return t("actual.count", n=result.actual)
+    if result.unit == "percent":
+        passed = len(result.proving)
+        return t("actual.percent", n=_number(result.actual), passed=passed, total=result.total)
+    if result.unit == "all":
+        return t("actual.all", passed=result.actual, total=result.total)
+    return t("actual.deadline", n=result.actual, total=result.target)
+
+
+def _number(value: float | int) -> str:
+    return f"{value:g}"
+
+
+def summary_counts(results: Sequence[RuleResult]) -> dict[str, int]:
+    counts = {status: 0 for status in MARKS}
+    for result in results:
+        counts[result.status] += 1
+    return counts
+
+
+# -- formats ----------------------------------------------------------------------------------
+
+
+def render(
+    fmt: str,
+    results: Sequence[RuleResult],
+    header: ReportHeader,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The checklist in format ``fmt``. ``labels`` (uuid → short name) is used by the
+    printed report to name each piece of evidence."""
+    if fmt == "json":
+        return _json(results, header)
+    if fmt == "csv":
+        return _csv(results)
+    if fmt == "table":
+        return _table(results, header)
+    if fmt in ("markdown", "text"):
+        return _report(results, header, labels or {}, markdown=fmt == "markdown")
+    raise ValueError(fmt)
+
+
+def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
+    data = {
+        "township": {"code": header.township_code, "name": header.township_name},
+        "year": header.year,
+        "date": header.on.isoformat(),
+        "rules_source": header.rules_source,
+        "summary": summary_counts(results),
+        "rules": [
+            {
+                "id": r.rule.id,
+                "task": r.rule.task,
+                "name": r.rule.name,
+                "name_en": r.rule.name_en,
+                "type": r.rule.type,
+                "status": r.status,
+                "actual": r.actual,
+                "target": r.target,
+                "unit": r.unit,
+                "total": r.total,
+                "period": [r.period[0].isoformat(), r.period[1].isoformat()],
+                "evidence": {
+                    "kind": r.evidence_kind,
+                    "proving": list(r.proving),
+                    "breaking": list(r.breaking),
+                    "at_risk": list(r.at_risk),
+                },
+            }
+            for r in results
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(results: Sequence[RuleResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([t("head.task"), "id", t("head.rule"), t("head.target"), t("head.actual"), t("head.status"), "status"])
+    for r in results:
+        writer.writerow([r.rule.task, r.rule.id, rule_name(r), target_text(r), actual_text(r), status_text(r.status), r.status])
+    return buffer.getvalue()
+
+
+TABLE_WIDTHS = (6, 34, 10, 16, 10)
+
+
+def _table(results: Sequence[RuleResult], header: ReportHeader) -> str:
+    lines = [t("report.title", name=header.township_name, code=header.township_code, year=header.year)]
+    lines.append(t("report.as_of", date=header.on.isoformat()))
+    heads = (t("head.task"), t("head.rule"), t("head.target"), t("head.actual"), t("head.status"))
+    lines.append("  ".join(set_cell_size(h, w) for h, w in zip(heads, TABLE_WIDTHS)).rstrip())
+    lines.append("  ".join("-" * w for w in TABLE_WIDTHS))
+    for r in results:
+        cells = (r.rule.task, rule_name(r), target_text(r), actual_text(r), status_text(r.status))
+        lines.append("  ".join(set_cell_size(c, w) for c, w in zip(cells, TABLE_WIDTHS)).rstrip())
+    counts = summary_counts(results)
+    lines.append(t("report.summary", **counts))
+    return "\n".join(lines) + "\n"
+
+
+def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping[str, str], markdown: bool) -> str:
+    counts = summary_counts(results)
+    title = t("report.title", name=header.township_name, code=header.township_code, year=header.year)
+    out: list[str] = []
+    if markdown:
+        out += [f"# {title}", "", t("report.as_of", date=header.on.isoformat()), "", t("report.summary", **counts), ""]
+        out += [
+            f"| {t('head.task')} | {t('head.rule')} | {t('head.target')} | {t('head.actual')} | {t('head.status')} |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in results:
+            out.append(f"| {r.rule.task} | {_md(rule_name(r))} | {_md(target_text(r))} | {_md(actual_text(r))} | {status_text(r.status)} |")
+        out.append("")
+    else:
+        out += [title, "=" * cell_len(title), t("report.as_of", date=header.on.isoformat()), t("report.summary", **counts), ""]
+    for r in results:
+        heading = f"{r.rule.task} {rule_name(r)}: {status_text(r.status)}"
+        out += [f"## {_md(heading)}" if markdown else heading, ""]
+        if r.rule.quote:
+            out += [(f"> {_md(r.rule.quote)}" if markdown else f"  “{r.rule.quote}”"), ""]
+        out.append((t("report.figures", target=target_text(r), actual=actual_text(r))))
+        for title_key, ids in (("report.breaking", r.breaking), ("report.proving", r.proving)):
+            if not ids:
+                continue
+            out += ["", t(title_key, kind=kind_label(r.evidence_kind), count=len(ids))]
+            for record_uuid in ids:
+                label = labels.get(record_uuid, record_uuid)
+                risk = t("report.at_risk_mark") if record_uuid in r.at_risk else ""
+                out.append(f"- {_md(label) if markdown else label}{risk}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    """Escape the characters that would break a Markdown table cell or start markup."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,96 @@
+"""The checklist as the program runs it: which rule set is in force, evaluated over the
+office's records.
+
+The built-in rule set ships with the package. A county may put its own ``rules.toml``
+in the office's config folder (later it arrives with the county's bundle). A file that
+is refused does not stop the program: the last good copy of it is used instead (or the
+built-in set if there never was one) and the problem is reported with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from fazhi_tui.config import Config
+from fazhi_tui.domain.checklist import RuleFileError, RuleResult, RuleSet, builtin_rules, evaluate, load_rules
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.fsutil import atomic_write_text
+from fazhi_tui.paths import Home
+from fazhi_tui.storage.store import Store
+
+__all__ = ["ActiveRules", "load_active_rules", "run_checklist", "rules_path", "last_good_path"]
+
+
+def rules_path(home: Home) -> Path:
+    return home.config_dir / "rules.toml"
+
+
+def last_good_path(home: Home) -> Path:
+    return home.config_dir / "rules.last-good.toml"
+
+
+@dataclass(frozen=True)
+class ActiveRules:
+    ruleset: RuleSet
+    source: str  # "builtin" | "home" | "last-good"
+    problem: RuleFileError | None = None  # why the home file was not used
+
+
+def load_active_rules(home: Home) -> ActiveRules:
+    """The home's rules.toml if it is good (and remember it as the last good copy)."""
+    path = rules_path(home)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return ActiveRules(builtin_rules(), "builtin")
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = RuleFileError(None, f"cannot read {path}: {exc}", "err.rules_unreadable", path=str(path))
+        return _fallback(home, problem)
+    try:
+        ruleset = load_rules(text)
+    except RuleFileError as problem:
+        return _fallback(home, problem)
+    last_good = last_good_path(home)
+    if not last_good.exists() or last_good.read_text(encoding="utf-8") != text:
+        atomic_write_text(last_good, text)
+    return ActiveRules(ruleset, "home")
+
+
+def _fallback(home: Home, problem: RuleFileError) -> ActiveRules:
+    try:
+        return ActiveRules(load_rules(last_good_path(home).read_text(encoding="utf-8")), "last-good", problem)
+    except (OSError, UnicodeDecodeError, RuleFileError):
+        return ActiveRules(builtin_rules(), "builtin", problem)
+
+
+def run_checklist(store: Store, ruleset: RuleSet, config: Config, *, year: int, on: dt.date) -> list[RuleResult]:
+    """Evaluate ``ruleset`` for ``year`` as of ``on`` over the live records of ``store``."""
+    records = {name: store.all_live(kind) for name, kind in KINDS.items()}
+    return evaluate(
+        ruleset,
+        records,
+        year=year,
+        on=on,
+        warning_days=config.thresholds.cert_expiry_warning_days,
+        at_risk_fraction=config.thresholds.year_at_risk_fraction,
+    )
+
+
+def evidence_labels(store: Store, results: list[RuleResult]) -> dict[str, str]:
+    """A short name for every record cited as evidence, for printed reports."""
+    wanted: dict[str, set[str]] = {}
+    for result in results:
+        wanted.setdefault(result.evidence_kind, set()).update(result.proving, result.breaking)
+    labels: dict[str, str] = {}
+    for kind_name, uuids in wanted.items():
+        labels.update(store.labels(KINDS[kind_name], sorted(uuids)))
+    return labels
+
+
+def problem_text(problem: RuleFileError) -> str:
+    """The user's-language message for a refused rule file."""
+    from fazhi_tui.i18n import t
+
+    return t(problem.key, line=problem.line if problem.line is not None else "?", reason=problem.reason)

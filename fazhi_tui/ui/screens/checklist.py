@@ -1,0 +1,234 @@
+"""The checklist of a year: one row per rule, its evidence one key away.
+
+The rows are recomputed whenever the screen comes back to the front, so a record fixed
+from the evidence list shows its effect at once.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from fazhi_tui.checklist_report import ReportHeader, actual_text, render, rule_name, status_text, summary_counts, target_text
+from fazhi_tui.checklists import evidence_labels, problem_text
+from fazhi_tui.domain.checklist import RuleResult
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.fsutil import atomic_write_text
+from fazhi_tui.i18n import kind_label, t
+from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.storage.store import RecordNotFound
+from fazhi_tui.ui.screens.home import STATUS_STYLES
+from fazhi_tui.ui.widgets.footer import key_footer
+
+__all__ = ["ChecklistScreen", "EvidenceScreen"]
+
+COLUMNS = (("task", 5), ("rule", 30), ("target", 8), ("actual", 14), ("status", 8))
+
+
+def _status_cell(status: str) -> Text:
+    return Text(status_text(status), style=STATUS_STYLES[status])
+
+
+class ChecklistScreen(Screen[None]):
+    BINDINGS = [
+        # priority: the table would otherwise take these keys (and hide them from the footer)
+        Binding("enter", "evidence", t("key.open"), priority=True),
+        Binding("left", "year(-1)", t("key.prev_year"), key_display="←", priority=True),
+        Binding("right", "year(1)", t("key.next_year"), key_display="→", priority=True),
+        Binding("p", "print", t("key.print")),
+        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+    ]
+
+    def __init__(self, year: int) -> None:
+        super().__init__(id="checklist")
+        self.year = year
+        self.results: list[RuleResult] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar")
+        problem = Static(id="rules-problem")
+        problem.display = False
+        yield problem
+        table: DataTable = DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
+        for key, width in COLUMNS:
+            table.add_column(t(f"head.{key}"), key=key, width=width)
+        yield table
+        yield Static(id="checklist-summary")
+        yield Static(t("checklist.hint"), id="checklist-hint")
+        yield key_footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        self.query_one("#title-bar", Static).update(t("checklist.title", year=self.year, name=self.app.config.township_name))
+        self._compute(self.year)
+
+    @work(thread=True, exclusive=True, group="checklist")
+    def _compute(self, year: int) -> None:
+        try:
+            active, results = self.app.compute_checklist(year)
+        except DatabaseError as exc:
+            self.app.call_from_thread(self.notify, self.app.db_error_text(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._show, year, active, results)
+
+    def _show(self, year: int, active, results: list[RuleResult]) -> None:
+        if year != self.year:
+            return
+        self.results = results
+        problem = self.query_one("#rules-problem", Static)
+        if active.problem:
+            fallback = t("checklist.fallback_last_good" if active.source == "last-good" else "checklist.fallback_builtin")
+            problem.update(t("checklist.rules_problem", message=problem_text(active.problem), fallback=fallback))
+        problem.display = active.problem is not None
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for r in results:
+            table.add_row(r.rule.task, rule_name(r), target_text(r), actual_text(r), _status_cell(r.status), key=r.rule.id)
+        if results:
+            table.move_cursor(row=min(cursor, len(results) - 1))
+        counts = summary_counts(results)
+        self.query_one("#checklist-summary", Static).update(t("report.summary", **counts))
+
+    def action_year(self, delta: int) -> None:
+        self.year += delta
+        self.refresh_results()
+
+    def _current(self) -> RuleResult | None:
+        table = self.query_one(DataTable)
+        if not self.results or table.cursor_row >= len(self.results):
+            return None
+        return self.results[table.cursor_row]
+
+    def action_evidence(self) -> None:
+        result = self._current()
+        if result is not None:
+            self.app.push_screen(EvidenceScreen(self.year, result.rule.id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # a mouse click on a row
+        self.action_evidence()
+
+    def action_print(self) -> None:
+        self._save_report(self.year)
+
+    @work(thread=True, exclusive=True, group="checklist-print")
+    def _save_report(self, year: int) -> None:
+        app = self.app
+        try:
+            active, results = app.compute_checklist(year)
+            labels = evidence_labels(app.store, results)
+        except DatabaseError as exc:
+            app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
+            return
+        header = ReportHeader(app.config.township_code, app.config.township_name, year, app.today, active.source)
+        path = app.home.data_dir / "reports" / f"checklist-{year}-{app.today.isoformat()}.md"
+        try:
+            atomic_write_text(path, render("markdown", results, header, labels))
+        except OSError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        app.call_from_thread(self.notify, t("report.saved", path=path), timeout=8)
+
+
+class EvidenceScreen(Screen[None]):
+    """The records behind one rule: those that fall short first, then those that prove it."""
+
+    BINDINGS = [
+        Binding("enter", "open", t("key.open"), priority=True),
+        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+    ]
+
+    def __init__(self, year: int, rule_id: str) -> None:
+        super().__init__(id="evidence")
+        self.year = year
+        self.rule_id = rule_id
+        self.result: RuleResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar")
+        yield Static(id="evidence-figures")
+        yield OptionList(id="evidence-list")
+        yield key_footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self._compute()
+
+    @work(thread=True, exclusive=True, group="evidence")
+    def _compute(self) -> None:
+        app = self.app
+        try:
+            _, results = app.compute_checklist(self.year)
+            result = next((r for r in results if r.rule.id == self.rule_id), None)
+            labels = evidence_labels(app.store, [result]) if result else {}
+        except DatabaseError as exc:
+            app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
+            return
+        app.call_from_thread(self._show, result, labels)
+
+    def _show(self, result: RuleResult | None, labels: dict[str, str]) -> None:
+        if result is None:  # the rule was switched off meanwhile
+            self.app.pop_screen()
+            return
+        self.result = result
+        title = t("checklist.evidence_title", task=result.rule.task, name=rule_name(result), status=status_text(result.status))
+        self.query_one("#title-bar", Static).update(title)
+        figures = t("report.figures", target=target_text(result), actual=actual_text(result))
+        self.query_one("#evidence-figures", Static).update(
+            Text.assemble((f"{kind_label(result.evidence_kind)} · ", "bold"), figures)
+        )
+        options: list[Option | None] = []
+        for ids, mark_status in ((result.breaking, "not_met"), (result.proving, "met")):
+            for record_uuid in ids:
+                status = "at_risk" if record_uuid in result.at_risk else mark_status
+                prompt = Text.assemble((status_text(status), STATUS_STYLES[status]), "  ", labels.get(record_uuid, record_uuid))
+                options.append(Option(prompt, id=record_uuid))
+        evidence = self.query_one(OptionList)
+        highlighted = evidence.highlighted
+        evidence.set_options(options or [Option(t("checklist.evidence_none"), disabled=True)])
+        if options:
+            evidence.highlighted = min(highlighted or 0, len(options) - 1)
+
+    def action_open(self) -> None:
+        evidence = self.query_one(OptionList)
+        if self.result is None or evidence.highlighted is None:
+            return
+        option = evidence.get_option_at_index(evidence.highlighted)
+        if option.id:
+            self._open(self.result.evidence_kind, option.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    @work(thread=True, exclusive=True, group="evidence-open")
+    def _open(self, kind_name: str, record_uuid: str) -> None:
+        from fazhi_tui.ui.screens.record_form import load_form_data
+
+        try:
+            record, options = load_form_data(self.app.store, KINDS[kind_name], record_uuid)
+        except RecordNotFound:
+            self.app.call_from_thread(self.notify, t("err.not_found"), severity="warning")
+            return
+        except DatabaseError as exc:
+            self.app.call_from_thread(self.notify, self.app.db_error_text(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._push_form, kind_name, record, options)
+
+    def _push_form(self, kind_name: str, record, options) -> None:
+        from fazhi_tui.ui.screens.record_form import RecordFormScreen
+
+        self.app.push_screen(RecordFormScreen(KINDS[kind_name], record, options))
