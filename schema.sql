@@ -180,3 +180,98 @@ CREATE TABLE annual_report (
 );
 CREATE INDEX annual_report_list ON annual_report (deleted_at, year DESC);
 CREATE UNIQUE INDEX annual_report_year ON annual_report (township, year) WHERE deleted_at IS NULL;
+
+-- migration 2: USB sync: change counters, hub-side stamps, export log and the hub's tables
+-- sync_version: the device's change counter at the record's last local write; an
+--   up-bundle carries the records changed since the last bundle the county confirmed.
+-- sync_stamp: at a hub, the write time used to order versions (the device's stamp,
+--   never later than the hub's own clock at import); on a township it equals updated_at.
+ALTER TABLE meeting ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE meeting ADD COLUMN sync_stamp TEXT;
+ALTER TABLE staff ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN sync_stamp TEXT;
+ALTER TABLE delegated_item ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE delegated_item ADD COLUMN sync_stamp TEXT;
+ALTER TABLE training ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE training ADD COLUMN sync_stamp TEXT;
+ALTER TABLE hearing ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hearing ADD COLUMN sync_stamp TEXT;
+ALTER TABLE service_item ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE service_item ADD COLUMN sync_stamp TEXT;
+ALTER TABLE annual_report ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE annual_report ADD COLUMN sync_stamp TEXT;
+CREATE INDEX meeting_sync ON meeting (sync_version);
+CREATE INDEX staff_sync ON staff (sync_version);
+CREATE INDEX delegated_item_sync ON delegated_item (sync_version);
+CREATE INDEX training_sync ON training (sync_version);
+CREATE INDEX hearing_sync ON hearing (sync_version);
+CREATE INDEX service_item_sync ON service_item (sync_version);
+CREATE INDEX annual_report_sync ON annual_report (sync_version);
+-- a hub holds many townships: lists and look-ups by township
+CREATE INDEX meeting_township ON meeting (township, deleted_at);
+CREATE INDEX staff_township ON staff (township, deleted_at);
+CREATE INDEX delegated_item_township ON delegated_item (township, deleted_at);
+CREATE INDEX training_township ON training (township, deleted_at);
+CREATE INDEX hearing_township ON hearing (township, deleted_at);
+CREATE INDEX service_item_township ON service_item (township, deleted_at);
+CREATE INDEX annual_report_township ON annual_report (township, deleted_at);
+
+-- township side: every up-bundle written by this device
+CREATE TABLE export_log (
+    seq         INTEGER PRIMARY KEY,      -- this device's bundle number, 1, 2, 3, ...
+    bundle_id   TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    since_seq   INTEGER NOT NULL,         -- 0: a full copy; n: changes after confirmed bundle n
+    max_version INTEGER NOT NULL,         -- highest sync_version the bundle carries
+    records     INTEGER NOT NULL,
+    file_name   TEXT NOT NULL
+);
+
+-- hub side: the offices it has enrolled (townships, or counties at a city hub)
+CREATE TABLE hub_member (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    generation  INTEGER NOT NULL,         -- bumped by every re-enrolment
+    secret      TEXT NOT NULL,            -- base64 one-time enrolment secret of this generation
+    enrolled_at TEXT NOT NULL
+);
+
+-- hub side: device keys bound to an enrolment by their first bundle
+CREATE TABLE hub_device (
+    member      TEXT NOT NULL REFERENCES hub_member (code),
+    device_id   TEXT NOT NULL,
+    public_key  TEXT NOT NULL,            -- base64 Ed25519
+    generation  INTEGER NOT NULL,
+    first_seen  TEXT NOT NULL,
+    PRIMARY KEY (member, device_id)
+);
+
+-- hub side: every bundle imported (the file itself is kept in the archive folder)
+CREATE TABLE hub_bundle (
+    bundle_id   TEXT PRIMARY KEY,
+    file_sha256 TEXT NOT NULL UNIQUE,
+    member      TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    since_seq   INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,            -- as the device's clock said
+    imported_at TEXT NOT NULL,            -- the hub's clock
+    archive     TEXT NOT NULL,            -- file name in the archive folder
+    summary     TEXT NOT NULL             -- JSON: per kind added/changed/deleted/unchanged/conflicts
+);
+CREATE UNIQUE INDEX hub_bundle_seq ON hub_bundle (member, device_id, seq);
+
+-- hub side: two devices of one office changed the same record; the losing version is kept here
+CREATE TABLE sync_conflict (
+    id            INTEGER PRIMARY KEY,
+    at            TEXT NOT NULL,
+    member        TEXT NOT NULL,
+    table_name    TEXT NOT NULL,
+    record_uuid   TEXT NOT NULL,
+    winner_device TEXT NOT NULL,
+    loser_device  TEXT NOT NULL,
+    winner        TEXT NOT NULL,          -- JSON of the version kept
+    loser         TEXT NOT NULL,          -- JSON of the version set aside
+    bundle_id     TEXT NOT NULL
+);
+CREATE INDEX sync_conflict_member ON sync_conflict (member, id);

@@ -241,7 +241,7 @@ def normalised(folder: Path) -> dict[str, list[dict]]:
     for kind, table in tables.items():
         out[kind] = []
         for row in table:
-            clean = {k: v for k, v in row.items() if k not in ("uuid", "created_at", "updated_at", "device_id")}
+            clean = {k: v for k, v in row.items() if k not in ("uuid", "created_at", "updated_at", "device_id", "sync_stamp")}
             clean["deleted_at"] = clean["deleted_at"] is not None
             for f in KINDS[kind].fields:
                 if f.type == "refs":

@@ -7,7 +7,7 @@ import pytest
 from fazhi_tui.domain.kinds import CHOICES, KINDS, kind
 from fazhi_tui.storage import schema
 from fazhi_tui.storage.schema import DatabaseBusy, DatabaseConflict, DatabaseCorrupt, DatabaseError, DatabaseTooNew, load_migrations
-from fazhi_tui.storage.store import SYSTEM_COLUMNS, DuplicateOnRestore, RecordNotFound, Store
+from fazhi_tui.storage.store import SYNC_COLUMNS, SYSTEM_COLUMNS, DuplicateOnRestore, RecordNotFound, Store
 
 from tests.conftest import make_clock
 
@@ -43,7 +43,7 @@ def test_every_kind_table_has_system_columns_and_fields(store):
     for name, k in KINDS.items():
         columns = [r["name"] for r in store.conn.execute(f"PRAGMA table_info({name})")]
         assert columns[: len(SYSTEM_COLUMNS)] == list(SYSTEM_COLUMNS), name
-        assert set(columns[len(SYSTEM_COLUMNS) :]) == set(k.columns), name
+        assert set(columns[len(SYSTEM_COLUMNS) :]) == set(k.columns) | set(SYNC_COLUMNS), name
 
 
 def test_choice_codes_match_schema_checks(store, actor):
@@ -381,12 +381,13 @@ ORIGINAL_SCHEMA_TEXT = schema._schema_text
 
 def test_load_migrations_splits_and_checks_numbering():
     base = schema._schema_text()
-    migrations = load_migrations(base + MIGRATION_2)
+    following = len(load_migrations(base)) + 1
+    migrations = load_migrations(base + MIGRATION_2.replace("-- migration 2:", f"-- migration {following}:"))
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
     assert migrations[-1].description == "meeting place and a new table"
     assert len(schema._statements(migrations[-1].sql)) == 3
     with pytest.raises(ValueError):
-        load_migrations(base + MIGRATION_2.replace("migration 2", "migration 3"))
+        load_migrations(base + MIGRATION_2.replace("-- migration 2:", f"-- migration {following + 1}:"))
     with pytest.raises(ValueError):
         schema._statements("CREATE TABLE x (a")
 
@@ -403,7 +404,7 @@ def make_v1(tmp_path, actor):
 def test_upgrade_backs_up_first_and_keeps_data(tmp_path, actor, monkeypatch):
     path, backups, uuids, device = make_v1(tmp_path, actor)
     version = len(load_migrations())
-    text = schema._schema_text() + MIGRATION_2.replace("migration 2", f"migration {version + 1}")
+    text = schema._schema_text() + MIGRATION_2.replace("-- migration 2:", f"-- migration {version + 1}:")
     monkeypatch.setattr(schema, "_schema_text", lambda: text)
 
     store = Store.open(path, backups)

@@ -24,11 +24,19 @@ from fazhi_tui.storage.schema import DatabaseBusy, DatabaseError, _classify, ope
 __all__ = ["Store", "Actor", "RecordNotFound", "utc_now"]
 
 SYSTEM_COLUMNS = ("uuid", "township", "created_at", "updated_at", "device_id", "rev", "deleted_at")
+SYNC_COLUMNS = ("sync_version", "sync_stamp")
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def utc_now() -> str:
     """Current UTC time as ISO-8601 with microseconds and a Z."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.datetime.now(dt.timezone.utc).strftime(STAMP_FORMAT)
+
+
+def stamp_after(stamp: str) -> str:
+    """The stamp one microsecond after ``stamp``."""
+    moment = dt.datetime.strptime(stamp, STAMP_FORMAT) + dt.timedelta(microseconds=1)
+    return moment.strftime(STAMP_FORMAT)
 
 
 class RecordNotFound(LookupError):
@@ -131,6 +139,45 @@ class Store:
             conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)", (device,))
         return self._read("SELECT value FROM meta WHERE key = 'device_id'")[0]["value"]
 
+    # -- write stamps --------------------------------------------------------------------
+
+    def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value)
+        )
+
+    def _newest_stamp(self, conn: sqlite3.Connection) -> str:
+        """The newest time this database has seen: the stored clock, else its newest record."""
+        stored = self._meta(conn, "hlc")
+        if stored is not None:
+            return stored
+        parts = " UNION ALL ".join(f"SELECT max(updated_at) AS m FROM {name}" for name in KINDS)
+        return conn.execute(f"SELECT max(m) FROM ({parts})").fetchone()[0] or ""
+
+    def _write_marks(self, conn: sqlite3.Connection) -> tuple[str, int]:
+        """The time stamp and change number of one write, inside its transaction.
+
+        The stamp is a hybrid logical clock: the wall clock, but never earlier than (or
+        equal to) the newest stamp this database has already seen, so a PC whose clock
+        was set back cannot stamp a write older than what it already holds.
+        """
+        now = self.clock()
+        newest = self._newest_stamp(conn)
+        stamp = now if now > newest else stamp_after(newest)
+        version = int(self._meta(conn, "sync_version") or 0) + 1
+        self._set_meta(conn, "hlc", stamp)
+        self._set_meta(conn, "sync_version", str(version))
+        return stamp, version
+
+    def observe_stamp(self, conn: sqlite3.Connection, stamp: str) -> None:
+        """Raise the clock to a time learnt from elsewhere (the hub's, in a down-bundle)."""
+        if stamp > self._newest_stamp(conn):
+            self._set_meta(conn, "hlc", stamp)
+
     # -- audit ---------------------------------------------------------------------------
 
     def _audit(self, conn, actor: Actor, at: str, table: str, record_uuid: str, action: str, changes: dict) -> None:
@@ -149,20 +196,22 @@ class Store:
     def insert(self, kind: Kind, values: dict[str, Any], actor: Actor) -> str:
         """Insert a new record; returns its uuid."""
         record_uuid = str(uuid_module.uuid4())
-        at = self.clock()
         data = encode_record(kind, values)
-        row = {
-            "uuid": record_uuid,
-            "township": actor.township,
-            "created_at": at,
-            "updated_at": at,
-            "device_id": self.device_id,
-            "rev": 1,
-            **data,
-        }
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
         with self.transaction() as conn:
+            at, version = self._write_marks(conn)
+            row = {
+                "uuid": record_uuid,
+                "township": actor.township,
+                "created_at": at,
+                "updated_at": at,
+                "device_id": self.device_id,
+                "rev": 1,
+                "sync_version": version,
+                "sync_stamp": at,
+                **data,
+            }
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
             conn.execute(f"INSERT INTO {kind.name} ({columns}) VALUES ({marks})", tuple(row.values()))
             self._audit(conn, actor, at, kind.name, record_uuid, "insert", {k: [None, v] for k, v in data.items()})
         return record_uuid
@@ -170,7 +219,6 @@ class Store:
     def update(self, kind: Kind, record_uuid: str, values: dict[str, Any], actor: Actor) -> bool:
         """Change fields of a live record. Returns False (and writes nothing) if nothing changed."""
         data = encode_record(kind, values)
-        at = self.clock()
         with self.transaction() as conn:
             old = conn.execute(f"SELECT * FROM {kind.name} WHERE uuid = ? AND deleted_at IS NULL", (record_uuid,)).fetchone()
             if old is None:
@@ -178,10 +226,12 @@ class Store:
             changes = {k: [old[k], v] for k, v in data.items() if old[k] != v}
             if not changes:
                 return False
+            at, version = self._write_marks(conn)
             assignments = ", ".join(f"{k} = ?" for k in changes)
             conn.execute(
-                f"UPDATE {kind.name} SET {assignments}, updated_at = ?, device_id = ?, rev = rev + 1 WHERE uuid = ?",
-                (*(v[1] for v in changes.values()), at, self.device_id, record_uuid),
+                f"UPDATE {kind.name} SET {assignments}, updated_at = ?, device_id = ?, rev = rev + 1,"
+                " sync_version = ?, sync_stamp = ? WHERE uuid = ?",
+                (*(v[1] for v in changes.values()), at, self.device_id, version, at, record_uuid),
             )
             self._audit(conn, actor, at, kind.name, record_uuid, "update", changes)
         return True
@@ -195,16 +245,17 @@ class Store:
         self._set_deleted(kind, record_uuid, actor, deleted=False)
 
     def _set_deleted(self, kind: Kind, record_uuid: str, actor: Actor, deleted: bool) -> None:
-        at = self.clock()
         with self.transaction() as conn:
             old = conn.execute(f"SELECT deleted_at FROM {kind.name} WHERE uuid = ?", (record_uuid,)).fetchone()
             if old is None or (old["deleted_at"] is not None) == deleted:
                 raise RecordNotFound(record_uuid)
+            at, version = self._write_marks(conn)
             new = at if deleted else None
             try:
                 conn.execute(
-                    f"UPDATE {kind.name} SET deleted_at = ?, updated_at = ?, device_id = ?, rev = rev + 1 WHERE uuid = ?",
-                    (new, at, self.device_id, record_uuid),
+                    f"UPDATE {kind.name} SET deleted_at = ?, updated_at = ?, device_id = ?, rev = rev + 1,"
+                    " sync_version = ?, sync_stamp = ? WHERE uuid = ?",
+                    (new, at, self.device_id, version, at, record_uuid),
                 )
             except sqlite3.IntegrityError as exc:
                 # Restoring would clash with a live record holding the same unique value.
