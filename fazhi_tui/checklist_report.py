@@ -150,7 +150,7 @@ def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
 
 def _csv(results: Sequence[RuleResult]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([t("head.task"), "id", t("head.rule"), t("head.target"), t("head.actual"), t("head.status"), "status"])
     for r in results:
         writer.writerow([r.rule.task, r.rule.id, rule_name(r), target_text(r), actual_text(r), status_text(r.status), r.status])

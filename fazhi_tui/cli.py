@@ -143,7 +143,7 @@ class CommandError(Exception):
 def cmd_checklist(args: argparse.Namespace) -> int:
     from fazhi_tui.checklist_report import ReportHeader, render
     from fazhi_tui.checklists import evidence_labels, load_active_rules, problem_text, run_checklist
-    from fazhi_tui.fsutil import atomic_write_text
+    from fazhi_tui.fsutil import atomic_write_bytes
 
     home = resolve_home(args.home)
     config, store = _open_office(home)
@@ -160,7 +160,12 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     header = ReportHeader(config.township_code, config.township_name, year, on, active.source)
     text = render(args.format, results, header, labels)
     if args.out:
-        atomic_write_text(Path(args.out), text)
+        # Excel and WPS on Chinese Windows read a UTF-8 CSV correctly only with a BOM.
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        try:
+            atomic_write_bytes(Path(args.out), text.encode(encoding))
+        except OSError as exc:
+            raise CommandError(t("cli.cannot_write", path=args.out, reason=exc.strerror or str(exc))) from exc
     else:
         sys.stdout.write(text)
     return 0

@@ -327,6 +327,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.rules_invalid": ("检查规则文件第 {line} 行有误：{reason}", "Rule file, line {line}: {reason}"),
     "err.rules_syntax": ("检查规则文件第 {line} 行格式错误：{reason}", "Rule file, line {line}, syntax error: {reason}"),
     "err.rules_unreadable": ("无法读取检查规则文件：{reason}", "Cannot read the rule file: {reason}"),
+    "cli.cannot_write": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     "cli.bad_year": ("年度不正确：{value}", "Not a valid year: {value}"),
     "cli.bad_date": ("日期不正确：{value}（请写成 2026-11-27）", "Not a valid date: {value} (write 2026-11-27)"),
     "err.rules_unknown_key": ("检查规则文件第 {line} 行有误：{reason}", "Rule file, line {line}: {reason}"),
