@@ -275,3 +275,23 @@ CREATE TABLE sync_conflict (
     bundle_id     TEXT NOT NULL
 );
 CREATE INDEX sync_conflict_member ON sync_conflict (member, id);
+
+-- hub side: the delegated-items catalog the county decides for its townships (T41);
+-- published to each township in its down-bundle
+CREATE TABLE hub_catalog (
+    code         TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    power_type   TEXT NOT NULL CHECK (power_type IN ('penalty', 'coercion', 'inspection', 'other')),
+    legal_basis  TEXT NOT NULL DEFAULT '',
+    department   TEXT NOT NULL DEFAULT '',
+    mode         TEXT NOT NULL CHECK (mode IN ('empower', 'entrust')),
+    townships    TEXT NOT NULL,          -- JSON array of township codes, or ["*"] for all
+    updated_at   TEXT NOT NULL
+);
+
+-- hub side: how many down-bundles each member has been sent
+CREATE TABLE hub_publish (
+    member      TEXT PRIMARY KEY,
+    seq         INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+);

@@ -62,6 +62,44 @@ def build_parser() -> argparse.ArgumentParser:
     checklist.add_argument("--date", type=_date, default=None, help="check as of this day, YYYY-MM-DD (default: today)")
     checklist.add_argument("--format", choices=CHECKLIST_FORMATS, default="table", help="output format (default: table)")
     checklist.add_argument("--out", metavar="FILE", default=None, help="write to FILE instead of standard output")
+
+    export = commands.add_parser("export", help="write an up-bundle for the hub (county) onto a USB stick")
+    _add_home(export, top_level=False)
+    export.add_argument("--to", metavar="DIR", required=True, help="the folder to write the bundle into")
+    export.add_argument("--full", action="store_true", help="all records, not only those changed since the last confirmation")
+
+    enroll = commands.add_parser("enroll", help="load the enrolment file the hub wrote for this office")
+    _add_home(enroll, top_level=False)
+    enroll.add_argument("file", metavar="FILE")
+
+    down = commands.add_parser("import", help="import the hub's down-bundle (catalog, rules, confirmations)")
+    _add_home(down, top_level=False)
+    down.add_argument("files", metavar="FILE", nargs="+")
+
+    hub = commands.add_parser("hub", help="county or city hub: enrol, import, publish, report")
+    _add_home(hub, top_level=False)
+    hub_commands = hub.add_subparsers(dest="hub_command", metavar="HUB_COMMAND")
+    init = hub_commands.add_parser("init", help="make this home a hub")
+    _add_home(init, top_level=False)
+    init.add_argument("code", metavar="CODE", help="6-digit county code (or 4-digit city code with --level city)")
+    init.add_argument("--name", required=True)
+    init.add_argument("--level", choices=("county", "city"), default="county")
+    hub_enroll = hub_commands.add_parser("enroll", help="enrol a member office and write its enrolment file")
+    _add_home(hub_enroll, top_level=False)
+    hub_enroll.add_argument("code", metavar="CODE", help="9-digit township code (6-digit county code at a city hub)")
+    hub_enroll.add_argument("--name", required=True)
+    hub_enroll.add_argument("--to", metavar="DIR", required=True)
+    hub_import = hub_commands.add_parser("import", help="check and import up-bundles")
+    _add_home(hub_import, top_level=False)
+    hub_import.add_argument("files", metavar="FILE", nargs="+")
+    hub_import.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
+    hub_publish = hub_commands.add_parser("publish", help="write one down-bundle per member")
+    _add_home(hub_publish, top_level=False)
+    hub_publish.add_argument("--to", metavar="DIR", required=True)
+    hub_export = hub_commands.add_parser("export", help="write this hub's own up-bundle for the level above")
+    _add_home(hub_export, top_level=False)
+    hub_export.add_argument("--to", metavar="DIR", required=True)
+    hub_export.add_argument("--full", action="store_true")
     return parser
 
 
@@ -171,6 +209,160 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync_failed(exc) -> str:
+    return f"{exc.message()} ({exc.detail})"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from fazhi_tui.sync.errors import SyncError
+    from fazhi_tui.sync.export import export_up
+
+    home = resolve_home(args.home)
+    config, store = _open_office(home)
+    try:
+        result = export_up(home, config, store, Path(args.to), full=args.full)
+    except SyncError as exc:
+        return _fail(_sync_failed(exc))
+    except OSError as exc:
+        return _fail(t("err.export_write", path=args.to, reason=exc.strerror or str(exc)))
+    finally:
+        store.close()
+    kind = t("sync.full") if result.full else t("sync.delta")
+    print(t("sync.exported", path=result.path, seq=result.seq, kind=kind, records=result.records))
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from fazhi_tui.sync.errors import BundleRefused
+    from fazhi_tui.sync.member import enroll
+
+    home = resolve_home(args.home)
+    config, store = _open_office(home)
+    store.close()
+    try:
+        enrolment = enroll(home, config, Path(args.file))
+    except BundleRefused as exc:
+        return _fail(f"{args.file}: {_sync_failed(exc)}")
+    print(t("sync.enrolled", hub=enrolment.hub_name, code=enrolment.hub_code, generation=enrolment.generation))
+    return 0
+
+
+def cmd_import_down(args: argparse.Namespace) -> int:
+    from fazhi_tui.sync.member import import_down
+
+    home = resolve_home(args.home)
+    config, store = _open_office(home)
+    refused = 0
+    try:
+        for name in args.files:
+            outcome = import_down(home, config, store, Path(name))
+            if outcome.verdict == "imported":
+                print(t("sync.down_imported", path=name, added=outcome.catalog_added, updated=outcome.catalog_updated,
+                        seq=outcome.confirmed_seq))
+            elif outcome.verdict == "already":
+                print(t("sync.already", path=name))
+            else:
+                refused += 1
+                print(t("sync.refused", path=name, reason=_sync_failed(outcome.error)))
+    finally:
+        store.close()
+    return EXIT_FAILURE if refused else 0
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    from fazhi_tui.sync.errors import SyncError
+
+    home = resolve_home(args.home)
+    if args.hub_command == "init":
+        return _hub_init(home, args)
+    if args.hub_command is None:
+        return _run_app(home)
+    config, store = _open_office(home)
+    try:
+        if args.hub_command == "enroll":
+            return _hub_enroll(home, config, store, args)
+        if args.hub_command == "import":
+            return _hub_import(home, config, store, args)
+        if args.hub_command == "publish":
+            from fazhi_tui.sync.hub import publish
+
+            for path in publish(home, config, store, Path(args.to)):
+                print(t("sync.published", path=path))
+            return 0
+        if args.hub_command == "export":
+            from fazhi_tui.sync.export import export_up
+            from fazhi_tui.sync.hub import hub_config
+
+            result = export_up(home, hub_config(config), store, Path(args.to), full=args.full)
+            kind = t("sync.full") if result.full else t("sync.delta")
+            print(t("sync.exported", path=result.path, seq=result.seq, kind=kind, records=result.records))
+            return 0
+    except SyncError as exc:
+        return _fail(_sync_failed(exc))
+    except OSError as exc:
+        return _fail(t("err.export_write", path=getattr(args, "to", ""), reason=exc.strerror or str(exc)))
+    finally:
+        store.close()
+    return EXIT_USAGE
+
+
+def _hub_init(home: Home, args: argparse.Namespace) -> int:
+    from fazhi_tui.config import Config, HubConfig, save_config
+    from fazhi_tui.domain.division import check_city_code, check_county_code
+    from fazhi_tui.storage.store import Store
+
+    code = (check_county_code if args.level == "county" else check_city_code)(args.code)
+    if code is None:
+        return _fail(t("cli.bad_code", code=args.code), EXIT_USAGE)
+    existing = load_config(home.config)
+    if existing is not None and (existing.hub is None or existing.hub.code != code):
+        return _fail(t("cli.hub_exists", home=home.config_dir))
+    home.ensure()
+    save_config(home.config, Config(hub=HubConfig(args.level, code, args.name.strip())))
+    Store.open(home.database, home.backups).close()
+    print(t("sync.hub_ready", name=args.name, code=code, home=home.data_dir))
+    return 0
+
+
+def _hub_enroll(home: Home, config, store, args: argparse.Namespace) -> int:
+    from fazhi_tui.domain.division import check_county_code, check_township_code
+    from fazhi_tui.sync.hub import enroll_member, hub_config
+
+    hub = hub_config(config).hub
+    check = check_township_code if hub.level == "county" else check_county_code
+    code = check(args.code)
+    if code is None or not code.startswith(hub.code):
+        return _fail(t("cli.bad_member_code", code=args.code, hub=hub.code), EXIT_USAGE)
+    path, generation = enroll_member(home, config, store, code, args.name.strip(), Path(args.to))
+    print(t("sync.enrol_written", path=path, code=code, generation=generation))
+    return 0
+
+
+def _hub_import(home: Home, config, store, args: argparse.Namespace) -> int:
+    from fazhi_tui.sync.hub import import_bundle
+
+    refused = 0
+    for name in args.files:
+        outcome = import_bundle(home, config, store, Path(name), dry_run=args.dry_run)
+        if outcome.verdict == "refused":
+            refused += 1
+            print(t("sync.refused", path=name, reason=_sync_failed(outcome.error)))
+            continue
+        if outcome.verdict == "already":
+            print(t("sync.already", path=name))
+            continue
+        totals = outcome.totals()
+        verdict = t("sync.would_import" if args.dry_run else "sync.imported", path=name, member=outcome.member, seq=outcome.seq)
+        print(f"{verdict} " + t("sync.totals", **totals))
+        if args.dry_run:
+            for kind_name, summary in outcome.summary.items():
+                if any(summary.as_dict().values()):
+                    print(f"    {kind_name}: " + t("sync.totals", **summary.as_dict()))
+        for missing in outcome.missing:
+            print(t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member))
+    return EXIT_FAILURE if refused else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.demo:
         import tempfile
@@ -203,6 +395,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_demo(args)
         if args.command == "checklist":
             return cmd_checklist(args)
+        if args.command == "export":
+            return cmd_export(args)
+        if args.command == "enroll":
+            return cmd_enroll(args)
+        if args.command == "import":
+            return cmd_import_down(args)
+        if args.command == "hub":
+            return cmd_hub(args)
         return cmd_run(args)
     except CommandError as exc:
         return _fail(str(exc))

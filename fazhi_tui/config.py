@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.domain.division import check_county_code, check_township_code, county_of
+from fazhi_tui.domain.division import check_city_code, check_county_code, check_township_code, county_of
 from fazhi_tui.fsutil import atomic_write_text
 
-__all__ = ["Config", "Thresholds", "ConfigError", "load_config", "save_config", "LANGUAGES"]
+__all__ = ["Config", "HubConfig", "HUB_LEVELS", "Thresholds", "ConfigError", "load_config", "save_config", "LANGUAGES"]
 
 LANGUAGES = ("zh", "en")
 
@@ -44,24 +44,52 @@ class Thresholds:
             raise ConfigError("err.config_value", key="thresholds.year_at_risk_fraction")
 
 
+HUB_LEVELS = ("county", "city")
+
+
+@dataclass
+class HubConfig:
+    """The office is a hub: a county (enrols townships) or a city (enrols counties)."""
+
+    level: str
+    code: str
+    name: str
+
+    @property
+    def member_level(self) -> str:
+        return "township" if self.level == "county" else "county"
+
+
 @dataclass
 class Config:
-    township_code: str
-    township_name: str
+    township_code: str = ""
+    township_name: str = ""
     county_code: str = ""
     county_name: str = ""
     operator: str = ""
     language: str = "zh"
     thresholds: Thresholds = field(default_factory=Thresholds)
+    hub: HubConfig | None = None
+
+    @property
+    def office_code(self) -> str:
+        """The code this office is known by to the level above (township or county code)."""
+        return self.hub.code if self.hub else self.township_code
+
+    @property
+    def office_name(self) -> str:
+        return self.hub.name if self.hub else self.township_name
 
     def to_toml_dict(self) -> dict[str, Any]:
-        return {
-            "language": self.language,
-            "township": {"code": self.township_code, "name": self.township_name},
-            "county": {"code": self.county_code, "name": self.county_name},
-            "operator": {"name": self.operator},
-            "thresholds": asdict(self.thresholds),
-        }
+        data: dict[str, Any] = {"language": self.language}
+        if self.hub:
+            data["hub"] = asdict(self.hub)
+        else:
+            data["township"] = {"code": self.township_code, "name": self.township_name}
+            data["county"] = {"code": self.county_code, "name": self.county_name}
+        data["operator"] = {"name": self.operator}
+        data["thresholds"] = asdict(self.thresholds)
+        return data
 
 
 def _table(data: dict[str, Any], name: str, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -83,10 +111,14 @@ def _string(table: dict[str, Any], key: str, full_key: str, default: str = "") -
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, refusing unknown or bad values."""
-    known = {"language", "township", "county", "operator", "thresholds"}
+    known = {"language", "township", "county", "operator", "thresholds", "hub"}
     for key in data:
         if key not in known:
             raise ConfigError("err.config_unknown_key", key=key)
+    if "hub" in data:
+        if "township" in data:
+            raise ConfigError("err.config_value", key="hub")
+        return _parse_hub_config(data)
     township = _table(data, "township", ("code", "name"))
     code = check_township_code(_string(township, "code", "township.code"))
     if code is None:
@@ -99,6 +131,34 @@ def parse_config(data: dict[str, Any]) -> Config:
     if check_county_code(county_code) is None or county_code != county_of(code):
         # a township reports to the county its own code belongs to
         raise ConfigError("err.config_value", key="county.code")
+    return Config(
+        township_code=code,
+        township_name=name,
+        county_code=county_code,
+        county_name=_string(county, "name", "county.name"),
+        **_common(data),
+    )
+
+
+def _parse_hub_config(data: dict[str, Any]) -> Config:
+    hub = _table(data, "hub", ("level", "code", "name"))
+    level = hub.get("level", "county")
+    if level not in HUB_LEVELS:
+        raise ConfigError("err.config_value", key="hub.level")
+    check = check_county_code if level == "county" else check_city_code
+    code = check(_string(hub, "code", "hub.code"))
+    if code is None:
+        raise ConfigError("err.config_value", key="hub.code")
+    name = _string(hub, "name", "hub.name")
+    if not name:
+        raise ConfigError("err.config_value", key="hub.name")
+    if "county" in data:
+        raise ConfigError("err.config_unknown_key", key="county")
+    return Config(hub=HubConfig(level, code, name), **_common(data))
+
+
+def _common(data: dict[str, Any]) -> dict[str, Any]:
+    """The keys every office has: language, operator and thresholds."""
     language = data.get("language", "zh")
     if language not in LANGUAGES:
         raise ConfigError("err.config_value", key="language")
@@ -113,15 +173,11 @@ def parse_config(data: dict[str, Any]) -> Config:
     thresholds.check()  # before int(): int(inf) and int(nan) raise
     thresholds.cert_expiry_warning_days = int(thresholds.cert_expiry_warning_days)
     thresholds.future_meeting_days = int(thresholds.future_meeting_days)
-    return Config(
-        township_code=code,
-        township_name=name,
-        county_code=county_code,
-        county_name=_string(county, "name", "county.name"),
-        operator=_string(_table(data, "operator", ("name",)), "name", "operator.name"),
-        language=language,
-        thresholds=thresholds,
-    )
+    return {
+        "operator": _string(_table(data, "operator", ("name",)), "name", "operator.name"),
+        "language": language,
+        "thresholds": thresholds,
+    }
 
 
 def load_config(path: Path) -> Config | None:

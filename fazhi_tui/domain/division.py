@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PROVINCE_CODES", "check_township_code", "check_county_code", "county_of"]
+__all__ = ["PROVINCE_CODES", "check_township_code", "check_county_code", "check_city_code", "county_of", "city_of"]
 
 # First two digits of every province-level division (incl. Taiwan, Hong Kong, Macao).
 PROVINCE_CODES = frozenset(
@@ -46,3 +46,18 @@ def check_county_code(code: str) -> str | None:
 def county_of(township_code: str) -> str:
     """The county part (first six digits) of a township code."""
     return township_code[:6]
+
+
+def check_city_code(code: str) -> str | None:
+    """Return the 4-digit prefecture-level (city) code, or None if it is not a valid one."""
+    code = code.strip()
+    if len(code) != 4 or not code.isascii() or not code.isdigit():
+        return None
+    if code[:2] not in PROVINCE_CODES:
+        return None
+    return code
+
+
+def city_of(county_code: str) -> str:
+    """The city part (first four digits) of a county or township code."""
+    return county_code[:4]

@@ -86,6 +86,7 @@ class Store:
         self.path = str(path)
         self.clock = clock
         self._lock = threading.RLock()
+        self._depth = 0  # open transactions (1) and savepoints (2, 3, ...) on this connection
         self.device_id = self._ensure_device_id()
 
     @classmethod
@@ -100,12 +101,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; everything inside commits together or not at all."""
+        """One write transaction; everything inside commits together or not at all.
+
+        Transactions nest: an inner one is a savepoint of the outer, so a batch (an
+        import) can call the ordinary single-record writes and still commit once.
+        """
         with self._lock:
+            if self._depth:
+                yield from self._savepoint()
+                return
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise _classify(self.path, exc) from exc
+            self._depth = 1
             try:
                 yield self.conn
             except BaseException as exc:
@@ -122,6 +131,29 @@ class Store:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     raise _classify(self.path, exc) from exc
+            finally:
+                self._depth = 0
+
+    @contextmanager
+    def read_lock(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for several reads in a row from one thread."""
+        with self._lock:
+            yield self.conn
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        name = f"nested{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE {name}")
+        finally:
+            self._depth -= 1
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -141,18 +173,18 @@ class Store:
 
     # -- write stamps --------------------------------------------------------------------
 
-    def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
+    def meta_value(self, conn: sqlite3.Connection, key: str) -> str | None:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
         conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value)
         )
 
-    def _newest_stamp(self, conn: sqlite3.Connection) -> str:
+    def newest_stamp(self, conn: sqlite3.Connection) -> str:
         """The newest time this database has seen: the stored clock, else its newest record."""
-        stored = self._meta(conn, "hlc")
+        stored = self.meta_value(conn, "hlc")
         if stored is not None:
             return stored
         parts = " UNION ALL ".join(f"SELECT max(updated_at) AS m FROM {name}" for name in KINDS)
@@ -166,17 +198,17 @@ class Store:
         was set back cannot stamp a write older than what it already holds.
         """
         now = self.clock()
-        newest = self._newest_stamp(conn)
+        newest = self.newest_stamp(conn)
         stamp = now if now > newest else stamp_after(newest)
-        version = int(self._meta(conn, "sync_version") or 0) + 1
-        self._set_meta(conn, "hlc", stamp)
-        self._set_meta(conn, "sync_version", str(version))
+        version = int(self.meta_value(conn, "sync_version") or 0) + 1
+        self.set_meta(conn, "hlc", stamp)
+        self.set_meta(conn, "sync_version", str(version))
         return stamp, version
 
     def observe_stamp(self, conn: sqlite3.Connection, stamp: str) -> None:
         """Raise the clock to a time learnt from elsewhere (the hub's, in a down-bundle)."""
-        if stamp > self._newest_stamp(conn):
-            self._set_meta(conn, "hlc", stamp)
+        if stamp > self.newest_stamp(conn):
+            self.set_meta(conn, "hlc", stamp)
 
     # -- audit ---------------------------------------------------------------------------
 

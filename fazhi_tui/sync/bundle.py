@@ -1,0 +1,273 @@
+"""The bundle format: what an up- or down-bundle holds and how it is checked.
+
+A bundle is a ZIP archive (see :mod:`fazhi_tui.sync.container`) of three members:
+
+* ``manifest.json`` — format and schema versions, direction (``up`` or ``down``), who
+  made it (office code, device id and public key, or the hub), the bundle's sequence
+  number, creation time, record counts per kind and the SHA-256 digest of the payload.
+* ``manifest.sig`` — the Ed25519 signature of ``manifest.json``'s exact bytes.
+* ``payload.bin`` — the records (up) or the catalog, rules and confirmations (down):
+  JSON, zlib-compressed; sealed to the hub's X25519 key for up-bundles, so a lost stick
+  leaks nothing.
+
+Every check runs before anything is written: structure, manifest fields and types,
+signature, digest, decryption, size limits, then each record's fields and types.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
+from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.store import SYSTEM_COLUMNS
+from fazhi_tui.sync import crypto
+from fazhi_tui.sync.container import gunzip_limited, gzip_bytes, read_container, write_container
+from fazhi_tui.sync.errors import BundleRefused
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "SUFFIX",
+    "Manifest",
+    "write_bundle",
+    "read_signed",
+    "encode_rows",
+    "decode_rows",
+    "payload_bytes",
+    "payload_json",
+]
+
+FORMAT = "fazhi-tui-bundle"
+FORMAT_VERSION = 1
+SUFFIX = ".fzb"
+MANIFEST_LIMIT = 64 * 1024
+PAYLOAD_LIMIT = 256 * 1024 * 1024
+SIGNATURE_SIZE = 64
+EXPANDED_LIMIT = 512 * 1024 * 1024
+MAX_JSON_DEPTH = 8
+MEMBERS = {"manifest.json": MANIFEST_LIMIT, "manifest.sig": SIGNATURE_SIZE, "payload.bin": PAYLOAD_LIMIT}
+
+_CODE = re.compile(r"^\d{4,9}$")
+_UUIDISH = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The checked manifest of a bundle."""
+
+    raw: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.raw[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def payload_bytes(data: dict[str, Any]) -> bytes:
+    return gzip_bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def write_bundle(path: Path, manifest: dict[str, Any], payload: bytes, signing_key) -> None:
+    """Sign the manifest (which names the payload's digest) and write the file atomically."""
+    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "payload_sha256": crypto.sha256_hex(payload)}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    write_container(
+        path,
+        {"manifest.json": manifest_bytes, "manifest.sig": crypto.sign(signing_key, manifest_bytes), "payload.bin": payload},
+    )
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def _loads(data: bytes, what: str) -> Any:
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BundleRefused("err.bundle_damaged", f"{what} is not JSON: {exc}") from exc
+    return value
+
+
+def _require(manifest: dict[str, Any], key: str, kind: type | tuple[type, ...], pattern: re.Pattern | None = None) -> Any:
+    value = manifest.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise BundleRefused("err.bundle_damaged", f"manifest field {key!r} is missing or of the wrong type")
+    if pattern is not None and not pattern.match(value):
+        raise BundleRefused("err.bundle_damaged", f"manifest field {key!r} is malformed")
+    if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value < 2**53:
+        raise BundleRefused("err.bundle_damaged", f"manifest field {key!r} is out of range")
+    return value
+
+
+def check_manifest(raw: Any, direction: str) -> Manifest:
+    """Field-by-field check of a manifest's shape (not yet of its signature)."""
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise BundleRefused("err.bundle_not_bundle", "manifest does not name the bundle format")
+    if _depth(raw) > 3:
+        raise BundleRefused("err.bundle_damaged", "manifest nests too deeply")
+    version = raw.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise BundleRefused("err.bundle_damaged", "format_version is missing")
+    if version > FORMAT_VERSION:
+        raise BundleRefused("err.bundle_newer", f"format version {version} is newer than {FORMAT_VERSION}")
+    if raw.get("direction") != direction:
+        key = "err.bundle_wrong_direction_up" if direction == "up" else "err.bundle_wrong_direction_down"
+        raise BundleRefused(key, f"direction is {raw.get('direction')!r}, expected {direction!r}")
+    schema_version = _require(raw, "schema_version", int)
+    if schema_version > latest_version():
+        raise BundleRefused("err.bundle_newer", f"schema version {schema_version} is newer than {latest_version()}")
+    _require(raw, "bundle_id", str, _UUIDISH)
+    _require(raw, "created_at", str, _STAMP)
+    _require(raw, "seq", int)
+    _require(raw, "payload_sha256", str, _HEX64)
+    _require(raw, "member", str, _CODE)
+    _require(raw, "hub", str, _CODE)
+    if direction == "up":
+        _require(raw, "device_id", str, _UUIDISH)
+        _require(raw, "device_key", str)
+        _require(raw, "generation", int)
+        _require(raw, "proof", str, _HEX64)
+        _require(raw, "since_seq", int)
+        counts = _require(raw, "counts", dict)
+        if set(counts) - set(KINDS) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**8 for v in counts.values()):
+            raise BundleRefused("err.bundle_damaged", "manifest counts are malformed")
+    return Manifest(raw)
+
+
+def read_signed(path: Path, direction: str) -> tuple[Manifest, bytes, bytes, bytes]:
+    """Read a bundle's members and check the manifest's shape and the payload's digest.
+
+    Returns (manifest, manifest bytes, signature, payload). The caller checks the
+    signature against the key it trusts for the manifest's sender.
+    """
+    members = read_container(path, MEMBERS)
+    manifest = check_manifest(_loads(members["manifest.json"], "manifest"), direction)
+    if len(members["manifest.sig"]) != SIGNATURE_SIZE:
+        raise BundleRefused("err.bundle_tampered", "signature has the wrong size")
+    if crypto.sha256_hex(members["payload.bin"]) != manifest["payload_sha256"]:
+        raise BundleRefused("err.bundle_tampered", "payload digest does not match the manifest")
+    return manifest, members["manifest.json"], members["manifest.sig"], members["payload.bin"]
+
+
+def payload_json(plain: bytes) -> Any:
+    data = _loads(gunzip_limited(plain, EXPANDED_LIMIT), "payload")
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise BundleRefused("err.bundle_damaged", "payload nests too deeply")
+    return data
+
+
+# -- records -------------------------------------------------------------------------------------
+
+
+def _field_json(f: Field, value: Any) -> Any:
+    if f.type == "refs":
+        return json.loads(value or "[]") if isinstance(value, str) else list(value or [])
+    if f.type == "bool":
+        return bool(value)
+    return value
+
+
+def encode_rows(kind: Kind, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Database rows → bundle rows (system columns, the kind's fields, and the write stamp)."""
+    out = []
+    for row in rows:
+        item = {name: row[name] for name in SYSTEM_COLUMNS}
+        item["sync_stamp"] = row["sync_stamp"] or row["updated_at"]
+        for f in kind.fields:
+            item[f.name] = _field_json(f, row[f.name])
+        out.append(item)
+    return out
+
+
+def _bad(kind: Kind, index: int, what: str) -> BundleRefused:
+    return BundleRefused("err.bundle_damaged", f"{kind.name} record {index}: {what}")
+
+
+def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
+    if value is None:
+        if f.type in ("text", "longtext", "choice", "bool", "int", "float", "ref", "refs") and f.required:
+            raise _bad(kind, index, f"{f.name} is empty")
+        return None
+    if f.type in ("text", "longtext"):
+        if not isinstance(value, str) or len(value) > max(f.max_length, 200) * 4:
+            raise _bad(kind, index, f"{f.name} is not text of a sane length")
+    elif f.type == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            raise _bad(kind, index, f"{f.name} is not a date")
+    elif f.type == "choice":
+        if value not in CHOICES[f.choices]:
+            raise _bad(kind, index, f"{f.name} has an unknown code")
+    elif f.type == "bool":
+        if not isinstance(value, bool):
+            raise _bad(kind, index, f"{f.name} is not true/false")
+        return 1 if value else 0
+    elif f.type == "int":
+        if not isinstance(value, int) or isinstance(value, bool) or not -(10**9) < value < 10**9:
+            raise _bad(kind, index, f"{f.name} is not a whole number")
+    elif f.type == "float":
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 10**6:
+            raise _bad(kind, index, f"{f.name} is not a number")
+    elif f.type == "ref":
+        if not isinstance(value, str) or not _UUIDISH.match(value):
+            raise _bad(kind, index, f"{f.name} is not a record id")
+    elif f.type == "refs":
+        if not isinstance(value, list) or len(value) > 10000 or not all(isinstance(v, str) and _UUIDISH.match(v) for v in value):
+            raise _bad(kind, index, f"{f.name} is not a list of record ids")
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def decode_rows(kind: Kind, rows: Any, member: str) -> list[dict[str, Any]]:
+    """Bundle rows → database values, refusing any row that is malformed or not ``member``'s."""
+    if not isinstance(rows, list):
+        raise BundleRefused("err.bundle_damaged", f"{kind.name}: not a list")
+    expected = set(SYSTEM_COLUMNS) | {"sync_stamp"} | set(kind.columns)
+    out = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict) or set(row) != expected:
+            raise _bad(kind, index, "unexpected or missing fields")
+        for name in ("uuid", "device_id"):
+            if not isinstance(row[name], str) or not _UUIDISH.match(row[name]):
+                raise _bad(kind, index, f"{name} is malformed")
+        if not isinstance(row["township"], str) or not _CODE.match(row["township"]):
+            raise _bad(kind, index, "township is malformed")
+        if not row["township"].startswith(member):
+            raise BundleRefused(
+                "err.bundle_foreign_rows", f"{kind.name} record {row['uuid']} belongs to {row['township']}, not {member}"
+            )
+        for name in ("created_at", "updated_at", "sync_stamp"):
+            if not isinstance(row[name], str) or not _STAMP.match(row[name]):
+                raise _bad(kind, index, f"{name} is not a time stamp")
+        if row["deleted_at"] is not None and (not isinstance(row["deleted_at"], str) or not _STAMP.match(row["deleted_at"])):
+            raise _bad(kind, index, "deleted_at is not a time stamp")
+        if not isinstance(row["rev"], int) or isinstance(row["rev"], bool) or not 1 <= row["rev"] < 2**31:
+            raise _bad(kind, index, "rev is not a positive number")
+        clean = {name: row[name] for name in SYSTEM_COLUMNS}
+        clean["sync_stamp"] = row["sync_stamp"]
+        for f in kind.fields:
+            clean[f.name] = _check_value(kind, f, row[f.name], index)
+        out.append(clean)
+    return out

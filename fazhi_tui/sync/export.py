@@ -1,0 +1,98 @@
+"""Writing an up-bundle: this office's records for the hub above, signed and sealed.
+
+The bundle carries every record (tombstones included) changed since the last bundle the
+hub confirmed, or all of them when asked (``full``) or when nothing was confirmed yet.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from dataclasses import dataclass
+from pathlib import Path
+
+from fazhi_tui.config import Config
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.paths import Home
+from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.store import Store, stamp_after
+from fazhi_tui.sync import crypto
+from fazhi_tui.sync.bundle import SUFFIX, encode_rows, payload_bytes, write_bundle
+from fazhi_tui.sync.errors import SyncError
+from fazhi_tui.sync.keys import ensure_device_key, load_enrolment
+
+__all__ = ["ExportResult", "export_up", "up_bundle_name"]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    seq: int
+    full: bool
+    counts: dict[str, int]
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+
+def up_bundle_name(member: str, device_id: str, seq: int) -> str:
+    return f"fazhi-up-{member}-{device_id[:8]}-{seq:06d}{SUFFIX}"
+
+
+def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: bool = False) -> ExportResult:
+    """Write the next up-bundle into ``to_dir``; raise SyncError if this office cannot."""
+    enrolment = load_enrolment(home)
+    if enrolment is None:
+        raise SyncError("err.not_enrolled", "no enrolment: load the hub's enrolment file first")
+    if enrolment.member_code != config.office_code:
+        raise SyncError("err.enrolment_other_member", "enrolment is for another office", code=enrolment.member_code)
+    if not to_dir.is_dir():
+        raise SyncError("err.export_no_folder", f"{to_dir} is not a folder", path=str(to_dir))
+    device_key = ensure_device_key(home)
+    device_public = crypto.public_signing_bytes(device_key)
+    bundle_id = str(uuid_module.uuid4())
+
+    with store.transaction() as conn:
+        seq = (conn.execute("SELECT max(seq) FROM export_log").fetchone()[0] or 0) + 1
+        confirmed = int(store.meta_value(conn, "confirmed_seq") or 0)
+        base = conn.execute("SELECT max_version FROM export_log WHERE seq = ?", (confirmed,)).fetchone()
+        delta = not full and base is not None
+        since_seq, base_version = (confirmed, base[0]) if delta else (0, -1)
+        records = {
+            name: encode_rows(kind, conn.execute(f"SELECT * FROM {name} WHERE sync_version > ? ORDER BY rowid", (base_version,)).fetchall())
+            for name, kind in KINDS.items()
+        }
+        max_version = int(store.meta_value(conn, "sync_version") or 0)
+        now = store.clock()
+        newest = store.newest_stamp(conn)
+        created_at = now if now > newest else stamp_after(newest)
+        name = up_bundle_name(config.office_code, store.device_id, seq)
+        counts = {kind: len(rows) for kind, rows in records.items()}
+        conn.execute(
+            "INSERT INTO export_log (seq, bundle_id, created_at, since_seq, max_version, records, file_name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (seq, bundle_id, created_at, since_seq, max_version, sum(counts.values()), name),
+        )
+        manifest = {
+            "direction": "up",
+            "schema_version": latest_version(),
+            "bundle_id": bundle_id,
+            "hub": enrolment.hub_code,
+            "member": config.office_code,
+            "member_name": config.office_name,
+            "device_id": store.device_id,
+            "device_key": crypto.b64(device_public),
+            "generation": enrolment.generation,
+            "proof": crypto.enrolment_proof(crypto.unb64(enrolment.secret), device_public, store.device_id),
+            "seq": seq,
+            "since_seq": since_seq,
+            "full": not delta,
+            "created_at": created_at,
+            "counts": counts,
+        }
+        plain = payload_bytes({"records": records})
+        sealed = crypto.seal(crypto.unb64(enrolment.hub_box_key), plain, bundle_id.encode("ascii"))
+        # Written inside the transaction: if the file cannot be written (no space, a
+        # read-only stick), the export_log row is rolled back and the number reused.
+        write_bundle(to_dir / name, manifest, sealed, device_key)
+    return ExportResult(to_dir / name, seq, not delta, counts)

@@ -1,0 +1,409 @@
+"""The hub's side of sync: enrolling members, importing their bundles, publishing down.
+
+A hub is a county (members: townships) or a city (members: counties); the code is the
+same, the level is configuration.
+
+Import checks a file completely — structure, manifest, enrolment, device key, signature,
+digest, decryption, every record — before touching the database, then merges it in one
+transaction. Records merge by UUID; a member may only write rows of its own townships.
+
+Which version of a record wins: the one with the later write stamp, then the higher
+revision, then the device id (a fixed order, so every hub decides alike). Stamps come
+from each device's hybrid logical clock (never earlier than the newest time that device
+has seen, including the hub's time from its last down-bundle), and the hub clamps any
+stamp later than its own clock at import down to the import time: a PC set to next year
+cannot win with a date in the future, a PC set to 2009 cannot write "older" than what it
+already held. When the two versions came from different devices the one set aside is
+kept in ``sync_conflict`` and shown at the hub: nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuid_module
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fazhi_tui.config import Config
+from fazhi_tui.domain.checklist import RuleFileError, load_rules
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.fsutil import atomic_write_bytes
+from fazhi_tui.paths import Home
+from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
+from fazhi_tui.sync import crypto
+from fazhi_tui.sync.bundle import SUFFIX, decode_rows, payload_bytes, payload_json, read_signed, write_bundle
+from fazhi_tui.sync.errors import BundleRefused, SyncError
+from fazhi_tui.sync.keys import Enrolment, HubKeys, create_hub_keys, load_hub_keys
+
+__all__ = [
+    "KindSummary",
+    "ImportOutcome",
+    "enroll_member",
+    "import_bundle",
+    "publish",
+    "hub_config",
+    "archive_dir",
+    "CATALOG_ALL",
+]
+
+CATALOG_ALL = "*"
+COUNTS = ("added", "changed", "deleted", "unchanged", "conflicts")
+
+
+def hub_config(config: Config | None) -> Config:
+    if config is None or config.hub is None:
+        raise SyncError("err.not_a_hub", "this home is not a hub: run `fazhi-tui hub init` first")
+    return config
+
+
+def archive_dir(home: Home) -> Path:
+    return home.data_dir / "archive"
+
+
+# -- enrolment -----------------------------------------------------------------------------------
+
+
+def enroll_member(home: Home, config: Config, store: Store, code: str, name: str, to_dir: Path) -> tuple[Path, int]:
+    """Enrol (or re-enrol) a member office: write its enrolment file into ``to_dir``.
+
+    Re-enrolling bumps the generation: bundles signed by devices of an earlier
+    enrolment are refused from then on.
+    """
+    hub = hub_config(config).hub
+    if not to_dir.is_dir():
+        raise SyncError("err.export_no_folder", f"{to_dir} is not a folder", path=str(to_dir))
+    keys = create_hub_keys(home)
+    secret = crypto.new_secret()
+    with store.transaction() as conn:
+        row = conn.execute("SELECT generation FROM hub_member WHERE code = ?", (code,)).fetchone()
+        generation = (row[0] if row else 0) + 1
+        now = store.clock()
+        conn.execute(
+            "INSERT INTO hub_member (code, name, generation, secret, enrolled_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (code) DO UPDATE SET name = excluded.name, generation = excluded.generation,"
+            " secret = excluded.secret, enrolled_at = excluded.enrolled_at",
+            (code, name, generation, crypto.b64(secret), now),
+        )
+        enrolment = Enrolment(
+            hub_level=hub.level,
+            hub_code=hub.code,
+            hub_name=hub.name,
+            hub_signing_key=keys.signing_public,
+            hub_box_key=keys.box_public,
+            member_code=code,
+            member_name=name,
+            generation=generation,
+            secret=crypto.b64(secret),
+            issued_at=now,
+        )
+        path = to_dir / f"fazhi-enrol-{code}.json"
+        atomic_write_bytes(path, enrolment.to_json().encode("utf-8"), mode=0o600)
+    return path, generation
+
+
+# -- import ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class KindSummary:
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTS}
+
+
+@dataclass
+class ImportOutcome:
+    """What importing one file did (or, in a dry run, would do)."""
+
+    path: Path
+    verdict: str  # "imported" | "already" | "refused"
+    member: str = ""
+    device_id: str = ""
+    seq: int = 0
+    summary: dict[str, KindSummary] = field(default_factory=dict)
+    missing: list[int] = field(default_factory=list)  # sequence numbers not yet seen
+    error: BundleRefused | None = None
+    bundle_id: str = ""
+
+    def totals(self) -> dict[str, int]:
+        out = dict.fromkeys(COUNTS, 0)
+        for summary in self.summary.values():
+            for name, value in summary.as_dict().items():
+                out[name] += value
+        return out
+
+
+class _DryRun(Exception):
+    """Raised to roll back a dry run once its summary is known."""
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return crypto.sha256_hex(path.read_bytes())
+    except OSError as exc:
+        raise BundleRefused("err.bundle_unreadable", f"cannot read: {exc}") from exc
+
+
+def _verify_sender(conn: sqlite3.Connection, manifest, manifest_bytes: bytes, signature: bytes) -> None:
+    member = conn.execute("SELECT * FROM hub_member WHERE code = ?", (manifest["member"],)).fetchone()
+    if member is None:
+        raise BundleRefused("err.bundle_not_enrolled", f"office {manifest['member']} is not enrolled here", code=manifest["member"])
+    if manifest["generation"] != member["generation"]:
+        raise BundleRefused(
+            "err.bundle_old_enrolment",
+            f"signed under enrolment {manifest['generation']}, the current one is {member['generation']}",
+            code=manifest["member"],
+        )
+    try:
+        device_key = crypto.unb64(manifest["device_key"])
+    except crypto.CryptoError as exc:
+        raise BundleRefused("err.bundle_damaged", "device key is not base64") from exc
+    known = conn.execute(
+        "SELECT public_key, generation FROM hub_device WHERE member = ? AND device_id = ?", (manifest["member"], manifest["device_id"])
+    ).fetchone()
+    if known is not None and known["generation"] == member["generation"]:
+        if crypto.unb64(known["public_key"]) != device_key:
+            raise BundleRefused("err.bundle_old_enrolment", "device key differs from the one enrolled", code=manifest["member"])
+    elif not crypto.check_enrolment_proof(crypto.unb64(member["secret"]), device_key, manifest["device_id"], manifest["proof"]):
+        raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
+    try:
+        crypto.verify(device_key, signature, manifest_bytes)
+    except crypto.CryptoError as exc:
+        raise BundleRefused("err.bundle_tampered", "signature does not verify") from exc
+
+
+def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[dict[str, Any]]]:
+    try:
+        plain = crypto.unseal(keys.box, sealed, manifest["bundle_id"].encode("ascii"))
+    except crypto.CryptoError as exc:
+        raise BundleRefused("err.bundle_tampered", "payload does not decrypt with this hub's key") from exc
+    data = payload_json(plain)
+    if not isinstance(data, dict) or set(data) != {"records"} or not isinstance(data["records"], dict):
+        raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
+    if set(data["records"]) - set(KINDS):
+        raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
+    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"]) for name, kind in KINDS.items()}
+    counts = {name: len(rows) for name, rows in records.items()}
+    if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
+        raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
+    return records
+
+
+def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_run: bool = False) -> ImportOutcome:
+    """Check one file completely, then merge it in one transaction (rolled back in a dry run)."""
+    outcome = ImportOutcome(path=path, verdict="refused")
+    try:
+        hub = hub_config(config).hub
+        keys = load_hub_keys(home)
+        if keys is None:
+            raise SyncError("err.bundle_not_enrolled", "this hub has enrolled nobody yet", code="?")
+        manifest, manifest_bytes, signature, sealed = read_signed(path, "up")
+        outcome.member, outcome.device_id, outcome.seq = manifest["member"], manifest["device_id"], manifest["seq"]
+        outcome.bundle_id = manifest["bundle_id"]
+        digest = _file_digest(path)
+        if manifest["hub"] != hub.code:
+            raise BundleRefused("err.bundle_other_hub", f"made for hub {manifest['hub']}, this is {hub.code}", code=manifest["hub"])
+        with store.read_lock() as conn:
+            seen = conn.execute(
+                "SELECT bundle_id FROM hub_bundle WHERE file_sha256 = ? OR bundle_id = ?", (digest, manifest["bundle_id"])
+            ).fetchone()
+            if seen is not None:
+                outcome.verdict = "already"
+                return outcome
+            _verify_sender(conn, manifest, manifest_bytes, signature)
+        records = _decode_payload(keys, manifest, sealed)
+        try:
+            with store.transaction() as conn:
+                _merge(store, conn, manifest, records, digest, path, outcome)
+                if dry_run:
+                    raise _DryRun
+                _archive(home, path, manifest)
+        except _DryRun:
+            pass
+        outcome.verdict = "imported"
+    except BundleRefused as exc:
+        outcome.error = exc
+        outcome.summary = {}
+    return outcome
+
+
+def _archive(home: Home, path: Path, manifest) -> None:
+    """Keep the imported file, so the hub's data can be rebuilt from its bundles."""
+    target = archive_dir(home) / manifest["member"] / path.name
+    if not target.exists():
+        atomic_write_bytes(target, path.read_bytes())
+
+
+def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: str, path: Path, outcome: ImportOutcome) -> None:
+    member, device, seq = manifest["member"], manifest["device_id"], manifest["seq"]
+    taken = conn.execute("SELECT bundle_id FROM hub_bundle WHERE member = ? AND device_id = ? AND seq = ?", (member, device, seq)).fetchone()
+    if taken is not None:
+        raise BundleRefused("err.bundle_seq_reused", f"bundle {seq} of device {device} was already imported from another file")
+    seen = {r[0] for r in conn.execute("SELECT seq FROM hub_bundle WHERE member = ? AND device_id = ?", (member, device))}
+    outcome.missing = [s for s in range(1, seq) if s not in seen]
+    now = store.clock()
+    operator = f"bundle:{manifest['bundle_id']}"
+    for name, rows in records.items():
+        summary = outcome.summary.setdefault(name, KindSummary())
+        for row in rows:
+            _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary)
+    conn.execute(
+        "INSERT INTO hub_device (member, device_id, public_key, generation, first_seen) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (member, device_id) DO UPDATE SET public_key = excluded.public_key, generation = excluded.generation",
+        (member, device, manifest["device_key"], manifest["generation"], now),
+    )
+    conn.execute(
+        "INSERT INTO hub_bundle (bundle_id, file_sha256, member, device_id, seq, since_seq, created_at, imported_at, archive, summary)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            manifest["bundle_id"], digest, member, device, seq, manifest["since_seq"], manifest["created_at"], now,
+            f"{member}/{path.name}", json.dumps({k: v.as_dict() for k, v in outcome.summary.items()}),
+        ),
+    )
+
+
+def _content(row: sqlite3.Row | dict, columns: Iterable[str]) -> dict[str, Any]:
+    return {c: row[c] for c in columns}
+
+
+def _merge_row(conn, table: str, row: dict[str, Any], now: str, operator: str, hub_device: str, manifest, summary: KindSummary) -> None:
+    kind = KINDS[table]
+    columns = (*SYSTEM_COLUMNS, *kind.columns)
+    incoming_stamp = min(row["sync_stamp"], now)  # a clock set ahead cannot win from the future
+    current = conn.execute(f"SELECT * FROM {table} WHERE uuid = ?", (row["uuid"],)).fetchone()
+    if current is None:
+        values = {**_content(row, columns), "sync_stamp": incoming_stamp, "sync_version": 0}
+        names = ", ".join(values)
+        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
+        action = "delete" if row["deleted_at"] else "insert"
+        summary.deleted += action == "delete"
+        summary.added += action == "insert"
+        _audit(conn, now, operator, hub_device, table, row["uuid"], action, {c: [None, row[c]] for c in kind.columns})
+        return
+    if current["township"] != row["township"]:
+        raise BundleRefused("err.bundle_foreign_rows", f"{table} record {row['uuid']} already belongs to {current['township']}")
+    old, new = _content(current, columns), _content(row, columns)
+    if old == new:
+        summary.unchanged += 1
+        return
+    incoming_key = (incoming_stamp, row["rev"], row["device_id"])
+    current_key = (current["sync_stamp"] or current["updated_at"], current["rev"], current["device_id"])
+    if incoming_key > current_key:
+        assignments = ", ".join(f"{c} = ?" for c in (*columns, "sync_stamp"))
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE uuid = ?", (*new.values(), incoming_stamp, row["uuid"]))
+        if current["device_id"] != row["device_id"]:
+            _conflict(conn, now, manifest, table, row["uuid"], winner=new, loser=old)
+            summary.conflicts += 1
+        changes = {c: [old[c], new[c]] for c in kind.columns if old[c] != new[c]}
+        if old["deleted_at"] is None and new["deleted_at"] is not None:
+            action = "delete"
+            summary.deleted += 1
+        elif old["deleted_at"] is not None and new["deleted_at"] is None:
+            action = "restore"
+            summary.changed += 1
+        else:
+            action = "update"
+            summary.changed += 1
+        changes["deleted_at"] = [old["deleted_at"], new["deleted_at"]]
+        _audit(conn, now, operator, hub_device, table, row["uuid"], action, changes)
+    elif incoming_key < current_key and current["device_id"] != row["device_id"]:
+        _conflict(conn, now, manifest, table, row["uuid"], winner=old, loser=new)
+        summary.conflicts += 1
+    else:
+        summary.unchanged += 1  # an older version from the same device: nothing to do
+
+
+def _conflict(conn, now: str, manifest, table: str, record_uuid: str, *, winner: dict, loser: dict) -> None:
+    conn.execute(
+        "INSERT INTO sync_conflict (at, member, table_name, record_uuid, winner_device, loser_device, winner, loser, bundle_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            now, manifest["member"], table, record_uuid, winner["device_id"], loser["device_id"],
+            json.dumps(winner, ensure_ascii=False), json.dumps(loser, ensure_ascii=False), manifest["bundle_id"],
+        ),
+    )
+
+
+def _audit(conn, now: str, operator: str, device: str, table: str, record_uuid: str, action: str, changes: dict) -> None:
+    conn.execute(
+        "INSERT INTO audit_log (at, operator, device_id, table_name, record_uuid, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (now, operator, device, table, record_uuid, action, json.dumps(changes, ensure_ascii=False)),
+    )
+
+
+# -- publish ---------------------------------------------------------------------------------------
+
+
+def _catalog_for(conn: sqlite3.Connection, member: str) -> list[dict[str, Any]]:
+    items = []
+    for row in conn.execute("SELECT * FROM hub_catalog ORDER BY code"):
+        townships = json.loads(row["townships"])
+        if CATALOG_ALL in townships or member in townships:
+            items.append({k: row[k] for k in ("code", "name", "power_type", "legal_basis", "department", "mode")})
+    return items
+
+
+def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path]:
+    """Write one down-bundle per member into ``to_dir``: its catalog, the rule set, and
+    which of its bundles the hub holds (the confirmations)."""
+    hub = hub_config(config).hub
+    keys = load_hub_keys(home)
+    if keys is None:
+        raise SyncError("err.nothing_to_publish", "no member enrolled yet")
+    if not to_dir.is_dir():
+        raise SyncError("err.export_no_folder", f"{to_dir} is not a folder", path=str(to_dir))
+    rules_text = None
+    rules_file = home.config_dir / "rules.toml"
+    if rules_file.exists():
+        rules_text = rules_file.read_text(encoding="utf-8-sig")
+        try:
+            load_rules(rules_text)
+        except RuleFileError as exc:
+            raise SyncError("err.rules_invalid", str(exc), line=exc.line, reason=exc.reason) from exc
+    written = []
+    with store.transaction() as conn:
+        members = conn.execute("SELECT code FROM hub_member ORDER BY code").fetchall()
+        if not members:
+            raise SyncError("err.nothing_to_publish", "no member enrolled yet")
+        now = store.clock()
+        newest = store.newest_stamp(conn)
+        created_at = now if now > newest else stamp_after(newest)
+        for (member,) in members:
+            seq = (conn.execute("SELECT seq FROM hub_publish WHERE member = ?", (member,)).fetchone() or (0,))[0] + 1
+            confirm: dict[str, list[int]] = {}
+            for device, bundle_seq in conn.execute("SELECT device_id, seq FROM hub_bundle WHERE member = ? ORDER BY seq", (member,)):
+                confirm.setdefault(device, []).append(bundle_seq)
+            payload = {
+                "hub_time": created_at,
+                "confirm": confirm,
+                "rules": rules_text,
+                "catalog": _catalog_for(conn, member) if hub.level == "county" else [],
+            }
+            manifest = {
+                "direction": "down",
+                "schema_version": latest_version(),
+                "bundle_id": str(uuid_module.uuid4()),
+                "hub": hub.code,
+                "hub_name": hub.name,
+                "member": member,
+                "seq": seq,
+                "created_at": created_at,
+            }
+            path = to_dir / f"fazhi-down-{member}-{seq:06d}{SUFFIX}"
+            write_bundle(path, manifest, payload_bytes(payload), keys.signing)
+            conn.execute(
+                "INSERT INTO hub_publish (member, seq, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (member) DO UPDATE SET seq = excluded.seq, created_at = excluded.created_at",
+                (member, seq, created_at),
+            )
+            written.append(path)
+    return written

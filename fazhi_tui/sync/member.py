@@ -1,0 +1,149 @@
+"""The member's side of sync (a township, or a county under a city): taking the enrolment
+file, and importing the hub's down-bundle.
+
+A down-bundle is signed by the hub the office is enrolled with and addressed to this
+office. It carries the delegated-items catalog the county decided for it (added to the
+office's list, or updating an item of the same code while keeping the office's own
+status, staff and notes), the checklist rule set, and which up-bundles the hub holds,
+so the next up-bundle carries only what is new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fazhi_tui.checklists import rules_path
+from fazhi_tui.config import Config
+from fazhi_tui.domain.checklist import RuleFileError, load_rules
+from fazhi_tui.domain.kinds import CHOICES, KINDS
+from fazhi_tui.fsutil import atomic_write_text
+from fazhi_tui.paths import Home
+from fazhi_tui.storage.store import Actor, Store
+from fazhi_tui.sync import crypto
+from fazhi_tui.sync.bundle import payload_json, read_signed
+from fazhi_tui.sync.errors import BundleRefused, SyncError
+from fazhi_tui.sync.keys import ensure_device_key, load_enrolment, parse_enrolment, save_enrolment
+
+__all__ = ["enroll", "import_down", "DownOutcome"]
+
+CATALOG_FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mode")
+MAX_RULES_TEXT = 1024 * 1024
+
+
+def enroll(home: Home, config: Config, path: Path) -> Any:
+    """Load the enrolment file the hub wrote for this office."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SyncError("err.bundle_unreadable", f"cannot read {path}: {exc}") from exc
+    enrolment = parse_enrolment(text)
+    if enrolment.member_code != config.office_code:
+        raise SyncError(
+            "err.enrolment_other_member",
+            f"enrolment is for {enrolment.member_code}, this office is {config.office_code}",
+            code=enrolment.member_code,
+        )
+    ensure_device_key(home)
+    save_enrolment(home, enrolment)
+    return enrolment
+
+
+@dataclass
+class DownOutcome:
+    path: Path
+    verdict: str  # "imported" | "already" | "refused"
+    catalog_added: int = 0
+    catalog_updated: int = 0
+    confirmed_seq: int = 0
+    rules: bool = False
+    error: BundleRefused | None = None
+
+
+def _check_catalog(items: Any) -> list[dict[str, str]]:
+    if not isinstance(items, list) or len(items) > 100000:
+        raise BundleRefused("err.bundle_damaged", "catalog is not a list")
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) != set(CATALOG_FIELDS):
+            raise BundleRefused("err.bundle_damaged", f"catalog item {index} has unexpected fields")
+        if not all(isinstance(item[k], str) and len(item[k]) <= 2000 for k in CATALOG_FIELDS) or not item["code"] or not item["name"]:
+            raise BundleRefused("err.bundle_damaged", f"catalog item {index} is malformed")
+        if item["power_type"] not in CHOICES["power_type"] or item["mode"] not in CHOICES["mode"]:
+            raise BundleRefused("err.bundle_damaged", f"catalog item {index} has an unknown code")
+        out.append(item)
+    return out
+
+
+def _check_confirm(confirm: Any) -> dict[str, list[int]]:
+    if not isinstance(confirm, dict):
+        raise BundleRefused("err.bundle_damaged", "confirmations are malformed")
+    for device, seqs in confirm.items():
+        if not isinstance(seqs, list) or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in seqs):
+            raise BundleRefused("err.bundle_damaged", f"confirmations of {device} are malformed")
+    return confirm
+
+
+def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOutcome:
+    """Verify and apply one down-bundle, all or nothing."""
+    outcome = DownOutcome(path=path, verdict="refused")
+    try:
+        enrolment = load_enrolment(home)
+        if enrolment is None:
+            raise SyncError("err.not_enrolled", "no enrolment: load the hub's enrolment file first")
+        manifest, manifest_bytes, signature, payload = read_signed(path, "down")
+        if manifest["member"] != config.office_code:
+            raise BundleRefused(
+                "err.bundle_other_member", f"made for {manifest['member']}, this office is {config.office_code}", code=manifest["member"]
+            )
+        if manifest["hub"] != enrolment.hub_code:
+            raise BundleRefused("err.bundle_other_hub", f"made by hub {manifest['hub']}", code=manifest["hub"])
+        try:
+            crypto.verify(crypto.unb64(enrolment.hub_signing_key), signature, manifest_bytes)
+        except crypto.CryptoError as exc:
+            raise BundleRefused("err.bundle_tampered", "hub signature does not verify") from exc
+        data = payload_json(payload)
+        if not isinstance(data, dict) or set(data) != {"hub_time", "confirm", "rules", "catalog"}:
+            raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
+        catalog = _check_catalog(data["catalog"])
+        confirm = _check_confirm(data["confirm"])
+        rules_text = data["rules"]
+        if rules_text is not None:
+            if not isinstance(rules_text, str) or len(rules_text) > MAX_RULES_TEXT:
+                raise BundleRefused("err.bundle_damaged", "rules are malformed")
+            try:
+                load_rules(rules_text)
+            except RuleFileError as exc:
+                raise BundleRefused("err.bundle_damaged", f"rules refused: {exc}") from exc
+        actor = Actor(config.operator or enrolment.hub_name, config.office_code)
+        with store.transaction() as conn:
+            done = int(store.meta_value(conn, "down_seq") or 0)
+            if manifest["seq"] <= done:
+                outcome.verdict = "already"
+                return outcome
+            held = set(confirm.get(store.device_id, []))
+            logged = [r[0] for r in conn.execute("SELECT seq FROM export_log ORDER BY seq")]
+            confirmed = max((s for s in logged if s in held), default=0)
+            if confirmed > int(store.meta_value(conn, "confirmed_seq") or 0):
+                store.set_meta(conn, "confirmed_seq", str(confirmed))
+            outcome.confirmed_seq = confirmed
+            store.observe_stamp(conn, manifest["created_at"])
+            items = KINDS["delegated_item"]
+            for item in catalog:
+                existing = conn.execute(
+                    "SELECT uuid FROM delegated_item WHERE code = ? AND deleted_at IS NULL", (item["code"],)
+                ).fetchone()
+                if existing is None:
+                    store.insert(items, {**item, "status": "taking", "staff": [], "notes": ""}, actor)
+                    outcome.catalog_added += 1
+                elif store.update(items, existing[0], dict(item), actor):
+                    outcome.catalog_updated += 1
+            store.set_meta(conn, "down_seq", str(manifest["seq"]))
+            if rules_text is not None:
+                atomic_write_text(rules_path(home), rules_text)
+                outcome.rules = True
+        outcome.verdict = "imported"
+    except BundleRefused as exc:
+        outcome.error = exc
+    return outcome
