@@ -34,6 +34,7 @@ class Thresholds:
     cert_expiry_warning_days: int = 90
     future_meeting_days: int = 366
     year_at_risk_fraction: float = 2 / 3
+    report_interval_days: int = 45  # a hub marks a member silent after this many days
 
     def check(self) -> None:
         if not (0 <= self.cert_expiry_warning_days <= 3650):
@@ -42,6 +43,8 @@ class Thresholds:
             raise ConfigError("err.config_value", key="thresholds.future_meeting_days")
         if not (0 < self.year_at_risk_fraction < 1):
             raise ConfigError("err.config_value", key="thresholds.year_at_risk_fraction")
+        if not (1 <= self.report_interval_days <= 3650):
+            raise ConfigError("err.config_value", key="thresholds.report_interval_days")
 
 
 HUB_LEVELS = ("county", "city")
@@ -173,6 +176,7 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
     thresholds.check()  # before int(): int(inf) and int(nan) raise
     thresholds.cert_expiry_warning_days = int(thresholds.cert_expiry_warning_days)
     thresholds.future_meeting_days = int(thresholds.future_meeting_days)
+    thresholds.report_interval_days = int(thresholds.report_interval_days)
     return {
         "operator": _string(_table(data, "operator", ("name",)), "name", "operator.name"),
         "language": language,

@@ -64,7 +64,7 @@ def read_container(path: Path, expected: Mapping[str, int]) -> dict[str, bytes]:
         raise BundleRefused("err.bundle_unreadable", f"cannot read: {exc}") from exc
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError) as exc:
         if data.startswith(b"PK\x03\x04"):  # began as an archive: cut short or damaged
             raise BundleRefused("err.bundle_damaged", f"archive is incomplete: {exc}") from exc
         raise BundleRefused("err.bundle_not_bundle", f"not a bundle archive: {exc}") from exc
@@ -96,7 +96,7 @@ def read_container(path: Path, expected: Mapping[str, int]) -> dict[str, bytes]:
             try:
                 with archive.open(info) as handle:
                     content = handle.read(expected[info.filename] + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
                 raise BundleRefused("err.bundle_damaged", f"member {info.filename!r}: {exc}") from exc
             if len(content) > expected[info.filename]:
                 raise BundleRefused("err.bundle_too_big", f"member {info.filename!r} is larger than it says")

@@ -407,3 +407,52 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
             )
             written.append(path)
     return written
+
+
+# -- what the hub screen shows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    code: str
+    name: str
+    generation: int
+    devices: int
+    last_import: str | None  # the hub's time of the newest bundle imported
+    bundles: int
+    records: int
+    conflicts: int
+
+
+def member_overview(store: Store) -> list[MemberStatus]:
+    """One line per enrolled member: devices, last bundle, live records, conflicts."""
+    with store.read_lock() as conn:
+        members = conn.execute("SELECT code, name, generation FROM hub_member ORDER BY code").fetchall()
+        out = []
+        for code, name, generation in members:
+            devices = conn.execute(
+                "SELECT count(*) FROM hub_device WHERE member = ? AND generation = ?", (code, generation)
+            ).fetchone()[0]
+            last, bundles = conn.execute("SELECT max(imported_at), count(*) FROM hub_bundle WHERE member = ?", (code,)).fetchone()
+            records = sum(
+                conn.execute(
+                    f"SELECT count(*) FROM {kind} WHERE township >= ? AND township < ? AND deleted_at IS NULL", (code, code + ":")
+                ).fetchone()[0]
+                for kind in KINDS
+            )
+            conflicts = conn.execute("SELECT count(*) FROM sync_conflict WHERE member = ?", (code,)).fetchone()[0]
+            out.append(MemberStatus(code, name, generation, devices, last, bundles, records, conflicts))
+        return out
+
+
+def conflict_list(store: Store, limit: int = 500) -> list[dict[str, Any]]:
+    """The newest clashes first: which record, which device's version was kept, which set aside."""
+    with store.read_lock() as conn:
+        rows = conn.execute("SELECT * FROM sync_conflict ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    out = []
+    for row in rows:
+        item = dict(row)
+        item["winner"] = json.loads(row["winner"])
+        item["loser"] = json.loads(row["loser"])
+        out.append(item)
+    return out

@@ -95,7 +95,7 @@ class FazhiApp(App[int]):
         self.config = config
         set_language(config.language)
         self.title = t("app.title")
-        self.sub_title = t("app.subtitle", name=config.township_name, code=config.township_code)
+        self.sub_title = t("app.subtitle", name=config.office_name, code=config.office_code)
         self._open_store()
 
     @work(thread=True, exclusive=True, group="open-store")
@@ -110,10 +110,15 @@ class FazhiApp(App[int]):
         self.call_from_thread(self._store_ready, store)
 
     def _store_ready(self, store: Store) -> None:
-        from fazhi_tui.ui.screens.home import HomeScreen
-
         self.store = store
-        self.push_screen(HomeScreen())
+        if self.config.hub is not None:
+            from fazhi_tui.ui.screens.hub import HubScreen
+
+            self.push_screen(HubScreen())
+        else:
+            from fazhi_tui.ui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
         self.log.info(t("app.started", ms=round((time.perf_counter() - self._started) * 1000)))
 
     def show_fatal(self, message: str) -> None:

@@ -32,7 +32,12 @@ def kind_bindings() -> list[Binding]:
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [*kind_bindings()]
+    BINDINGS = [*kind_bindings(), Binding("e", "sync", t("key.sync"))]
+
+    def action_sync(self) -> None:
+        from fazhi_tui.ui.screens.sync import SyncScreen
+
+        self.app.push_screen(SyncScreen())
 
     def compose(self) -> ComposeResult:
         config = self.app.config

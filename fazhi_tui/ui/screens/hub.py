@@ -1,0 +1,181 @@
+"""The hub (county or city) screen: every enrolled office, its last bundle, and the USB
+exchange — read the up-bundles on a stick, write the down-bundles to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, RichLog, Static
+
+from fazhi_tui.i18n import kind_label, t
+from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.sync.errors import BundleRefused
+from fazhi_tui.ui.screens.sync import last_folder, remember_folder
+from fazhi_tui.ui.widgets.folder_picker import FolderPicker
+from fazhi_tui.ui.widgets.footer import key_footer
+
+__all__ = ["HubScreen", "ConflictsScreen", "is_silent"]
+
+
+def is_silent(last_import: str | None, today: dt.date, interval_days: int) -> bool:
+    """Never heard from, or no bundle within the configured interval."""
+    if not last_import:
+        return True
+    return (today - dt.date.fromisoformat(last_import[:10])).days > interval_days
+
+
+class HubScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+o", "import", t("key.hub_import"), priority=True),
+        Binding("ctrl+e", "publish", t("key.hub_publish"), priority=True),
+        Binding("k", "conflicts", t("key.conflicts")),
+        Binding("r", "refresh", t("key.refresh")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        hub = self.app.config.hub
+        yield Static(t("hub.title", name=hub.name, code=hub.code, level=t(f"hub.level.{hub.level}")), id="title-bar")
+        table: DataTable = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        for key, width in (("code", 9), ("name", 10), ("devices", 4), ("last", 10), ("bundles", 4), ("records", 6), ("conflicts", 4)):
+            table.add_column(t(f"hub.col.{key}"), key=key, width=width)
+        yield table
+        with Vertical(id="hub-exchange"):
+            yield FolderPicker(last_folder(self.app), id="picker")
+            yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True)
+        yield key_footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def say(self, text: str) -> None:
+        self.query_one(RichLog).write(text)
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="hub-load")
+    def _load(self) -> None:
+        from fazhi_tui.sync.hub import member_overview
+
+        try:
+            members = member_overview(self.app.store)
+        except DatabaseError as exc:
+            self.app.call_from_thread(self.say, f"× {self.app.db_error_text(exc)}")
+            return
+        self.app.call_from_thread(self._show, members)
+
+    def _show(self, members) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        interval = self.app.config.thresholds.report_interval_days
+        for m in members:
+            silent = is_silent(m.last_import, self.app.today, interval)
+            last = Text((m.last_import or "")[:10] or t("hub.never"), style="bold yellow" if silent else "")
+            if silent:
+                last.append(" !", style="bold yellow")
+            conflicts = Text(str(m.conflicts), style="bold red" if m.conflicts else "")
+            table.add_row(m.code, m.name, str(m.devices), last, str(m.bundles), str(m.records), conflicts, key=m.code)
+        if not members:
+            self.say(t("hub.no_members"))
+
+    def action_import(self) -> None:
+        self._import(self.query_one(FolderPicker).path)
+
+    @work(thread=True, exclusive=True, group="hub-sync")
+    def _import(self, folder: Path) -> None:
+        from fazhi_tui.sync.hub import import_bundle
+
+        app = self.app
+        files = sorted(folder.glob("fazhi-up-*.fzb")) if folder.is_dir() else []
+        if not files:
+            app.call_from_thread(self.say, t("hub.nothing_found", path=folder))
+            return
+        for path in files:
+            try:
+                outcome = import_bundle(app.home, app.config, app.store, path)
+            except DatabaseError as exc:
+                app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
+                return
+            if outcome.verdict == "imported":
+                line = "√ " + t("sync.imported", path=path.name, member=outcome.member, seq=outcome.seq) + " " + t(
+                    "sync.totals", **outcome.totals()
+                )
+            elif outcome.verdict == "already":
+                line = "- " + t("sync.already", path=path.name)
+            else:
+                line = "× " + t("sync.refused", path=path.name, reason=outcome.error.message())
+            app.call_from_thread(self.say, line)
+            for missing in outcome.missing:
+                app.call_from_thread(self.say, "! " + t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member))
+        remember_folder(app, folder)
+        app.call_from_thread(self.action_refresh)
+
+    def action_publish(self) -> None:
+        self._publish(self.query_one(FolderPicker).path)
+
+    @work(thread=True, exclusive=True, group="hub-sync")
+    def _publish(self, folder: Path) -> None:
+        from fazhi_tui.sync.hub import publish
+
+        app = self.app
+        try:
+            paths = publish(app.home, app.config, app.store, folder)
+        except BundleRefused as exc:
+            app.call_from_thread(self.say, f"× {exc.message()}")
+            return
+        except (DatabaseError, OSError) as exc:
+            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
+            app.call_from_thread(self.say, f"× {reason}")
+            return
+        for path in paths:
+            app.call_from_thread(self.say, "√ " + t("sync.published", path=path))
+        remember_folder(app, folder)
+
+    def action_conflicts(self) -> None:
+        self.app.push_screen(ConflictsScreen())
+
+
+class ConflictsScreen(Screen[None]):
+    """Records two devices of one office both changed: the version kept and the one set aside."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("hub.conflicts_title"), id="title-bar")
+        table: DataTable = DataTable(id="conflicts", cursor_type="row")
+        for key, width in (("at", 10), ("member", 9), ("kind", 8), ("record", 18), ("kept", 8), ("set_aside", 8)):
+            table.add_column(t(f"hub.conflict.{key}"), key=key, width=width)
+        yield table
+        yield key_footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="conflicts")
+    def _load(self) -> None:
+        from fazhi_tui.sync.hub import conflict_list
+
+        rows = conflict_list(self.app.store)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows) -> None:
+        table = self.query_one(DataTable)
+        for row in rows:
+            label = row["winner"].get("title") or row["winner"].get("name") or row["record_uuid"][:8]
+            table.add_row(
+                row["at"][:10], row["member"], kind_label(row["table_name"]), label,
+                row["winner_device"][:8], row["loser_device"][:8],
+            )
+        if not rows:
+            table.add_row("", "", t("hub.no_conflicts"), "", "", "")

@@ -1,0 +1,81 @@
+"""USB exchange from the keyboard: a township writes a bundle, the county reads it and publishes."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, RichLog
+
+from fazhi_tui.cli import main
+from fazhi_tui.paths import resolve_home
+from fazhi_tui.ui.screens.hub import ConflictsScreen, HubScreen, is_silent
+from fazhi_tui.ui.screens.sync import SyncScreen
+from tests.conftest import TODAY
+from tests.ui.conftest import SIZE, make_app, settle
+
+
+def log_text(screen) -> str:
+    return "\n".join(str(line.text) for line in screen.query_one(RichLog).lines)
+
+
+async def put_path(pilot, screen, folder) -> None:
+    """As if typed (the path is long: typing it key by key only slows the test down)."""
+    box = screen.query_one("#folder-path", Input)
+    box.focus()
+    box.value = str(folder)
+    await pilot.pause()
+
+
+async def test_township_exports_then_county_imports_and_publishes(home, tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    county = resolve_home(tmp_path / "county")
+    assert main(["hub", "init", "640302", "--name", "利通区", "--home", str(county.data_dir)]) == 0
+    assert main(["hub", "enroll", "640302100", "--name", "金星镇", "--to", str(stick), "--home", str(county.data_dir)]) == 0
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SyncScreen)
+        await put_path(pilot, screen, stick)
+        await pilot.press("ctrl+e")  # not enrolled yet: a clear message, no file
+        await settle(pilot)
+        assert "尚未登记" in log_text(screen)
+        assert not list(stick.glob("*.fzb"))
+        await pilot.press("ctrl+o")  # reads the enrolment file from the stick
+        await settle(pilot)
+        assert "利通区" in log_text(screen)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "已导出" in log_text(screen)
+    assert len(list(stick.glob("fazhi-up-640302100-*.fzb"))) == 1
+
+    hub = make_app(county)
+    async with hub.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = hub.screen
+        assert isinstance(screen, HubScreen)
+        await put_path(pilot, screen, stick)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "已导入" in log_text(screen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1 and table.get_row("640302100")[1] == "金星镇"
+        await pilot.press("ctrl+o")  # again: already imported
+        await settle(pilot)
+        assert "已导入过" in log_text(screen)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "已写出下发数据包" in log_text(screen)
+        table.focus()
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(hub.screen, ConflictsScreen)
+    assert list(stick.glob("fazhi-down-640302100-*.fzb"))
+
+
+def test_silent_members():
+    assert is_silent(None, TODAY, 45)
+    assert is_silent("2026-10-01T00:00:00Z", TODAY, 45)
+    assert not is_silent("2026-11-01T00:00:00Z", TODAY, 45)
