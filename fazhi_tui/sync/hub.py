@@ -252,10 +252,14 @@ def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: st
     outcome.missing = [s for s in range(1, seq) if s not in seen]
     now = store.clock()
     operator = f"bundle:{manifest['bundle_id']}"
+    # Rows this import writes get a new change number of the hub's own, so that a county's
+    # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
+    version = int(store.meta_value(conn, "sync_version") or 0) + 1
+    store.set_meta(conn, "sync_version", str(version))
     for name, rows in records.items():
         summary = outcome.summary.setdefault(name, KindSummary())
         for row in rows:
-            _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary)
+            _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary, version)
     conn.execute(
         "INSERT INTO hub_device (member, device_id, public_key, generation, first_seen) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (member, device_id) DO UPDATE SET public_key = excluded.public_key, generation = excluded.generation",
@@ -275,13 +279,15 @@ def _content(row: sqlite3.Row | dict, columns: Iterable[str]) -> dict[str, Any]:
     return {c: row[c] for c in columns}
 
 
-def _merge_row(conn, table: str, row: dict[str, Any], now: str, operator: str, hub_device: str, manifest, summary: KindSummary) -> None:
+def _merge_row(
+    conn, table: str, row: dict[str, Any], now: str, operator: str, hub_device: str, manifest, summary: KindSummary, version: int
+) -> None:
     kind = KINDS[table]
     columns = (*SYSTEM_COLUMNS, *kind.columns)
     incoming_stamp = min(row["sync_stamp"], now)  # a clock set ahead cannot win from the future
     current = conn.execute(f"SELECT * FROM {table} WHERE uuid = ?", (row["uuid"],)).fetchone()
     if current is None:
-        values = {**_content(row, columns), "sync_stamp": incoming_stamp, "sync_version": 0}
+        values = {**_content(row, columns), "sync_stamp": incoming_stamp, "sync_version": version}
         names = ", ".join(values)
         conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
         action = "delete" if row["deleted_at"] else "insert"
@@ -298,8 +304,8 @@ def _merge_row(conn, table: str, row: dict[str, Any], now: str, operator: str, h
     incoming_key = (incoming_stamp, row["rev"], row["device_id"])
     current_key = (current["sync_stamp"] or current["updated_at"], current["rev"], current["device_id"])
     if incoming_key > current_key:
-        assignments = ", ".join(f"{c} = ?" for c in (*columns, "sync_stamp"))
-        conn.execute(f"UPDATE {table} SET {assignments} WHERE uuid = ?", (*new.values(), incoming_stamp, row["uuid"]))
+        assignments = ", ".join(f"{c} = ?" for c in (*columns, "sync_stamp", "sync_version"))
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE uuid = ?", (*new.values(), incoming_stamp, version, row["uuid"]))
         if current["device_id"] != row["device_id"]:
             _conflict(conn, now, manifest, table, row["uuid"], winner=new, loser=old)
             summary.conflicts += 1
