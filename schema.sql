@@ -295,3 +295,11 @@ CREATE TABLE hub_publish (
     seq         INTEGER NOT NULL,
     created_at  TEXT NOT NULL
 );
+
+-- hub side: every office the hub knows by name (its members, and at a city hub the
+-- townships under its counties), with when a bundle last brought its records
+CREATE TABLE hub_office (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    last_import TEXT
+);

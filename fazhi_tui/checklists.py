@@ -65,9 +65,16 @@ def _fallback(home: Home, problem: RuleFileError) -> ActiveRules:
         return ActiveRules(builtin_rules(), "builtin", problem)
 
 
-def run_checklist(store: Store, ruleset: RuleSet, config: Config, *, year: int, on: dt.date) -> list[RuleResult]:
-    """Evaluate ``ruleset`` for ``year`` as of ``on`` over the live records of ``store``."""
-    records = {name: store.all_live(kind) for name, kind in KINDS.items()}
+def run_checklist(
+    store: Store, ruleset: RuleSet, config: Config, *, year: int, on: dt.date, township: str | None = None
+) -> list[RuleResult]:
+    """Evaluate ``ruleset`` for ``year`` as of ``on`` over the live records of ``store``
+    (at a hub, of one ``township``: the very rule engine the township runs itself)."""
+    records = {name: store.all_live(kind, township) for name, kind in KINDS.items()}
+    return _evaluate(ruleset, records, config, year=year, on=on)
+
+
+def _evaluate(ruleset: RuleSet, records, config: Config, *, year: int, on: dt.date) -> list[RuleResult]:
     return evaluate(
         ruleset,
         records,
@@ -94,3 +101,55 @@ def problem_text(problem: RuleFileError) -> str:
     from fazhi_tui.i18n import t
 
     return t(problem.key, line=problem.line if problem.line is not None else "?", reason=problem.reason)
+
+
+# -- the hub's matrix: every township against every rule --------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    code: str  # township code
+    name: str
+    last_import: str | None  # when the hub last imported a bundle carrying it (None: never)
+    results: tuple[RuleResult, ...]  # empty when nothing was ever received
+
+
+@dataclass(frozen=True)
+class Matrix:
+    year: int
+    on: dt.date
+    rules: tuple  # the enabled rules, in order
+    rows: tuple[MatrixRow, ...]
+
+    def share_met(self, rule_index: int) -> tuple[int, int]:
+        """(townships meeting the rule, townships it applies to) — the plan's targets are shares."""
+        met = applicable = 0
+        for row in self.rows:
+            if not row.results:
+                applicable += 1  # never reported: counts against the share
+                continue
+            status = row.results[rule_index].status
+            if status != "not_applicable":
+                applicable += 1
+                met += status == "met"
+        return met, applicable
+
+
+def hub_matrix(store: Store, ruleset: RuleSet, config: Config, *, year: int, on: dt.date) -> Matrix:
+    """Evaluate every township the hub knows (enrolled or seen in records) separately."""
+    grouped: dict[str, dict[str, list]] = {}
+    for name, kind in KINDS.items():
+        for record in store.all_live(kind):
+            grouped.setdefault(record["township"], {k: [] for k in KINDS})[name].append(record)
+    offices = store.hub_offices()
+    codes = set(grouped)
+    level = config.hub.level if config.hub else "county"
+    if level == "county":
+        codes |= {code for code in offices if len(code) == 9}
+    rows = []
+    for code in sorted(codes):
+        office = offices.get(code, {})
+        records = grouped.get(code)
+        results = tuple(_evaluate(ruleset, records, config, year=year, on=on)) if records else ()
+        rows.append(MatrixRow(code, office.get("name", code), office.get("last_import"), results))
+    return Matrix(year, on, ruleset.enabled, tuple(rows))

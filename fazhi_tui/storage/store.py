@@ -339,8 +339,14 @@ class Store:
         )
         return rows[0][0] if rows else None
 
-    def all_live(self, kind: Kind) -> list[dict[str, Any]]:
-        return [_decode(kind, r) for r in self._read(f"SELECT * FROM {kind.name} WHERE deleted_at IS NULL ORDER BY {kind.order_by}")]
+    def all_live(self, kind: Kind, township: str | None = None) -> list[dict[str, Any]]:
+        """Every live record of ``kind`` (of one township, or of townships under a code prefix)."""
+        if township is None:
+            sql, params = f"SELECT * FROM {kind.name} WHERE deleted_at IS NULL ORDER BY {kind.order_by}", ()
+        else:
+            sql = f"SELECT * FROM {kind.name} WHERE township >= ? AND township < ? AND deleted_at IS NULL ORDER BY {kind.order_by}"
+            params = (township, township + ":")  # ':' sorts right after '9': a prefix range
+        return [_decode(kind, r) for r in self._read(sql, params)]
 
     def options(self, kind: Kind) -> list[tuple[str, str]]:
         """(label, uuid) of every live record, for pickers."""
@@ -356,6 +362,11 @@ class Store:
         marks = ", ".join("?" for _ in uuids)
         rows = self._read(f"SELECT uuid, {cols} FROM {kind.name} WHERE uuid IN ({marks})", list(uuids))
         return {r["uuid"]: " ".join(str(r[c]) for c in kind.label_fields if r[c] not in (None, "")) for r in rows}
+
+    def hub_offices(self) -> dict[str, dict[str, Any]]:
+        """At a hub: code → {"name", "last_import"} of every office it knows."""
+        rows = self._read("SELECT code, name, last_import FROM hub_office")
+        return {r["code"]: {"name": r["name"], "last_import": r["last_import"]} for r in rows}
 
     def counts(self) -> dict[str, int]:
         """Live records per kind, for the home screen."""

@@ -126,7 +126,7 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
     """Field-by-field check of a manifest's shape (not yet of its signature)."""
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise BundleRefused("err.bundle_not_bundle", "manifest does not name the bundle format")
-    if _depth(raw) > 3:
+    if _depth(raw) > 4:
         raise BundleRefused("err.bundle_damaged", "manifest nests too deeply")
     version = raw.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -151,6 +151,13 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
         _require(raw, "generation", int)
         _require(raw, "proof", str, _HEX64)
         _require(raw, "since_seq", int)
+        offices = raw.get("offices", {})
+        if (
+            not isinstance(offices, dict)
+            or len(offices) > 100000
+            or not all(isinstance(k, str) and _CODE.match(k) and isinstance(v, str) and len(v) <= 100 for k, v in offices.items())
+        ):
+            raise BundleRefused("err.bundle_damaged", "manifest offices are malformed")
         counts = _require(raw, "counts", dict)
         if set(counts) - set(KINDS) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**8 for v in counts.values()):
             raise BundleRefused("err.bundle_damaged", "manifest counts are malformed")

@@ -39,6 +39,14 @@ def up_bundle_name(member: str, device_id: str, seq: int) -> str:
     return f"fazhi-up-{member}-{device_id[:8]}-{seq:06d}{SUFFIX}"
 
 
+def _offices(conn, config: Config) -> dict[str, str]:
+    """Names the hub above should know: this office, and at a county hub its townships."""
+    names = {config.office_code: config.office_name}
+    if config.hub is not None:
+        names.update({code: name for code, name in conn.execute("SELECT code, name FROM hub_office")})
+    return names
+
+
 def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: bool = False) -> ExportResult:
     """Write the next up-bundle into ``to_dir``; raise SyncError if this office cannot."""
     enrolment = load_enrolment(home)
@@ -89,6 +97,7 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
             "full": not delta,
             "created_at": created_at,
             "counts": counts,
+            "offices": _offices(conn, config),
         }
         plain = payload_bytes({"records": records})
         sealed = crypto.seal(crypto.unb64(enrolment.hub_box_key), plain, bundle_id.encode("ascii"))

@@ -88,6 +88,10 @@ def enroll_member(home: Home, config: Config, store: Store, code: str, name: str
             " secret = excluded.secret, enrolled_at = excluded.enrolled_at",
             (code, name, generation, crypto.b64(secret), now),
         )
+        conn.execute(
+            "INSERT INTO hub_office (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            (code, name),
+        )
         enrolment = Enrolment(
             hub_level=hub.level,
             hub_code=hub.code,
@@ -260,6 +264,7 @@ def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: st
         summary = outcome.summary.setdefault(name, KindSummary())
         for row in rows:
             _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary, version)
+    _note_offices(conn, manifest, records, now)
     conn.execute(
         "INSERT INTO hub_device (member, device_id, public_key, generation, first_seen) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (member, device_id) DO UPDATE SET public_key = excluded.public_key, generation = excluded.generation",
@@ -273,6 +278,21 @@ def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: st
             f"{member}/{path.name}", json.dumps({k: v.as_dict() for k, v in outcome.summary.items()}),
         ),
     )
+
+
+def _note_offices(conn: sqlite3.Connection, manifest, records, now: str) -> None:
+    """Remember the names the bundle gives and when each office's records last arrived."""
+    member = manifest["member"]
+    # The hub's own name for a member (given at enrolment) wins over what the member calls itself.
+    names = {code: name for code, name in manifest.get("offices", {}).items() if code.startswith(member) and code != member}
+    present = {member} | {row["township"] for rows in records.values() for row in rows}
+    for code in sorted(present | set(names)):
+        conn.execute(
+            "INSERT INTO hub_office (code, name, last_import) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+            " name = CASE WHEN ? <> '' THEN excluded.name ELSE hub_office.name END,"
+            " last_import = CASE WHEN ? THEN excluded.last_import ELSE hub_office.last_import END",
+            (code, names.get(code, code), now if code in present else None, names.get(code, ""), code in present),
+        )
 
 
 def _content(row: sqlite3.Row | dict, columns: Iterable[str]) -> dict[str, Any]:

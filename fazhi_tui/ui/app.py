@@ -63,11 +63,11 @@ class FazhiApp(App[int]):
         """What to tell the clerk about a database problem, with where the backups are."""
         return t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups)
 
-    def compute_checklist(self, year: int) -> tuple[ActiveRules, list[RuleResult]]:
-        """The rules in force and their results for ``year`` as of today. Blocking: call
-        it from a worker thread."""
+    def compute_checklist(self, year: int, township: str | None = None) -> tuple[ActiveRules, list[RuleResult]]:
+        """The rules in force and their results for ``year`` as of today (at a hub, of one
+        township). Blocking: call it from a worker thread."""
         active = load_active_rules(self.home)
-        return active, run_checklist(self.store, active.ruleset, self.config, year=year, on=self.today)
+        return active, run_checklist(self.store, active.ruleset, self.config, year=year, on=self.today, township=township)
 
     # -- start-up ------------------------------------------------------------------------
 

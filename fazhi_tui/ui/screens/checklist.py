@@ -149,10 +149,11 @@ class EvidenceScreen(Screen[None]):
         Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
     ]
 
-    def __init__(self, year: int, rule_id: str) -> None:
+    def __init__(self, year: int, rule_id: str, township: str | None = None) -> None:
         super().__init__(id="evidence")
         self.year = year
         self.rule_id = rule_id
+        self.township = township  # at a hub: whose records
         self.result: RuleResult | None = None
 
     def compose(self) -> ComposeResult:
@@ -171,7 +172,7 @@ class EvidenceScreen(Screen[None]):
     def _compute(self) -> None:
         app = self.app
         try:
-            _, results = app.compute_checklist(self.year)
+            _, results = app.compute_checklist(self.year, self.township)
             result = next((r for r in results if r.rule.id == self.rule_id), None)
             labels = evidence_labels(app.store, [result]) if result else {}
         except DatabaseError as exc:
@@ -185,6 +186,8 @@ class EvidenceScreen(Screen[None]):
             return
         self.result = result
         title = t("checklist.evidence_title", task=result.rule.task, name=rule_name(result), status=status_text(result.status))
+        if self.township:
+            title = f"{self.township} · {title}"
         self.query_one("#title-bar", Static).update(title)
         figures = t("report.figures", target=target_text(result), actual=actual_text(result))
         self.query_one("#evidence-figures", Static).update(
@@ -205,6 +208,9 @@ class EvidenceScreen(Screen[None]):
     def action_open(self) -> None:
         evidence = self.query_one(OptionList)
         if self.result is None or evidence.highlighted is None:
+            return
+        if self.township is not None:
+            self.notify(t("hub.read_only"))
             return
         option = evidence.get_option_at_index(evidence.highlighted)
         if option.id:

@@ -35,6 +35,7 @@ class HubScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+o", "import", t("key.hub_import"), priority=True),
         Binding("ctrl+e", "publish", t("key.hub_publish"), priority=True),
+        Binding("m", "matrix", t("key.matrix")),
         Binding("k", "conflicts", t("key.conflicts")),
         Binding("r", "refresh", t("key.refresh")),
     ]
@@ -143,6 +144,11 @@ class HubScreen(Screen[None]):
 
     def action_conflicts(self) -> None:
         self.app.push_screen(ConflictsScreen())
+
+    def action_matrix(self) -> None:
+        from fazhi_tui.ui.screens.matrix import MatrixScreen
+
+        self.app.push_screen(MatrixScreen(self.app.today.year))
 
 
 class ConflictsScreen(Screen[None]):
