@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     hub_publish = hub_commands.add_parser("publish", help="write one down-bundle per member")
     _add_home(hub_publish, top_level=False)
     hub_publish.add_argument("--to", metavar="DIR", required=True)
+    hub_changes = hub_commands.add_parser("changes", help="what imports added, changed and deleted, per township")
+    _add_home(hub_changes, top_level=False)
+    hub_changes.add_argument("--since", type=_date, default=None, help="from this day, YYYY-MM-DD")
+    hub_changes.add_argument("--until", type=_date, default=None, help="to this day, YYYY-MM-DD")
     hub_export = hub_commands.add_parser("export", help="write this hub's own up-bundle for the level above")
     _add_home(hub_export, top_level=False)
     hub_export.add_argument("--to", metavar="DIR", required=True)
@@ -289,6 +294,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
             for path in publish(home, config, store, Path(args.to)):
                 print(t("sync.published", path=path))
             return 0
+        if args.hub_command == "changes":
+            return _hub_changes(store, args)
         if args.hub_command == "export":
             from fazhi_tui.sync.export import export_up
             from fazhi_tui.sync.hub import hub_config
@@ -299,6 +306,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
             return 0
     except SyncError as exc:
         return _fail(_sync_failed(exc))
+    except BrokenPipeError:
+        raise  # the reader of our output went away (| head): handled in main()
     except OSError as exc:
         return _fail(t("err.export_write", path=getattr(args, "to", ""), reason=exc.strerror or str(exc)))
     finally:
@@ -335,6 +344,24 @@ def _hub_enroll(home: Home, config, store, args: argparse.Namespace) -> int:
         return _fail(t("cli.bad_member_code", code=args.code, hub=hub.code), EXIT_USAGE)
     path, generation = enroll_member(home, config, store, code, args.name.strip(), Path(args.to))
     print(t("sync.enrol_written", path=path, code=code, generation=generation))
+    return 0
+
+
+def _hub_changes(store, args: argparse.Namespace) -> int:
+    from fazhi_tui.i18n import kind_label
+    from fazhi_tui.sync.hub import changes_between
+
+    since = args.since.isoformat() if args.since else None
+    until = args.until.isoformat() if args.until else None
+    rows = changes_between(store, since, until)
+    names = store.hub_offices()
+    print(t("changes.header"))
+    for row in rows:
+        name = names.get(row.township, {}).get("name", row.township)
+        print(t("changes.line", code=row.township, name=name, kind=kind_label(row.kind),
+                added=row.added, changed=row.changed, deleted=row.deleted))
+    if not rows:
+        print(t("changes.none"))
     return 0
 
 
@@ -413,6 +440,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(t(exc.key, path=exc.path, detail=exc.detail, backups=home.backups))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Output piped into a program that stopped reading (e.g. `| head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -482,3 +482,48 @@ def conflict_list(store: Store, limit: int = 500) -> list[dict[str, Any]]:
         item["loser"] = json.loads(row["loser"])
         out.append(item)
     return out
+
+
+@dataclass(frozen=True)
+class ChangeCount:
+    township: str
+    kind: str
+    added: int
+    changed: int
+    deleted: int
+
+
+def changes_between(store: Store, since: str | None = None, until: str | None = None) -> list[ChangeCount]:
+    """Records added, changed and deleted by imports between two dates (inclusive, YYYY-MM-DD),
+    per township and kind, read from the audit rows the imports wrote."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    with store.read_lock() as conn:
+        for name in KINDS:
+            rows = conn.execute(
+                f"SELECT r.township, a.action, count(*) FROM audit_log a JOIN {name} r ON r.uuid = a.record_uuid"
+                " WHERE a.table_name = ? AND a.operator LIKE 'bundle:%'"
+                " AND (? IS NULL OR substr(a.at, 1, 10) >= ?) AND (? IS NULL OR substr(a.at, 1, 10) <= ?)"
+                " GROUP BY r.township, a.action",
+                (name, since, since, until, until),
+            ).fetchall()
+            for township, action, number in rows:
+                slot = counts.setdefault((township, name), {"added": 0, "changed": 0, "deleted": 0})
+                slot[{"insert": "added", "delete": "deleted"}.get(action, "changed")] += number
+    return [ChangeCount(township, kind, **c) for (township, kind), c in sorted(counts.items())]
+
+
+def import_history(store: Store, limit: int = 1000) -> list[dict[str, Any]]:
+    """Every import, newest first, with what it did."""
+    with store.read_lock() as conn:
+        rows = conn.execute(
+            "SELECT b.*, o.name AS member_name FROM hub_bundle b LEFT JOIN hub_office o ON o.code = b.member"
+            " ORDER BY b.imported_at DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+    out = []
+    for row in rows:
+        item = dict(row)
+        summary = json.loads(row["summary"])
+        item["totals"] = {name: sum(kind.get(name, 0) for kind in summary.values()) for name in COUNTS}
+        out.append(item)
+    return out

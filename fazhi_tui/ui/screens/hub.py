@@ -21,7 +21,7 @@ from fazhi_tui.ui.screens.sync import last_folder, remember_folder
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
-__all__ = ["HubScreen", "ConflictsScreen", "is_silent"]
+__all__ = ["HubScreen", "ConflictsScreen", "ImportsScreen", "is_silent"]
 
 
 def is_silent(last_import: str | None, today: dt.date, interval_days: int) -> bool:
@@ -37,6 +37,7 @@ class HubScreen(Screen[None]):
         Binding("ctrl+e", "publish", t("key.hub_publish"), priority=True),
         Binding("m", "matrix", t("key.matrix")),
         Binding("k", "conflicts", t("key.conflicts")),
+        Binding("w", "changes", t("key.changes")),
         Binding("r", "refresh", t("key.refresh")),
     ]
 
@@ -145,6 +146,9 @@ class HubScreen(Screen[None]):
     def action_conflicts(self) -> None:
         self.app.push_screen(ConflictsScreen())
 
+    def action_changes(self) -> None:
+        self.app.push_screen(ImportsScreen())
+
     def action_matrix(self) -> None:
         from fazhi_tui.ui.screens.matrix import MatrixScreen
 
@@ -185,3 +189,41 @@ class ConflictsScreen(Screen[None]):
             )
         if not rows:
             table.add_row("", "", t("hub.no_conflicts"), "", "", "")
+
+
+class ImportsScreen(Screen[None]):
+    """What each import did: added, changed, deleted, conflicts (the command line's
+    ``hub changes --since --until`` gives the same per township between two dates)."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("changes.title"), id="title-bar")
+        table: DataTable = DataTable(id="imports", cursor_type="row", zebra_stripes=True)
+        table.add_column(t("changes.col.at"), width=16)
+        table.add_column(t("changes.col.member"), width=10)
+        table.add_column(t("changes.col.seq"), width=4)
+        for name in ("added", "changed", "deleted", "conflicts"):
+            table.add_column(t(f"summary.{name}"), width=6)
+        yield table
+        yield key_footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="imports")
+    def _load(self) -> None:
+        from fazhi_tui.sync.hub import import_history
+
+        rows = import_history(self.app.store)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows) -> None:
+        table = self.query_one(DataTable)
+        for row in rows:
+            totals = row["totals"]
+            table.add_row(
+                row["imported_at"][:16].replace("T", " "), (row["member_name"] or row["member"])[:5], str(row["seq"]),
+                str(totals["added"]), str(totals["changed"]), str(totals["deleted"]), str(totals["conflicts"]),
+            )
