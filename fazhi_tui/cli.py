@@ -101,10 +101,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_home(hub_changes, top_level=False)
     hub_changes.add_argument("--since", type=_date, default=None, help="from this day, YYYY-MM-DD")
     hub_changes.add_argument("--until", type=_date, default=None, help="to this day, YYYY-MM-DD")
+    hub_report = hub_commands.add_parser("report", help="the matrix and each rule's evidence as xlsx, csv or json")
+    _add_home(hub_report, top_level=False)
+    hub_report.add_argument("--year", type=_year, default=None)
+    hub_report.add_argument("--date", type=_date, default=None, help="as of this day (default: today)")
+    hub_report.add_argument("--format", choices=("xlsx", "csv", "json"), default="xlsx")
+    hub_report.add_argument("--out", metavar="FILE", required=True)
     hub_export = hub_commands.add_parser("export", help="write this hub's own up-bundle for the level above")
     _add_home(hub_export, top_level=False)
     hub_export.add_argument("--to", metavar="DIR", required=True)
     hub_export.add_argument("--full", action="store_true")
+    hub_catalog = hub_commands.add_parser("catalog", help="the delegated-items catalog the county publishes to its townships")
+    _add_home(hub_catalog, top_level=False)
+    catalog_commands = hub_catalog.add_subparsers(dest="catalog_command", metavar="CATALOG_COMMAND", required=True)
+    catalog_import = catalog_commands.add_parser(
+        "import", help="read the catalog from an .xlsx or .csv file, show what it refuses, then store it for the next publish"
+    )
+    _add_home(catalog_import, top_level=False)
+    catalog_import.add_argument("file", metavar="FILE")
     return parser
 
 
@@ -288,12 +302,16 @@ def cmd_hub(args: argparse.Namespace) -> int:
             return _hub_enroll(home, config, store, args)
         if args.hub_command == "import":
             return _hub_import(home, config, store, args)
+        if args.hub_command == "catalog":
+            return _hub_catalog(config, store, args)
         if args.hub_command == "publish":
             from fazhi_tui.sync.hub import publish
 
             for path in publish(home, config, store, Path(args.to)):
                 print(t("sync.published", path=path))
             return 0
+        if args.hub_command == "report":
+            return _hub_report(home, config, store, args)
         if args.hub_command == "changes":
             return _hub_changes(store, args)
         if args.hub_command == "export":
@@ -306,6 +324,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
             return 0
     except SyncError as exc:
         return _fail(_sync_failed(exc))
+    except CommandError:
+        raise
     except BrokenPipeError:
         raise  # the reader of our output went away (| head): handled in main()
     except OSError as exc:
@@ -344,6 +364,26 @@ def _hub_enroll(home: Home, config, store, args: argparse.Namespace) -> int:
         return _fail(t("cli.bad_member_code", code=args.code, hub=hub.code), EXIT_USAGE)
     path, generation = enroll_member(home, config, store, code, args.name.strip(), Path(args.to))
     print(t("sync.enrol_written", path=path, code=code, generation=generation))
+    return 0
+
+
+def _hub_report(home: Home, config, store, args: argparse.Namespace) -> int:
+    from fazhi_tui.checklists import evidence_labels, hub_matrix, load_active_rules, problem_text
+    from fazhi_tui.hub_report import write_report
+    from fazhi_tui.sync.hub import hub_config
+
+    hub = hub_config(config).hub
+    on = args.date or dt.date.today()
+    active = load_active_rules(home)
+    if active.problem:
+        print(problem_text(active.problem), file=sys.stderr)
+    matrix = hub_matrix(store, active.ruleset, config, year=args.year or on.year, on=on)
+    labels = evidence_labels(store, [r for row in matrix.rows for r in row.results]) if args.format == "xlsx" else {}
+    try:
+        write_report(Path(args.out), args.format, matrix, {"level": hub.level, "code": hub.code, "name": hub.name}, labels)
+    except OSError as exc:
+        raise CommandError(t("cli.cannot_write", path=args.out, reason=exc.strerror or str(exc))) from exc
+    print(t("report.saved", path=args.out))
     return 0
 
 
@@ -388,6 +428,50 @@ def _hub_import(home: Home, config, store, args: argparse.Namespace) -> int:
         for missing in outcome.missing:
             print(t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member))
     return EXIT_FAILURE if refused else 0
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
+def _hub_catalog(config, store, args: argparse.Namespace) -> int:
+    """Preview the catalog file (good rows, each refused row), then store it: after a yes at
+    a terminal, at once without one (CI, a script). Exit 1 if any row was refused, 2 if
+    the file cannot be read as a catalog."""
+    from fazhi_tui.catalog import CatalogError, field_title, parse_catalog, read_table, store_catalog
+    from fazhi_tui.sync.hub import hub_config
+
+    if hub_config(config).hub.level != "county":
+        return _fail(t("err.catalog_city"))
+    with store.read_lock() as conn:
+        members = {code: name for code, name in conn.execute("SELECT code, name FROM hub_member")}
+    try:
+        rows = read_table(Path(args.file))
+        preview = parse_catalog(rows, set(members), township_names={name: code for code, name in members.items()})
+    except CatalogError as exc:
+        return _fail(f"{args.file}: {exc.message()}", EXIT_USAGE)
+    print(t("catalog.preview", path=args.file, good=len(preview.good), refused=len(preview.refused)))
+    if preview.missing_columns:
+        print(t("catalog.missing_columns", columns="、".join(field_title(name) for name in preview.missing_columns)))
+    for row in preview.refused:
+        print(row.line())
+    status = EXIT_FAILURE if preview.refused else 0
+    if not preview.good:
+        print(t("catalog.nothing"))
+        return EXIT_FAILURE
+    if _stdin_is_terminal():
+        try:
+            answer = input(t("catalog.confirm", count=len(preview.good)))
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print(t("catalog.not_stored"))
+            return status
+    print(t("catalog.stored", count=store_catalog(store, preview)))
+    return status
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -49,6 +49,7 @@ class MatrixScreen(Screen[None]):
         Binding("enter", "evidence", t("key.open"), priority=True),
         Binding("left_square_bracket", "year(-1)", t("key.prev_year"), key_display="["),
         Binding("right_square_bracket", "year(1)", t("key.next_year"), key_display="]"),
+        Binding("x", "xlsx", t("key.xlsx")),
         Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
     ]
 
@@ -146,3 +147,24 @@ class MatrixScreen(Screen[None]):
             return
         rule = matrix.rules[column - FIXED_COLUMNS]
         self.app.push_screen(EvidenceScreen(self.year, rule.id, township=matrix.rows[row].code))
+
+    def action_xlsx(self) -> None:
+        self._write_xlsx(self.year)
+
+    @work(thread=True, exclusive=True, group="matrix-xlsx")
+    def _write_xlsx(self, year: int) -> None:
+        from fazhi_tui.checklists import evidence_labels
+        from fazhi_tui.hub_report import write_report
+
+        app = self.app
+        hub = app.config.hub
+        try:
+            matrix = hub_matrix(app.store, load_active_rules(app.home).ruleset, app.config, year=year, on=app.today)
+            labels = evidence_labels(app.store, [r for row in matrix.rows for r in row.results])
+            path = app.home.data_dir / "reports" / f"hub-{hub.code}-{year}-{app.today.isoformat()}.xlsx"
+            write_report(path, "xlsx", matrix, {"level": hub.level, "code": hub.code, "name": hub.name}, labels)
+        except (DatabaseError, OSError) as exc:
+            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
+            app.call_from_thread(self.notify, reason, severity="error", timeout=10)
+            return
+        app.call_from_thread(self.notify, t("report.saved", path=path), timeout=8)
