@@ -291,12 +291,15 @@ def _read_text(path: Path) -> list[tuple[int, list[str]]]:
     sample = text[:SNIFF_SAMPLE]
     if len(text) > SNIFF_SAMPLE and "\n" in sample:
         sample = sample[: sample.rindex("\n") + 1]  # whole lines only
+    # The Sniffer tells the separator. Its guess at quoting is not trusted: a quoted cell
+    # that holds doubled quotes and commas (=HYPERLINK(""..."",""..."")) fools it, and
+    # Excel and WPS always quote with " and double a quote inside (the excel dialect).
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = csv.excel.delimiter
     out = []
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
