@@ -505,3 +505,12 @@ def store_catalog(store, preview: CatalogPreview) -> int:
                 tuple(values.values()),
             )
     return len(preview.good)
+
+
+def preview_file(store, path: Path | str) -> CatalogPreview:
+    """Read ``path`` and sort its rows into good and refused against the townships this hub
+    has enrolled (by code or by name). Raises CatalogError when the file is no catalog."""
+    with store.read_lock() as conn:
+        members = {code: name for code, name in conn.execute("SELECT code, name FROM hub_member")}
+    rows = read_table(Path(path))
+    return parse_catalog(rows, set(members), township_names={name: code for code, name in members.items()})

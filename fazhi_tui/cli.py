@@ -441,16 +441,13 @@ def _hub_catalog(config, store, args: argparse.Namespace) -> int:
     """Preview the catalog file (good rows, each refused row), then store it: after a yes at
     a terminal, at once without one (CI, a script). Exit 1 if any row was refused, 2 if
     the file cannot be read as a catalog."""
-    from fazhi_tui.catalog import CatalogError, field_title, parse_catalog, read_table, store_catalog
+    from fazhi_tui.catalog import CatalogError, field_title, preview_file, store_catalog
     from fazhi_tui.sync.hub import hub_config
 
     if hub_config(config).hub.level != "county":
         return _fail(t("err.catalog_city"))
-    with store.read_lock() as conn:
-        members = {code: name for code, name in conn.execute("SELECT code, name FROM hub_member")}
     try:
-        rows = read_table(Path(args.file))
-        preview = parse_catalog(rows, set(members), township_names={name: code for code, name in members.items()})
+        preview = preview_file(store, args.file)
     except CatalogError as exc:
         return _fail(f"{args.file}: {exc.message()}", EXIT_USAGE)
     print(t("catalog.preview", path=args.file, good=len(preview.good), refused=len(preview.refused)))

@@ -452,6 +452,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.bundle_not_enrolled": ("{code} 尚未在本汇总端登记，或登记文件不符", "{code} is not enrolled at this hub, or its enrolment does not match"),
     "err.bundle_old_enrolment": ("{code} 已重新登记，这个数据包用的是旧密钥，不能导入", "{code} was re-enrolled: this bundle is signed with an old key"),
     "err.bundle_foreign_rows": ("数据包中有不属于该单位的记录，不能导入", "The bundle holds records of another office"),
+    "err.bundle_duplicate": (
+        "数据包中有记录与汇总端已有的记录编号重复（如两台电脑各登记了同一事项编码或同一年度报告），请在乡镇删去重复的一条后重新导出",
+        "A record in the bundle has the same number as one the hub holds (two PCs recorded the same item code or report year):"
+        " delete one at the township and export again",
+    ),
     "err.bundle_seq_reused": ("同一设备的同一编号数据包已从另一个文件导入过", "A bundle with this number from this device was already imported from another file"),
     "err.not_enrolled": ("本单位尚未登记：请先导入县里给的登记文件（fazhi-tui enroll 文件）", "Not enrolled yet: load the enrolment file from the hub first (fazhi-tui enroll FILE)"),
     "err.enrolment_invalid": ("这不是有效的登记文件", "This is not a valid enrolment file"),
@@ -522,6 +527,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "已保存 {count} 项，下次写出下发数据包（fazhi-tui hub publish）时发给乡镇",
         "{count} items stored; the next fazhi-tui hub publish sends them to the townships",
     ),
+    "catalog.title": ("下放事项目录：从表格读取，核对后保存，下次下发时发给各乡镇", "Delegated-items catalog: read a spreadsheet, check, store for the next publish"),
+    "catalog.pick_file": ("选择目录表格（.xlsx 或 .csv），回车预览：", "Pick the catalog spreadsheet (.xlsx or .csv), Enter to preview:"),
+    "catalog.no_files": ("（这个文件夹里没有 .xlsx 或 .csv 文件）", "(no .xlsx or .csv file in this folder)"),
+    "catalog.store_hint": ("按 Ctrl+S 保存这 {count} 项（拒收的行不保存）", "Ctrl+S stores these {count} items (refused rows are left out)"),
+    "key.catalog_store": ("保存目录", "Store"),
+    "key.catalog": ("事项目录", "Catalog"),
     "catalog.not_stored": ("未保存，目录未改动", "Not stored: the catalog is unchanged"),
     "catalog.nothing": ("没有可保存的事项，目录未改动", "No item to store: the catalog is unchanged"),
 }

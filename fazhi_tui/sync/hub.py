@@ -32,7 +32,7 @@ from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.fsutil import atomic_write_bytes
 from fazhi_tui.paths import Home
-from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.schema import DatabaseConflict, latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import SUFFIX, decode_rows, payload_bytes, payload_json, read_signed, write_bundle
@@ -233,6 +233,10 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
                 _archive(home, path, manifest)
         except _DryRun:
             pass
+        except DatabaseConflict as exc:
+            # e.g. two PCs of one township each recorded item code X: two records, one live
+            # code. The import is rolled back; the township deletes one and exports again.
+            raise BundleRefused("err.bundle_duplicate", f"a record clashes with one the hub holds: {exc.detail}") from exc
         outcome.verdict = "imported"
     except BundleRefused as exc:
         outcome.error = exc
@@ -262,7 +266,9 @@ def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: st
     store.set_meta(conn, "sync_version", str(version))
     for name, rows in records.items():
         summary = outcome.summary.setdefault(name, KindSummary())
-        for row in rows:
+        # Tombstones first: a record restored at the township may take back a unique code
+        # (item code, report year) that another record of the same bundle gave up.
+        for row in sorted(rows, key=lambda r: r["deleted_at"] is None):
             _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary, version)
     _note_offices(conn, manifest, records, now)
     conn.execute(

@@ -38,6 +38,7 @@ class HubScreen(Screen[None]):
         Binding("m", "matrix", t("key.matrix")),
         Binding("k", "conflicts", t("key.conflicts")),
         Binding("w", "changes", t("key.changes")),
+        Binding("c", "catalog", t("key.catalog")),
         Binding("r", "refresh", t("key.refresh")),
     ]
 
@@ -145,6 +146,14 @@ class HubScreen(Screen[None]):
 
     def action_conflicts(self) -> None:
         self.app.push_screen(ConflictsScreen())
+
+    def action_catalog(self) -> None:
+        from fazhi_tui.ui.screens.catalog import CatalogScreen
+
+        if self.app.config.hub.level != "county":
+            self.notify(t("err.catalog_city"), severity="warning")
+            return
+        self.app.push_screen(CatalogScreen())
 
     def action_changes(self) -> None:
         self.app.push_screen(ImportsScreen())

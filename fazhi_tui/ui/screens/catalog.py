@@ -1,0 +1,116 @@
+"""At a county hub: load the delegated-items catalog from a spreadsheet, see what it
+refuses and why, and only then store it for the next publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, RichLog, Static
+from textual.widgets.option_list import Option
+
+from fazhi_tui.i18n import t
+from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.ui.screens.sync import last_folder
+from fazhi_tui.ui.widgets.folder_picker import FolderPicker
+from fazhi_tui.ui.widgets.footer import key_footer
+
+__all__ = ["CatalogScreen"]
+
+SPREADSHEETS = ("*.xlsx", "*.csv", "*.txt")
+
+
+class CatalogScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "store", t("key.catalog_store"), priority=True),
+        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="catalog")
+        self.preview = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("catalog.title"), id="title-bar")
+        with Vertical(id="catalog-body"):
+            yield FolderPicker(last_folder(self.app), id="picker")
+            yield Static(t("catalog.pick_file"))
+            yield OptionList(id="catalog-files")
+            yield RichLog(id="catalog-log", wrap=True, markup=False)
+        yield key_footer()
+
+    def on_mount(self) -> None:
+        self._list_files()
+        self.query_one("#folders").focus()
+
+    @on(Input.Changed, "#folder-path")
+    def _folder_changed(self) -> None:
+        self._list_files()
+
+    def _list_files(self) -> None:
+        folder = self.query_one(FolderPicker).path
+        files: list[Path] = []
+        if folder.is_dir():
+            for pattern in SPREADSHEETS:
+                files.extend(folder.glob(pattern))
+        options = self.query_one("#catalog-files", OptionList)
+        options.set_options([Option(p.name, id=str(p)) for p in sorted(files)] or [Option(t("catalog.no_files"), disabled=True)])
+        if files:
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#catalog-files")
+    def _file_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self._preview(Path(event.option.id))
+
+    @work(thread=True, exclusive=True, group="catalog")
+    def _preview(self, path: Path) -> None:
+        from fazhi_tui.catalog import CatalogError, field_title, preview_file
+
+        app = self.app
+        try:
+            preview = preview_file(app.store, path)
+        except CatalogError as exc:
+            app.call_from_thread(self._show, None, [f"× {path.name}: {exc.message()}"])
+            return
+        except DatabaseError as exc:
+            app.call_from_thread(self._show, None, [f"× {app.db_error_text(exc)}"])
+            return
+        lines = [t("catalog.preview", path=path.name, good=len(preview.good), refused=len(preview.refused))]
+        if preview.missing_columns:
+            lines.append(t("catalog.missing_columns", columns="、".join(field_title(n) for n in preview.missing_columns)))
+        lines += [f"× {row.line()}" for row in preview.refused]
+        if preview.good:
+            lines.append(t("catalog.store_hint", count=len(preview.good)))
+        app.call_from_thread(self._show, preview if preview.good else None, lines)
+
+    def _show(self, preview, lines: list[str]) -> None:
+        self.preview = preview
+        log = self.query_one(RichLog)
+        log.clear()
+        for line in lines:
+            log.write(line)
+
+    def action_store(self) -> None:
+        if self.preview is None:
+            self.notify(t("catalog.nothing"), severity="warning")
+            return
+        self._store(self.preview)
+
+    @work(thread=True, exclusive=True, group="catalog")
+    def _store(self, preview) -> None:
+        from fazhi_tui.catalog import store_catalog
+
+        app = self.app
+        try:
+            count = store_catalog(app.store, preview)
+        except DatabaseError as exc:
+            app.call_from_thread(self.query_one(RichLog).write, f"× {app.db_error_text(exc)}")
+            return
+        self.preview = None
+        app.call_from_thread(self.query_one(RichLog).write, "√ " + t("catalog.stored", count=count))
