@@ -142,10 +142,9 @@ def hub_matrix(store: Store, ruleset: RuleSet, config: Config, *, year: int, on:
         for record in store.all_live(kind):
             grouped.setdefault(record["township"], {k: [] for k in KINDS})[name].append(record)
     offices = store.hub_offices()
-    codes = set(grouped)
-    level = config.hub.level if config.hub else "county"
-    if level == "county":
-        codes |= {code for code in offices if len(code) == 9}
+    # Townships never heard from count too: at a county those it enrolled, at a city those
+    # its counties' bundles name (a county's silent township is just as silent one level up).
+    codes = set(grouped) | {code for code in offices if len(code) == 9}
     rows = []
     for code in sorted(codes):
         office = offices.get(code, {})

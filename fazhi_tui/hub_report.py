@@ -30,8 +30,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_csv_text(value: Any) -> Any:
-    """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A cell value that no spreadsheet will run as a formula. A "-" followed by a space
+    (our "- 不适用" mark) cannot start a formula and is left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and value != "-" and not value.startswith("- "):
         return "'" + value
     return value
 

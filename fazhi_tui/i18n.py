@@ -266,6 +266,52 @@ CATALOG: dict[str, tuple[str, str]] = {
     # -- confirm dialog --------------------------------------------------------------------
     "confirm.yes": ("是（Y）", "Yes (Y)"),
     "confirm.no": ("否（N）", "No (N)"),
+    # -- help (F1) -----------------------------------------------------------------------------
+    "help.title": ("本屏说明与按键", "This screen and its keys"),
+    "help.generic": ("用键盘操作：下方列出本屏所有按键。", "Everything here works from the keyboard: the keys are listed below."),
+    "help.footer": ("按 Esc 或 F1 关闭。Ctrl+P 可按名称查找所有操作。", "Esc or F1 closes this. Ctrl+P finds any action by name."),
+    "help.palette_key": ("按键：{key}", "Key: {key}"),
+    "help.HomeScreen": (
+        "首页：本乡镇的各类台账及条数，以及本年度检查清单的达标情况。数字键打开台账，c 打开检查清单，e 与县里交换 U 盘数据。",
+        "Home: your record lists with their counts, and this year's checklist. Numbers open a list, c the checklist, e the USB exchange.",
+    ),
+    "help.RecordListScreen": (
+        "台账列表：上下键移动，回车打开修改，n 新建，/ 按关键字筛选，Del 删除（可按 u 撤销）。数字键切换到其他台账。",
+        "A record list: arrows move, Enter opens, n adds, / filters, Del deletes (u undoes). Numbers switch lists.",
+    ),
+    "help.RecordFormScreen": (
+        "填写表单：Tab / Shift+Tab 在各项间移动；选择项按回车展开后输入文字查找；日期可写成 2024-03-05、20240305、2024/3/5 或 2024年3月5日。Ctrl+S 保存，有误时各项旁边会说明原因，已填内容不会丢失。",
+        "A form: Tab / Shift+Tab move; on a choice press Enter and type to search; dates as 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日. Ctrl+S saves; problems are shown beside each field and nothing typed is lost.",
+    ),
+    "help.ChecklistScreen": (
+        "检查清单：每行一项任务要求，显示目标、实际和状态（√ 达标、× 未达标、! 有风险、- 不适用）。←/→ 换年度，回车查看依据记录并可直接修改，p 保存报告。",
+        "The checklist: one row per rule with target, actual and status (√ met, × not met, ! at risk, - n/a). ←/→ change year, Enter shows the evidence (and opens it to edit), p saves a report.",
+    ),
+    "help.EvidenceScreen": (
+        "依据记录：先列出未达标或有风险的记录，再列出达标依据。回车打开记录修改，返回后自动重新计算。",
+        "Evidence: records that fall short first, then those that prove the rule. Enter opens one to edit; the rule is recomputed on return.",
+    ),
+    "help.SyncScreen": (
+        "U 盘交换：选择 U 盘（或输入文件夹路径），Ctrl+E 写出上报数据包；Ctrl+O 读取县里发来的登记文件和下发数据包。",
+        "USB exchange: pick the stick (or type a folder), Ctrl+E writes the bundle for the county; Ctrl+O reads the county's enrolment file and down-bundles.",
+    ),
+    "help.HubScreen": (
+        "汇总端：各下级单位的设备、最近上报、记录数和冲突。Ctrl+O 读取 U 盘上的上报包，Ctrl+E 写出下发包，m 完成情况表，w 导入记录，k 冲突，c 事项目录。",
+        "The hub: each member's devices, last bundle, records and clashes. Ctrl+O imports bundles from the stick, Ctrl+E publishes, m the matrix, w imports, k clashes, c the catalog.",
+    ),
+    "help.MatrixScreen": (
+        "完成情况表：每行一个乡镇，每列一项任务要求，最后一行是达标率。方向键移动，回车查看该乡镇该项的依据，[ / ] 换年度，x 导出 Excel 表格。",
+        "The matrix: a township per row, a rule per column, the share met at the bottom. Arrows move, Enter shows the evidence, [ / ] change year, x writes an xlsx.",
+    ),
+    "help.CatalogScreen": (
+        "事项目录：选择表格文件回车预览，核对拒收的行及原因后按 Ctrl+S 保存，下次写出下发包时发给乡镇。",
+        "The catalog: pick a spreadsheet and press Enter to preview; check the refused rows and reasons, then Ctrl+S stores it for the next publish.",
+    ),
+    "help.SetupScreen": (
+        "首次使用：填写本乡镇的 9 位统计用区划代码和名称。",
+        "First start: type your township's 9-digit statistical division code and its name.",
+    ),
+    "key.help": ("帮助", "Help"),
     # -- key descriptions (footer) ----------------------------------------------------------
     "key.quit": ("退出", "Quit"),
     "key.home": ("首页", "Home"),

@@ -27,7 +27,7 @@ from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.storage.schema import latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS
 from fazhi_tui.sync import crypto
-from fazhi_tui.sync.container import gunzip_limited, gzip_bytes, read_container, write_container
+from fazhi_tui.sync.container import container_bytes, gunzip_limited, gzip_bytes, read_container, write_container
 from fazhi_tui.sync.errors import BundleRefused
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "SUFFIX",
     "Manifest",
     "write_bundle",
+    "bundle_bytes",
     "read_signed",
     "encode_rows",
     "decode_rows",
@@ -82,12 +83,18 @@ def payload_bytes(data: dict[str, Any]) -> bytes:
 
 def write_bundle(path: Path, manifest: dict[str, Any], payload: bytes, signing_key) -> None:
     """Sign the manifest (which names the payload's digest) and write the file atomically."""
+    write_container(path, _members(manifest, payload, signing_key))
+
+
+def bundle_bytes(manifest: dict[str, Any], payload: bytes, signing_key) -> bytes:
+    """The bytes :func:`write_bundle` writes (for a caller that stages the file itself)."""
+    return container_bytes(_members(manifest, payload, signing_key))
+
+
+def _members(manifest: dict[str, Any], payload: bytes, signing_key) -> dict[str, bytes]:
     manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "payload_sha256": crypto.sha256_hex(payload)}
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-    write_container(
-        path,
-        {"manifest.json": manifest_bytes, "manifest.sig": crypto.sign(signing_key, manifest_bytes), "payload.bin": payload},
-    )
+    return {"manifest.json": manifest_bytes, "manifest.sig": crypto.sign(signing_key, manifest_bytes), "payload.bin": payload}
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -164,13 +171,14 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
     return Manifest(raw)
 
 
-def read_signed(path: Path, direction: str) -> tuple[Manifest, bytes, bytes, bytes]:
+def read_signed(path: Path, direction: str, data: bytes | None = None) -> tuple[Manifest, bytes, bytes, bytes]:
     """Read a bundle's members and check the manifest's shape and the payload's digest.
 
     Returns (manifest, manifest bytes, signature, payload). The caller checks the
-    signature against the key it trusts for the manifest's sender.
+    signature against the key it trusts for the manifest's sender. ``data``: the file's
+    bytes, when the caller has read them already.
     """
-    members = read_container(path, MEMBERS)
+    members = read_container(path, MEMBERS, data)
     manifest = check_manifest(_loads(members["manifest.json"], "manifest"), direction)
     if len(members["manifest.sig"]) != SIGNATURE_SIZE:
         raise BundleRefused("err.bundle_tampered", "signature has the wrong size")

@@ -19,7 +19,7 @@ from pathlib import Path
 from fazhi_tui.fsutil import atomic_write_bytes
 from fazhi_tui.sync.errors import BundleRefused
 
-__all__ = ["write_container", "read_container", "MAX_FILE_BYTES", "gunzip_limited", "gzip_bytes"]
+__all__ = ["write_container", "container_bytes", "read_container", "MAX_FILE_BYTES", "gunzip_limited", "gzip_bytes"]
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a whole bundle file
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one member, expanded
@@ -29,13 +29,18 @@ MAX_MEMBERS = 16
 
 def write_container(path: Path, members: Mapping[str, bytes]) -> None:
     """Write ``members`` (stored, not compressed: the payload is compressed already)."""
+    atomic_write_bytes(path, container_bytes(members))
+
+
+def container_bytes(members: Mapping[str, bytes]) -> bytes:
+    """The archive's bytes: ``members`` stored (not compressed), fixed dates, plain files."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, data in members.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, data)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _safe_name(name: str) -> bool:
@@ -50,8 +55,8 @@ def _safe_name(name: str) -> bool:
     )
 
 
-def read_container(path: Path, expected: Mapping[str, int]) -> dict[str, bytes]:
-    """Read exactly the members named in ``expected`` (name → size limit); refuse the rest."""
+def read_file(path: Path) -> bytes:
+    """The whole file, once (what is checked is what is kept); refused if too big or unreadable."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -59,9 +64,22 @@ def read_container(path: Path, expected: Mapping[str, int]) -> dict[str, bytes]:
     if size > MAX_FILE_BYTES:
         raise BundleRefused("err.bundle_too_big", f"file is {size} bytes")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BundleRefused("err.bundle_unreadable", f"cannot read: {exc}") from exc
+    if len(data) > MAX_FILE_BYTES:  # grew since it was measured
+        raise BundleRefused("err.bundle_too_big", f"file is over {MAX_FILE_BYTES} bytes")
+    return data
+
+
+def read_container(path: Path, expected: Mapping[str, int], data: bytes | None = None) -> dict[str, bytes]:
+    """Read exactly the members named in ``expected`` (name → size limit); refuse the rest.
+
+    ``data``: the file's bytes when the caller has read them already (see :func:`read_file`).
+    """
+    if data is None:
+        data = read_file(path)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError) as exc:

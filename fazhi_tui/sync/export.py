@@ -16,7 +16,8 @@ from fazhi_tui.paths import Home
 from fazhi_tui.storage.schema import latest_version
 from fazhi_tui.storage.store import Store, stamp_after
 from fazhi_tui.sync import crypto
-from fazhi_tui.sync.bundle import SUFFIX, encode_rows, payload_bytes, write_bundle
+from fazhi_tui.fsutil import StagedFile, stage_bytes
+from fazhi_tui.sync.bundle import SUFFIX, bundle_bytes, encode_rows, payload_bytes
 from fazhi_tui.sync.errors import SyncError
 from fazhi_tui.sync.keys import ensure_device_key, load_enrolment
 
@@ -60,48 +61,67 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
     device_public = crypto.public_signing_bytes(device_key)
     bundle_id = str(uuid_module.uuid4())
 
-    with store.transaction() as conn:
-        seq = (conn.execute("SELECT max(seq) FROM export_log").fetchone()[0] or 0) + 1
-        confirmed = int(store.meta_value(conn, "confirmed_seq") or 0)
-        base = conn.execute("SELECT max_version FROM export_log WHERE seq = ?", (confirmed,)).fetchone()
-        delta = not full and base is not None
-        since_seq, base_version = (confirmed, base[0]) if delta else (0, -1)
-        records = {
-            name: encode_rows(kind, conn.execute(f"SELECT * FROM {name} WHERE sync_version > ? ORDER BY rowid", (base_version,)).fetchall())
-            for name, kind in KINDS.items()
-        }
-        max_version = int(store.meta_value(conn, "sync_version") or 0)
-        now = store.clock()
-        newest = store.newest_stamp(conn)
-        created_at = now if now > newest else stamp_after(newest)
-        name = up_bundle_name(config.office_code, store.device_id, seq)
-        counts = {kind: len(rows) for kind, rows in records.items()}
-        conn.execute(
-            "INSERT INTO export_log (seq, bundle_id, created_at, since_seq, max_version, records, file_name)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (seq, bundle_id, created_at, since_seq, max_version, sum(counts.values()), name),
-        )
-        manifest = {
-            "direction": "up",
-            "schema_version": latest_version(),
-            "bundle_id": bundle_id,
-            "hub": enrolment.hub_code,
-            "member": config.office_code,
-            "member_name": config.office_name,
-            "device_id": store.device_id,
-            "device_key": crypto.b64(device_public),
-            "generation": enrolment.generation,
-            "proof": crypto.enrolment_proof(crypto.unb64(enrolment.secret), device_public, store.device_id),
-            "seq": seq,
-            "since_seq": since_seq,
-            "full": not delta,
-            "created_at": created_at,
-            "counts": counts,
-            "offices": _offices(conn, config),
-        }
-        plain = payload_bytes({"records": records})
-        sealed = crypto.seal(crypto.unb64(enrolment.hub_box_key), plain, bundle_id.encode("ascii"))
-        # Written inside the transaction: if the file cannot be written (no space, a
-        # read-only stick), the export_log row is rolled back and the number reused.
-        write_bundle(to_dir / name, manifest, sealed, device_key)
+    # The order makes an interruption (a pulled stick, a crash, a power cut) safe:
+    # 1. inside one transaction: number the bundle, log it, and write the whole file
+    #    under a hidden temporary name on the stick, flushed to disk; a write that fails
+    #    (no space, a read-only stick) rolls the log row back and the number is reused;
+    # 2. commit, durably;
+    # 3. only then give the file its name (fazhi-up-…fzb): a bundle the hub can see
+    #    always has its row here, so its number is never reused for different content.
+    #    Stopped between 2 and 3, the number is simply skipped (the next bundle carries
+    #    everything since the last confirmation) and a hidden .tmp file is left behind.
+    staged: StagedFile | None = None
+    try:
+        with store.transaction(durable=True) as conn:
+            seq = (conn.execute("SELECT max(seq) FROM export_log").fetchone()[0] or 0) + 1
+            confirmed = int(store.meta_value(conn, "confirmed_seq") or 0)
+            base = conn.execute("SELECT max_version FROM export_log WHERE seq = ?", (confirmed,)).fetchone()
+            delta = not full and base is not None
+            since_seq, base_version = (confirmed, base[0]) if delta else (0, -1)
+            records = {
+                name: encode_rows(kind, conn.execute(f"SELECT * FROM {name} WHERE sync_version > ? ORDER BY rowid", (base_version,)).fetchall())
+                for name, kind in KINDS.items()
+            }
+            max_version = int(store.meta_value(conn, "sync_version") or 0)
+            now = store.clock()
+            newest = store.newest_stamp(conn)
+            created_at = now if now > newest else stamp_after(newest)
+            name = up_bundle_name(config.office_code, store.device_id, seq)
+            counts = {kind: len(rows) for kind, rows in records.items()}
+            conn.execute(
+                "INSERT INTO export_log (seq, bundle_id, created_at, since_seq, max_version, records, file_name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (seq, bundle_id, created_at, since_seq, max_version, sum(counts.values()), name),
+            )
+            manifest = {
+                "direction": "up",
+                "schema_version": latest_version(),
+                "bundle_id": bundle_id,
+                "hub": enrolment.hub_code,
+                "member": config.office_code,
+                "member_name": config.office_name,
+                "device_id": store.device_id,
+                "device_key": crypto.b64(device_public),
+                "generation": enrolment.generation,
+                "proof": crypto.enrolment_proof(crypto.unb64(enrolment.secret), device_public, store.device_id),
+                "seq": seq,
+                "since_seq": since_seq,
+                "full": not delta,
+                "created_at": created_at,
+                "counts": counts,
+                "offices": _offices(conn, config),
+            }
+            plain = payload_bytes({"records": records})
+            sealed = crypto.seal(crypto.unb64(enrolment.hub_box_key), plain, bundle_id.encode("ascii"))
+            staged = stage_bytes(to_dir / name, bundle_bytes(manifest, sealed, device_key))
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
+    try:
+        staged.commit()
+    except OSError:
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM export_log WHERE seq = ? AND bundle_id = ?", (seq, bundle_id))
+        raise
     return ExportResult(to_dir / name, seq, not delta, counts)

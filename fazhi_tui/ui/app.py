@@ -29,7 +29,10 @@ class FazhiApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "fazhi-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", t("key.quit"), priority=True),
+        Binding("f1", "help", t("key.help"), key_display="F1"),
+    ]
 
     def __init__(self, home: Home, *, today: dt.date | None = None, clock: Callable[[], str] | None = None) -> None:
         self._started = time.perf_counter()
@@ -139,6 +142,29 @@ class FazhiApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def action_help(self) -> None:
+        from fazhi_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen):
+        """The command palette (Ctrl+P) lists every action of the screen in front, by name."""
+        from textual.app import SystemCommand
+
+        from fazhi_tui.ui.screens.help import our_actions
+
+        for key, active in our_actions(screen):
+            binding = active.binding
+            if active.enabled:
+                namespace = active.node
+
+                async def run(action=binding.action, node=namespace) -> None:
+                    await self.run_action(action, node)
+
+                yield SystemCommand(binding.description, t("help.palette_key", key=binding.key_display or key), run)
+        yield from super().get_system_commands(screen)
 
     def action_open_checklist(self) -> None:
         from fazhi_tui.ui.screens.checklist import ChecklistScreen

@@ -23,8 +23,11 @@ __all__ = ["HomeScreen", "kind_bindings"]
 def kind_bindings() -> list[Binding]:
     """Number keys 1-7 open the record kinds (one footer entry); c opens the checklist."""
     return [
+        # The footer shows one entry "1-7 台账"; help (F1) and the palette list each kind.
         *(
-            Binding(str(i), f"app.open_kind('{k.name}')", t("key.kinds"), key_display="1-7", show=i == 1)
+            Binding(str(i), f"app.open_kind('{k.name}')", t("key.kinds"), key_display="1-7")
+            if i == 1
+            else Binding(str(i), f"app.open_kind('{k.name}')", kind_label(k.name), show=False)
             for i, k in enumerate(KIND_ORDER, start=1)
         ),
         Binding("c", "app.open_checklist", t("key.checklist")),

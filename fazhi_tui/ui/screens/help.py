@@ -1,0 +1,66 @@
+"""F1 on any screen: what the screen is for and every key it answers to."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from fazhi_tui.i18n import CATALOG, t
+
+__all__ = ["HelpScreen", "screen_keys", "our_actions"]
+
+
+def our_actions(screen: Screen):
+    """The active bindings this program defines (not Textual's own scrolling or copying),
+    as (key, ActiveBinding), once per action."""
+    ours = {t(key) for key in CATALOG if key.startswith(("key.", "kind."))}
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.description in ours and binding.action not in seen:
+            seen.add(binding.action)
+            yield key, active
+
+
+def screen_keys(screen: Screen) -> list[tuple[str, str]]:
+    """(key, what it does) for every key of this program active on ``screen``."""
+    keys = []
+    for key, active in our_actions(screen):
+        binding = active.binding
+        shown = binding.key_display or screen.app.get_key_display(binding)
+        keys.append((shown, binding.description))
+    return keys
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", t("key.back"), key_display="Esc"),
+        Binding("f1", "dismiss", t("key.back"), show=False),
+    ]
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.about = screen
+
+    def compose(self) -> ComposeResult:
+        name = type(self.about).__name__
+        purpose_key = f"help.{name}"
+        purpose = t(purpose_key) if purpose_key in CATALOG else t("help.generic")
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold")
+        keys.add_column()
+        for shown, description in screen_keys(self.about):
+            keys.add_row(shown, description)
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(t("help.title"), style="bold"))
+            yield Static(purpose, id="help-purpose")
+            yield Static(keys, id="help-keys")
+            yield Static(t("help.footer"), id="help-footer")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
