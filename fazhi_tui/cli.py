@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_home(catalog_import, top_level=False)
     catalog_import.add_argument("file", metavar="FILE")
+
+    restore = commands.add_parser("restore", help="list the automatic backups, or put one in place of the database")
+    _add_home(restore, top_level=False)
+    restore.add_argument("--list", action="store_true", help="list the backups, newest first (the default)")
+    restore.add_argument("backup", metavar="BACKUP_NAME", nargs="?", default=None, help="a name from --list")
     return parser
 
 
@@ -268,6 +273,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 def cmd_import_down(args: argparse.Namespace) -> int:
     from fazhi_tui.sync.member import import_down
+    from fazhi_tui.sync_messages import down_line
 
     home = resolve_home(args.home)
     config, store = _open_office(home)
@@ -275,14 +281,9 @@ def cmd_import_down(args: argparse.Namespace) -> int:
     try:
         for name in args.files:
             outcome = import_down(home, config, store, Path(name))
-            if outcome.verdict == "imported":
-                print(t("sync.down_imported", path=name, added=outcome.catalog_added, updated=outcome.catalog_updated,
-                        seq=outcome.confirmed_seq))
-            elif outcome.verdict == "already":
-                print(t("sync.already", path=name))
-            else:
-                refused += 1
-                print(t("sync.refused", path=name, reason=_sync_failed(outcome.error)))
+            verdict, line = down_line(outcome, name, detail=True)
+            refused += verdict == "refused"
+            print(line)
     finally:
         store.close()
     return EXIT_FAILURE if refused else 0
@@ -407,26 +408,14 @@ def _hub_changes(store, args: argparse.Namespace) -> int:
 
 def _hub_import(home: Home, config, store, args: argparse.Namespace) -> int:
     from fazhi_tui.sync.hub import import_bundle
+    from fazhi_tui.sync_messages import import_lines
 
     refused = 0
     for name in args.files:
         outcome = import_bundle(home, config, store, Path(name), dry_run=args.dry_run)
-        if outcome.verdict == "refused":
-            refused += 1
-            print(t("sync.refused", path=name, reason=_sync_failed(outcome.error)))
-            continue
-        if outcome.verdict == "already":
-            print(t("sync.already", path=name))
-            continue
-        totals = outcome.totals()
-        verdict = t("sync.would_import" if args.dry_run else "sync.imported", path=name, member=outcome.member, seq=outcome.seq)
-        print(f"{verdict} " + t("sync.totals", **totals))
-        if args.dry_run:
-            for kind_name, summary in outcome.summary.items():
-                if any(summary.as_dict().values()):
-                    print(f"    {kind_name}: " + t("sync.totals", **summary.as_dict()))
-        for missing in outcome.missing:
-            print(t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member))
+        refused += outcome.verdict == "refused"
+        for _, line in import_lines(outcome, name, dry_run=args.dry_run, detail=True):
+            print(line)
     return EXIT_FAILURE if refused else 0
 
 
@@ -471,6 +460,39 @@ def _hub_catalog(config, store, args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """``restore --list``: the backups, newest first. ``restore NAME``: put that backup in
+    place of the database (the file replaced is kept in the backups folder first)."""
+    from fazhi_tui.storage.schema import list_backups, restore_backup
+
+    home = resolve_home(args.home)
+    backups = list_backups(home.backups)
+    if args.backup is None:
+        if not backups:
+            print(t("restore.none", backups=home.backups))
+            return 0
+        print(t("restore.header", backups=home.backups))
+        for path in backups:
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            print(t("restore.line", name=path.name, kb=max(1, round(size / 1024))))
+        print(t("restore.usage"))
+        return 0
+    if args.list:
+        return _fail(t("restore.list_or_name"), EXIT_USAGE)
+    chosen = home.backups / Path(args.backup).name
+    if not chosen.is_file() or chosen not in backups:
+        return _fail(t("restore.no_such", name=args.backup, backups=home.backups))
+    try:
+        kept = restore_backup(chosen, home.database, home.backups)
+    except OSError as exc:
+        return _fail(t("cli.cannot_write", path=home.database, reason=exc.strerror or str(exc)))
+    print(t("restore.done", name=chosen.name, database=home.database, kept=kept.name))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.demo:
         import tempfile
@@ -511,6 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_import_down(args)
         if args.command == "hub":
             return cmd_hub(args)
+        if args.command == "restore":
+            return cmd_restore(args)
         return cmd_run(args)
     except CommandError as exc:
         return _fail(str(exc))
@@ -518,7 +542,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(t(exc.key, **exc.params))
     except DatabaseError as exc:
         home = resolve_home(home_arg)
-        return _fail(t(exc.key, path=exc.path, detail=exc.detail, backups=home.backups))
+        message = t(exc.key, path=exc.path, detail=exc.detail, backups=home.backups)
+        if exc.key == "err.db_corrupt" and args.command != "restore":
+            message += "\n" + t("restore.hint")
+        return _fail(message)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

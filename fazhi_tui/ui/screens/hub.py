@@ -97,6 +97,7 @@ class HubScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="hub-sync")
     def _import(self, folder: Path) -> None:
         from fazhi_tui.sync.hub import import_bundle
+        from fazhi_tui.sync_messages import MARKS, import_lines
 
         app = self.app
         files = sorted(folder.glob("fazhi-up-*.fzb")) if folder.is_dir() else []
@@ -109,17 +110,8 @@ class HubScreen(Screen[None]):
             except DatabaseError as exc:
                 app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
                 return
-            if outcome.verdict == "imported":
-                line = "√ " + t("sync.imported", path=path.name, member=outcome.member, seq=outcome.seq) + " " + t(
-                    "sync.totals", **outcome.totals()
-                )
-            elif outcome.verdict == "already":
-                line = "- " + t("sync.already", path=path.name)
-            else:
-                line = "× " + t("sync.refused", path=path.name, reason=outcome.error.message())
-            app.call_from_thread(self.say, line)
-            for missing in outcome.missing:
-                app.call_from_thread(self.say, "! " + t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member))
+            for verdict, line in import_lines(outcome, path.name):
+                app.call_from_thread(self.say, f"{MARKS[verdict]} {line}")
         remember_folder(app, folder)
         app.call_from_thread(self.action_refresh)
 

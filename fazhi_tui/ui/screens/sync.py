@@ -90,6 +90,7 @@ class SyncScreen(Screen[None]):
         """Load this office's enrolment file and the county's down-bundles found in ``folder``."""
         from fazhi_tui.sync.keys import load_enrolment, parse_enrolment
         from fazhi_tui.sync.member import enroll, import_down
+        from fazhi_tui.sync_messages import MARKS, down_line
 
         app = self.app
         code = app.config.office_code
@@ -120,13 +121,8 @@ class SyncScreen(Screen[None]):
             except DatabaseError as exc:
                 app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
                 return
-            if outcome.verdict == "imported":
-                line = "√ " + t("sync.down_imported", path=path.name, added=outcome.catalog_added,
-                                updated=outcome.catalog_updated, seq=outcome.confirmed_seq)
-            elif outcome.verdict == "already":
-                line = "- " + t("sync.already", path=path.name)
-            else:
-                line = "× " + t("sync.refused", path=path.name, reason=outcome.error.message())
+            verdict, line = down_line(outcome, path.name)
+            line = f"{MARKS[verdict]} {line}"
             app.call_from_thread(self.say, line)
         remember_folder(app, folder)
 

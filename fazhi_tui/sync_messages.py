@@ -1,0 +1,43 @@
+"""The words for what an import did, shared by the command line and the screens."""
+
+from __future__ import annotations
+
+from fazhi_tui.i18n import t
+
+__all__ = ["import_lines", "down_line", "MARKS"]
+
+# A mark per verdict, for screens where lines scroll by.
+MARKS = {"imported": "√", "already": "-", "refused": "×", "missing": "!"}
+
+
+def _refusal(outcome, detail: bool) -> str:
+    reason = outcome.error.message()
+    return f"{reason} ({outcome.error.detail})" if detail else reason
+
+
+def import_lines(outcome, name: str, *, dry_run: bool = False, detail: bool = False) -> list[tuple[str, str]]:
+    """(verdict, line) for one up-bundle: its verdict, then any gap in the device's numbers."""
+    if outcome.verdict == "refused":
+        return [("refused", t("sync.refused", path=name, reason=_refusal(outcome, detail)))]
+    if outcome.verdict == "already":
+        return [("already", t("sync.already", path=name))]
+    key = "sync.would_import" if dry_run else "sync.imported"
+    lines = [("imported", t(key, path=name, member=outcome.member, seq=outcome.seq) + " " + t("sync.totals", **outcome.totals()))]
+    if dry_run:
+        for kind_name, summary in outcome.summary.items():
+            if any(summary.as_dict().values()):
+                lines.append(("imported", f"    {kind_name}: " + t("sync.totals", **summary.as_dict())))
+    for missing in outcome.missing:
+        lines.append(("missing", t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member)))
+    return lines
+
+
+def down_line(outcome, name: str, *, detail: bool = False) -> tuple[str, str]:
+    """(verdict, line) for one down-bundle read at a member office."""
+    if outcome.verdict == "imported":
+        return "imported", t(
+            "sync.down_imported", path=name, added=outcome.catalog_added, updated=outcome.catalog_updated, seq=outcome.confirmed_seq
+        )
+    if outcome.verdict == "already":
+        return "already", t("sync.already", path=name)
+    return "refused", t("sync.refused", path=name, reason=_refusal(outcome, detail))
