@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_tui.config import Config
-from fazhi_tui.domain.checklist import RuleFileError, RuleResult, RuleSet, builtin_rules, evaluate, load_rules
+from fazhi_tui.domain.checklist import RuleFileError, RuleResult, RuleSet, builtin_rules, evaluate, load_rules, record_needs
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.fsutil import atomic_write_text
 from fazhi_tui.paths import Home
@@ -70,7 +70,16 @@ def run_checklist(
 ) -> list[RuleResult]:
     """Evaluate ``ruleset`` for ``year`` as of ``on`` over the live records of ``store``
     (at a hub, of one ``township``: the very rule engine the township runs itself)."""
-    records = {name: store.all_live(kind, township) for name, kind in KINDS.items()}
+    needs = record_needs(ruleset, year=year, on=on)
+    # Only what the rules read: the columns they test, for a dated population only the
+    # records dated in its period, of records only linked from the distinct links (same
+    # results as every live record: see record_needs).
+    records = {
+        name: store.live_records(kind, need.columns, need.windows, township, need.links_only)
+        if (need := needs.get(name))
+        else []
+        for name, kind in KINDS.items()
+    }
     return _evaluate(ruleset, records, config, year=year, on=on)
 
 
@@ -137,18 +146,22 @@ class Matrix:
 
 def hub_matrix(store: Store, ruleset: RuleSet, config: Config, *, year: int, on: dt.date) -> Matrix:
     """Evaluate every township the hub knows (enrolled or seen in records) separately."""
-    grouped: dict[str, dict[str, list]] = {}
-    for name, kind in KINDS.items():
-        for record in store.all_live(kind):
-            grouped.setdefault(record["township"], {k: [] for k in KINDS})[name].append(record)
+    needs = record_needs(ruleset, year=year, on=on)
+    # Every kind is read (a township with records of any kind has reported), each reduced
+    # to what the rules read, one township at a time (see run_checklist).
+    wanted = {
+        name: (need.columns, need.windows, need.links_only) if (need := needs.get(name)) else ((), (), True)
+        for name in KINDS
+    }
+    results: dict[str, tuple[RuleResult, ...]] = {}
+    for code, records in store.live_by_township(wanted):
+        results[code] = tuple(_evaluate(ruleset, records, config, year=year, on=on))
     offices = store.hub_offices()
     # Townships never heard from count too: at a county those it enrolled, at a city those
     # its counties' bundles name (a county's silent township is just as silent one level up).
-    codes = set(grouped) | {code for code in offices if len(code) == 9}
+    codes = set(results) | {code for code in offices if len(code) == 9}
     rows = []
     for code in sorted(codes):
         office = offices.get(code, {})
-        records = grouped.get(code)
-        results = tuple(_evaluate(ruleset, records, config, year=year, on=on)) if records else ()
-        rows.append(MatrixRow(code, office.get("name", code), office.get("last_import"), results))
+        rows.append(MatrixRow(code, office.get("name", code), office.get("last_import"), results.get(code, ())))
     return Matrix(year, on, ruleset.enabled, tuple(rows))

@@ -30,11 +30,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_csv_text(value: Any) -> Any:
-    """A cell value that no spreadsheet will run as a formula. A "-" followed by a space
-    (our "- 不适用" mark) cannot start a formula and is left alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and value != "-" and not value.startswith("- "):
+    """A cell value that no spreadsheet will run as a formula. Only our own marks that
+    start with "-" ("-", and the status "- 不适用") are left alone: any other text starting
+    with "- " may still be one ("- 1+cmd|..." is a formula to Excel), so it is quoted."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and value not in _own_marks():
         return "'" + value
     return value
+
+
+def _own_marks() -> set[str]:
+    return {"-", *(status_text(status) for status in ("met", "not_met", "at_risk", "not_applicable"))}
 
 
 def _status(row, index: int) -> str:

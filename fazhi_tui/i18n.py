@@ -216,6 +216,21 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Not saved: it clashes with an existing record (another window may have just saved the same number)",
     ),
     "err.restore_duplicate": ("无法撤销：已有相同编号的记录", "Cannot undo: another record now has the same number"),
+    # -- restoring a backup (fazhi-tui restore) -------------------------------------------------
+    "restore.hint": (
+        "查看自动备份：fazhi-tui restore --list；用其中一个恢复：fazhi-tui restore 备份文件名",
+        "See the automatic backups with fazhi-tui restore --list; restore one with fazhi-tui restore NAME",
+    ),
+    "restore.none": ("{backups} 中没有备份", "No backups in {backups}"),
+    "restore.header": ("{backups} 中的备份（最新的在前）：", "Backups in {backups} (newest first):"),
+    "restore.line": ("  {name}（{kb} KB）", "  {name} ({kb} KB)"),
+    "restore.usage": ("用其中一个恢复：fazhi-tui restore 备份文件名", "Restore one with: fazhi-tui restore NAME"),
+    "restore.list_or_name": ("请给出 --list 或一个备份文件名，不要同时给出", "Give --list or a backup name, not both"),
+    "restore.no_such": ("{backups} 中没有名为 {name} 的备份", "No backup named {name} in {backups}"),
+    "restore.done": (
+        "已用备份 {name} 恢复 {database}；恢复前的文件已另存为备份 {kept}",
+        "Restored {database} from {name}; the file it replaced was kept as the backup {kept}",
+    ),
     "err.not_found": ("记录已不存在（可能已被删除）", "The record no longer exists (it may have been deleted)"),
     "err.township_code": (
         "区划代码应为 9 位数字（如 640302100），或以 000 结尾的 12 位",
@@ -266,6 +281,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     # -- confirm dialog --------------------------------------------------------------------
     "confirm.yes": ("是（Y）", "Yes (Y)"),
     "confirm.no": ("否（N）", "No (N)"),
+    # -- restore and clock --------------------------------------------------------------------
+    "restore.pick": (
+        "可以从自动备份恢复（损坏的文件会另存一份，不会丢失）。选择一个备份按回车：",
+        "You can put back an automatic backup (the damaged file is kept aside). Pick one and press Enter:",
+    ),
+    "restore.confirm": ("用备份 {name} 替换现在的数据文件？", "Replace the data file with the backup {name}?"),
+    "restore.done_screen": ("已恢复。原来的文件另存为 {kept}", "Restored. The replaced file is kept as {kept}"),
+    "restore.failed": ("恢复失败：{reason}", "Restore failed: {reason}"),
+    "warn.clock_behind": (
+        "这台电脑的日期（{today}）早于已保存的数据（{newest}），可能设置有误。请核对电脑的日期和时间，否则检查清单的“今天”会不准。",
+        "This PC's date ({today}) is earlier than data already saved ({newest}): the clock is probably wrong. Check the date and time, or the checklist's \"today\" will be off.",
+    ),
     # -- help (F1) -----------------------------------------------------------------------------
     "help.title": ("本屏说明与按键", "This screen and its keys"),
     "help.generic": ("用键盘操作：下方列出本屏所有按键。", "Everything here works from the keyboard: the keys are listed below."),
@@ -487,6 +514,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.refresh": ("刷新", "Refresh"),
     "err.bundle_unreadable": ("无法读取这个文件", "The file cannot be read"),
     "err.bundle_too_big": ("文件过大或解压后过大，可能不是本程序的数据包", "The file is (or expands to) too large to be a bundle"),
+    "err.bundle_unfinished": (
+        "这是没有写完的临时文件（导出时被中断），不能导入：请在乡镇重新导出",
+        "This is the temporary file of an export that was interrupted: export again at the township",
+    ),
     "err.bundle_not_bundle": ("这不是本程序的数据包", "This is not a fazhi-tui bundle"),
     "err.bundle_damaged": ("数据包已损坏或不完整（可能拷贝时 U 盘被拔出），请重新导出", "The bundle is damaged or incomplete (the stick may have been pulled out): export it again"),
     "err.bundle_tampered": ("数据包内容与签名不符，可能被改动过，不能导入", "The bundle does not match its signature: it may have been altered"),

@@ -47,6 +47,8 @@ __all__ = [
     "builtin_rules",
     "builtin_rules_text",
     "evaluate",
+    "RecordNeed",
+    "record_needs",
     "RULE_TYPES",
     "STATUSES",
     "MET",
@@ -61,6 +63,7 @@ STATUSES = (MET, NOT_MET, AT_RISK, NOT_APPLICABLE)
 RULE_TYPES = ("count", "share", "every", "deadline")
 PERIODS = ("year", "rolling")
 NON_EMPTY = "!empty"  # condition value: the field is not empty
+MAX_WINDOW_DAYS = 36600  # a rolling period's longest window: a century
 
 # A condition: (field, value) pairs that must all hold. value is a scalar (equality),
 # a tuple (membership) or NON_EMPTY.
@@ -328,8 +331,9 @@ class _RuleReader:
             days = d.get("window_days")
             if days is None:
                 raise self.fail("a rolling period needs window_days", "err.rules_missing_key", name="window_days")
-            if not _is_int(days) or days < 1:
-                raise self.bad_threshold("window_days", days, "a whole number of days ≥ 1")
+            # at most a century: a longer window would reach before the first date there is
+            if not _is_int(days) or not 1 <= days <= MAX_WINDOW_DAYS:
+                raise self.bad_threshold("window_days", days, f"a whole number of days from 1 to {MAX_WINDOW_DAYS}")
             values["window_days"] = days
         elif "window_days" in d:
             raise self.fail("window_days applies only to period = 'rolling'", "err.rules_bad_value", name="window_days")
@@ -444,6 +448,10 @@ def load_rules(text: str) -> RuleSet:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(text, exc) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise RuleFileError(None, "TOML syntax: nested too deeply", "err.rules_syntax") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise RuleFileError(None, f"TOML syntax: {exc}", "err.rules_syntax") from None
     for key in data:
         if key not in _TOP_KEYS:
             line = _top_key_line(text, key)
@@ -524,7 +532,7 @@ def _refs(value: Any) -> list:
             except ValueError:
                 return []
         return [value]
-    return list(value)
+    return value if isinstance(value, list) else list(value)  # callers only read it
 
 
 def _iso(value: Any) -> str | None:
@@ -847,3 +855,82 @@ _EVALUATORS = {
     "every": _evaluate_every,
     "deadline": _evaluate_deadline,
 }
+
+
+# --------------------------------------------------------------------------- what evaluation reads
+
+
+@dataclass(frozen=True)
+class RecordNeed:
+    """What :func:`evaluate` reads of one kind's records, for one rule set, year and date.
+
+    ``columns``: the fields it looks at (besides ``uuid`` and ``deleted_at``).
+    ``windows``: ``(date field, first day, last day)`` ranges (ISO dates, inclusive); a
+    record dated in none of them is never looked at, so a caller may leave it out. None:
+    every live record is looked at (a rule with no date limit on this kind).
+
+    ``links_only``: no rule counts, lists or looks up these records; they are read only
+    through the links they hold (``columns``), with no date limit and no condition. Then
+    only the distinct combinations of those values matter: a caller may pass one record
+    per combination, without a uuid.
+
+    Passing :func:`evaluate` only the live records and columns named here gives the same
+    results as passing everything: the evaluators filter each windowed population by the
+    same date range themselves, never read a field not listed, and read links-only
+    records only to gather the uuids they point at (a set).
+    """
+
+    columns: tuple[str, ...]
+    windows: tuple[tuple[str, str, str], ...] | None
+    links_only: bool = False
+
+
+def record_needs(rules: RuleSet, *, year: int, on: dt.date) -> dict[str, RecordNeed]:
+    """Per kind that any enabled rule reads: the columns and date ranges it reads."""
+    columns: dict[str, set[str]] = {}
+    windows: dict[str, set[tuple[str, str, str]] | None] = {}
+    read: set[str] = set()  # kinds read otherwise than as plain links (see RecordNeed.links_only)
+
+    def use(kind: str, fields: Sequence[str | None], window: tuple[str, str, str] | None, plain_link: bool = False) -> None:
+        if not plain_link:
+            read.add(kind)
+        columns.setdefault(kind, set()).update(f for f in fields if f)
+        if window is None:
+            windows[kind] = None
+        elif kind not in windows:
+            windows[kind] = {window}
+        elif windows[kind] is not None:
+            windows[kind].add(window)
+
+    def condition(kind: str, cond: Condition) -> list[str]:
+        for name, value in cond:
+            f = KINDS[kind].field(name)
+            if value == NON_EMPTY and f.type in ("ref", "refs"):
+                use(f.ref, (), None)  # a link counts only if it points at a live record: all of them
+        return [name for name, _ in cond]
+
+    for rule in rules.enabled:
+        start, end = (d.isoformat() for d in _period(rule, year, on))
+        fields = condition(rule.kind, rule.where) + condition(rule.kind, rule.require)
+        for alternative in rule.require_any:
+            fields += condition(rule.kind, alternative)
+        if rule.type == "deadline":
+            use(rule.kind, [*fields, rule.year_field, *(name for name, _ in rule.deadlines)], None)
+            continue
+        fields += [rule.date_field, rule.valid_until]
+        use(rule.kind, fields, (rule.date_field, start, end) if rule.date_field else None)
+        if rule.link is not None:
+            link = rule.link
+            link_fields = [link.field, *condition(link.kind, link.where)]
+            if link.in_period:
+                use(link.kind, [*link_fields, link.date_field], (link.date_field, start, end))
+            else:
+                use(link.kind, link_fields, None, plain_link=not link.where)
+    return {
+        kind: RecordNeed(
+            tuple(sorted(columns[kind] - {"uuid", "deleted_at"})),
+            None if windows[kind] is None else tuple(sorted(windows[kind])),
+            kind not in read,
+        )
+        for kind in columns
+    }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
@@ -20,6 +22,8 @@ __all__ = [
     "connect",
     "open_database",
     "backup_database",
+    "list_backups",
+    "restore_backup",
     "latest_version",
 ]
 
@@ -144,6 +148,7 @@ def backup_database(conn: sqlite3.Connection, backup_dir: Path, reason: str) -> 
     old = sorted(backup_dir.glob("fazhi-*.db"))
     for stale in old[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
+        Path(f"{stale}-wal").unlink(missing_ok=True)  # kept beside a before-restore copy
     return target
 
 
@@ -204,3 +209,137 @@ def _statements(sql: str) -> list[str]:
     if buffer.strip():
         raise ValueError(f"incomplete statement in schema.sql: {buffer.strip()[:80]}")
     return statements
+
+
+# -- restoring a backup ------------------------------------------------------------------------
+
+
+def list_backups(backup_dir: Path) -> list[Path]:
+    """The backups in ``backup_dir`` (``fazhi-<time>-<why>.db``), newest first."""
+    try:
+        found = [p for p in Path(backup_dir).glob("fazhi-*.db") if p.is_file()]
+    except OSError:
+        return []
+    # The name starts with the time (YYYYmmdd-HHMMSS-ffffff): names sort by age.
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def _prepare(copy: Path, source: Path) -> None:
+    """Check the copy of a backup that is to be put in place, and fold into it the
+    ``-wal`` copied beside it, if any: a whole database this program can open, in one file.
+    Raises DatabaseCorrupt or DatabaseTooNew (naming ``source``)."""
+    try:
+        conn = sqlite3.connect(str(copy), isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _classify(source, exc) from exc
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > latest_version():
+            raise DatabaseTooNew(source, f"user_version {version} > {latest_version()}")
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise DatabaseCorrupt(source, f"quick_check: {result}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _new_device_identity(conn)
+    except sqlite3.DatabaseError as exc:
+        raise _classify(source, exc) from exc
+    finally:
+        conn.close()
+
+
+def _new_device_identity(conn: sqlite3.Connection) -> None:
+    """A restored database goes on as a new device: it forgets its device id, its bundle
+    numbers and what the county confirmed, so its next bundle is a full copy under a new
+    id and the county never sees one device's bundle number twice with other contents."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.execute("BEGIN IMMEDIATE")
+    if "meta" in tables:
+        conn.execute("DELETE FROM meta WHERE key IN ('device_id', 'confirmed_seq', 'down_seq')")
+    if "export_log" in tables:
+        conn.execute("DELETE FROM export_log")
+    conn.execute("COMMIT")
+
+
+def _check_not_in_use(database: Path) -> None:
+    """Refuse to replace a database another program is writing (DatabaseBusy)."""
+    if not database.exists():
+        return
+    try:
+        conn = sqlite3.connect(str(database), timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseBusy(database, str(exc)) from exc
+    except sqlite3.DatabaseError:
+        pass  # a damaged file: nobody can be using it for much
+    finally:
+        conn.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def restore_backup(backup: Path, database: Path, backup_dir: Path) -> Path:
+    """Put ``backup`` in place of ``database``; returns the copy kept of the file replaced
+    (a path that does not exist if there was no database file to keep).
+
+    The backup is copied to a temporary file beside the database (with its ``-wal``
+    folded in, if it has one) and that copy is checked: a whole database, not from a
+    newer program. Then the current file — possibly the damaged one — is copied as it is,
+    byte for byte, into ``backup_dir`` as ``fazhi-<time>-before-restore.db`` (with its
+    ``-wal`` beside it, if it has one), so a restore can itself be undone. Then the old
+    file's ``-wal`` and ``-shm`` are removed (they belong to the old file and must never
+    be applied to the restored one) and the checked copy, flushed to disk, takes the
+    database's name in one rename.
+
+    Raises DatabaseCorrupt or DatabaseTooNew for a bad backup, DatabaseBusy while
+    another program has the database open for writing, FileNotFoundError if the backup
+    does not exist, OSError if a file cannot be written. Nothing is replaced then.
+    """
+    backup, database, backup_dir = Path(backup), Path(database), Path(backup_dir)
+    if not backup.is_file():
+        raise FileNotFoundError(str(backup))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    partial = database.with_name(f".{database.name}.restore.tmp")
+    leftovers = [partial, *(Path(f"{partial}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+    try:
+        shutil.copyfile(backup, partial)
+        if Path(f"{backup}-wal").exists():  # a copy kept with its log (a before-restore copy)
+            shutil.copyfile(Path(f"{backup}-wal"), Path(f"{partial}-wal"))
+        _prepare(partial, backup)
+        _fsync(partial)
+        # the file being replaced, kept as it is, byte for byte
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        kept = backup_dir / f"fazhi-{stamp}-before-restore.db"
+        if database.exists():
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(database, kept)
+            wal = Path(f"{database}-wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{kept}-wal"))
+            _fsync(kept)
+        _check_not_in_use(database)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        os.replace(partial, database)
+    except BaseException:
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        raise
+    if os.name == "posix":
+        try:
+            _fsync(database.parent)
+        except OSError:
+            pass
+    return kept

@@ -26,6 +26,9 @@ __all__ = ["Store", "Actor", "RecordNotFound", "utc_now"]
 SYSTEM_COLUMNS = ("uuid", "township", "created_at", "updated_at", "device_id", "rev", "deleted_at")
 SYNC_COLUMNS = ("sync_version", "sync_stamp")
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# the PC's clock may lag the newest stamp this much (time zones set wrong, a slow clock)
+# before :meth:`Store.clock_behind` calls it wrong
+CLOCK_BEHIND_TOLERANCE = dt.timedelta(days=1)
 
 
 def utc_now() -> str:
@@ -66,6 +69,21 @@ def encode_record(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_scan_json = json.JSONDecoder().scan_once
+
+
+def _json_list(text: str | None) -> Any:
+    """``json.loads(text or "[]")``, faster for the short lists of uuids a refs column holds
+    (the C scanner called directly; anything it does not read whole goes to json.loads)."""
+    if not text or text == "[]":
+        return []
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        value, end = None, -1
+    return value if end == len(text) else json.loads(text)
+
+
 def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
     for f in kind.fields:
@@ -100,39 +118,54 @@ class Store:
     # -- transactions ------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction; everything inside commits together or not at all.
 
         Transactions nest: an inner one is a savepoint of the outer, so a batch (an
         import) can call the ordinary single-record writes and still commit once.
+
+        ``durable``: the commit is on disk when this returns, even against a power cut
+        (``synchronous = FULL`` for this transaction), for a commit that something
+        outside the database then relies on (an export's file taking its name).
         """
         with self._lock:
             if self._depth:
                 yield from self._savepoint()
                 return
+            synchronous = None
+            if durable:
+                synchronous = self.conn.execute("PRAGMA synchronous").fetchone()[0]
+                self.conn.execute("PRAGMA synchronous = FULL")
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
+                yield from self._transaction()
+            finally:
+                if synchronous is not None:
+                    self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _classify(self.path, exc) from exc
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException as exc:
+            # SQLite may already have rolled back by itself (disk full, I/O error).
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
                 raise _classify(self.path, exc) from exc
-            self._depth = 1
+            raise
+        else:
             try:
-                yield self.conn
-            except BaseException as exc:
-                # SQLite may already have rolled back by itself (disk full, I/O error).
+                self.conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise _classify(self.path, exc) from exc
-                raise
-            else:
-                try:
-                    self.conn.execute("COMMIT")
-                except sqlite3.OperationalError as exc:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise _classify(self.path, exc) from exc
-            finally:
-                self._depth = 0
+                raise _classify(self.path, exc) from exc
+        finally:
+            self._depth = 0
 
     @contextmanager
     def read_lock(self) -> Iterator[sqlite3.Connection]:
@@ -159,7 +192,7 @@ class Store:
         with self._lock:
             try:
                 return self.conn.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:  # busy, and also a damaged page met on the way
                 raise _classify(self.path, exc) from exc
 
     def _ensure_device_id(self) -> str:
@@ -207,8 +240,43 @@ class Store:
 
     def observe_stamp(self, conn: sqlite3.Connection, stamp: str) -> None:
         """Raise the clock to a time learnt from elsewhere (the hub's, in a down-bundle)."""
+        try:
+            dt.datetime.strptime(stamp, STAMP_FORMAT)
+        except (TypeError, ValueError):
+            return  # not a time this program writes: every later stamp_after() would fail on it
         if stamp > self.newest_stamp(conn):
             self.set_meta(conn, "hlc", stamp)
+
+    def _own_newest(self, conn: sqlite3.Connection) -> str:
+        """The newest time this program itself has used. At a hub that is its last import,
+        not the stamps of the records it received: a township PC set a year ahead must not
+        make the county's correct clock look wrong."""
+        imported = conn.execute("SELECT max(imported_at) FROM hub_bundle").fetchone()[0]
+        if imported is None:
+            return self.newest_stamp(conn)
+        return max(imported, self.meta_value(conn, "hlc") or "")
+
+    def clock_behind(self) -> str | None:
+        """The newest time stamp this database holds, if the PC's clock (``self.clock()``)
+        is more than a day earlier than it; else None.
+
+        A clock that far behind is wrong (a flat BIOS battery, a PC set to 2009): writes
+        are still stamped after the newest record (see :meth:`_write_marks`), but "today"
+        on the checklist and in forms is wrong, so the interface warns the clerk.
+        """
+        with self.read_lock() as conn:
+            try:
+                newest = self._own_newest(conn)
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
+        if not newest:
+            return None
+        wall = self.clock()
+        try:
+            behind = dt.datetime.strptime(newest, STAMP_FORMAT) - dt.datetime.strptime(wall, STAMP_FORMAT)
+        except ValueError:  # a stamp not in our format (a hand-edited file): compare as text
+            return newest if wall < newest else None
+        return newest if behind > CLOCK_BEHIND_TOLERANCE else None
 
     # -- audit ---------------------------------------------------------------------------
 
@@ -347,6 +415,114 @@ class Store:
             sql = f"SELECT * FROM {kind.name} WHERE township >= ? AND township < ? AND deleted_at IS NULL ORDER BY {kind.order_by}"
             params = (township, township + ":")  # ':' sorts right after '9': a prefix range
         return [_decode(kind, r) for r in self._read(sql, params)]
+
+    def live_records(
+        self,
+        kind: Kind,
+        columns: Sequence[str],
+        windows: Sequence[tuple[str, str, str]] | None = None,
+        township: str | None = None,
+        distinct: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Live records of ``kind`` reduced to ``uuid``, ``township``, ``deleted_at`` and
+        ``columns`` (decoded as :meth:`all_live` decodes them), in no particular order.
+
+        ``windows``: keep only records whose date field lies in one of these
+        ``(date field, first day, last day)`` ranges (ISO dates, inclusive), as
+        :func:`fazhi_tui.domain.checklist.record_needs` asks. ``township``: of one township,
+        or of the townships under a code prefix. ``distinct``: one row per distinct
+        combination of ``columns`` (and ``deleted_at``), without uuid or township.
+        """
+        sql, params, decode = self._live_query(kind, columns, windows, township is not None, distinct)
+        if township is not None:
+            sql += " AND township >= ? AND township < ?"
+            params += [township, township + ":"]  # ':' sorts right after '9': a prefix range
+        with self._lock:
+            try:
+                return decode(self.conn.execute(sql, params).fetchall())
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
+
+    def live_by_township(
+        self, wanted: dict[str, tuple[Sequence[str], Sequence[tuple[str, str, str]] | None, bool]]
+    ) -> Iterator[tuple[str, dict[str, list[dict[str, Any]]]]]:
+        """(township, {kind: records}) for every township holding a live record of a kind in
+        ``wanted`` (kind name → (columns, windows, distinct), as :meth:`live_records` takes
+        them), one township at a time in code order, so a hub of many townships never holds
+        all their records at once. A township whose only live records lie outside the
+        windows is listed too, with empty lists.
+        """
+        queries = {}
+        for name, (columns, windows, distinct) in wanted.items():
+            sql, params, decode = self._live_query(KINDS[name], columns, windows, True, distinct)
+            queries[name] = (sql + " AND township = ?", params, decode, windows is not None)
+        codes: set[str] = set()
+        with self._lock:
+            try:
+                for name in wanted:  # the township index, read alone: no table row is touched
+                    codes.update(code for (code,) in self.conn.execute(f"SELECT DISTINCT township FROM {name}"))
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
+        for code in sorted(codes):
+            with self._lock:  # one township at a time: other threads get the connection in between
+                try:
+                    group = {
+                        name: decode(self.conn.execute(sql, [*params, code]).fetchall())
+                        for name, (sql, params, decode, _) in queries.items()
+                    }
+                    if not any(group.values()) and not any(
+                        self.conn.execute(f"SELECT 1 FROM {name} WHERE township = ? AND deleted_at IS NULL LIMIT 1", (code,)).fetchone()
+                        for name, (_, _, _, windowed) in queries.items()
+                        if windowed
+                    ):
+                        continue  # nothing live (tombstones only)
+                except sqlite3.DatabaseError as exc:
+                    raise _classify(self.path, exc) from exc
+            yield code, group
+
+    def _live_query(
+        self,
+        kind: Kind,
+        columns: Sequence[str],
+        windows: Sequence[tuple[str, str, str]] | None,
+        by_township: bool = False,
+        distinct: bool = False,
+    ) -> tuple[str, list[Any], Callable[[list[Sequence[Any]]], list[dict[str, Any]]]]:
+        """(SQL, parameters, decoder of its fetched rows) for :meth:`live_records`."""
+        fields = [c for c in dict.fromkeys(columns) if c not in ("uuid", "township", "deleted_at")]
+        names = ["deleted_at", *fields] if distinct else ["uuid", "township", "deleted_at", *fields]
+        for name in fields:
+            kind.field(name)  # a known field (KeyError otherwise): names go into the SQL
+        # By township: '+' keeps SQLite on the (township, deleted_at) index; on its own it
+        # would take a deleted_at or date index and read every township's records.
+        plus = "+" if by_township else ""
+        where, params = f"{plus}deleted_at IS NULL", []
+        if windows is not None:
+            ranges = []
+            for date_field, first, last in windows:
+                if kind.field(date_field).type != "date":
+                    raise ValueError(f"{kind.name}.{date_field} is not a date field")
+                ranges.append(f"{plus}{date_field} BETWEEN ? AND ?")
+                params += [first, last]
+            where += " AND (" + (" OR ".join(ranges) or "0") + ")"
+        refs = [n for n in fields if kind.field(n).type == "refs"]
+        bools = [n for n in fields if kind.field(n).type == "bool"]
+
+        def decode_one(row: Sequence[Any]) -> dict[str, Any]:
+            # as _decode does: lists from their JSON text, booleans from 0/1
+            record = dict(zip(names, row))
+            for name in refs:
+                record[name] = _json_list(record[name])
+            for name in bools:
+                record[name] = bool(record[name])
+            return record
+
+        def decode(rows: list[Sequence[Any]]) -> list[dict[str, Any]]:
+            if distinct:  # (cheaper here than SELECT DISTINCT's temporary B-tree)
+                rows = list(dict.fromkeys(rows))
+            return [decode_one(row) for row in rows]
+
+        return f"SELECT {', '.join(names)} FROM {kind.name} WHERE {where}", params, decode
 
     def options(self, kind: Kind) -> list[tuple[str, str]]:
         """(label, uuid) of every live record, for pickers."""

@@ -54,9 +54,13 @@ EXPANDED_LIMIT = 512 * 1024 * 1024
 MAX_JSON_DEPTH = 8
 MEMBERS = {"manifest.json": MANIFEST_LIMIT, "manifest.sig": SIGNATURE_SIZE, "payload.bin": PAYLOAD_LIMIT}
 
+# field types whose column may hold NULL when the field is optional (see schema.sql)
+NULLABLE_TYPES = ("date", "choice")
+
 _CODE = re.compile(r"^\d{4,9}$")
 _UUIDISH = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
+# exactly the form utc_now() writes: stamps are compared as text, and stamp_after() parses them
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -178,6 +182,10 @@ def read_signed(path: Path, direction: str, data: bytes | None = None) -> tuple[
     signature against the key it trusts for the manifest's sender. ``data``: the file's
     bytes, when the caller has read them already.
     """
+    if path.name.lower().endswith(".tmp"):
+        # The hidden name a bundle has while it is written (fsutil.stage_bytes): an export
+        # that stopped before the file took its name. Its number may be used again.
+        raise BundleRefused("err.bundle_unfinished", f"{path.name} is the temporary file of an unfinished export")
     members = read_container(path, MEMBERS, data)
     manifest = check_manifest(_loads(members["manifest.json"], "manifest"), direction)
     if len(members["manifest.sig"]) != SIGNATURE_SIZE:
@@ -223,7 +231,8 @@ def _bad(kind: Kind, index: int, what: str) -> BundleRefused:
 
 def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
     if value is None:
-        if f.type in ("text", "longtext", "choice", "bool", "int", "float", "ref", "refs") and f.required:
+        # Only an optional date or choice may be empty (NULL): every other column is NOT NULL.
+        if f.required or f.type not in NULLABLE_TYPES:
             raise _bad(kind, index, f"{f.name} is empty")
         return None
     if f.type in ("text", "longtext"):

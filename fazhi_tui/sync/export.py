@@ -79,7 +79,9 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
             delta = not full and base is not None
             since_seq, base_version = (confirmed, base[0]) if delta else (0, -1)
             records = {
-                name: encode_rows(kind, conn.execute(f"SELECT * FROM {name} WHERE sync_version > ? ORDER BY rowid", (base_version,)).fetchall())
+                name: encode_rows(
+                    kind, conn.execute(f"SELECT * FROM {name} WHERE sync_version > ? ORDER BY rowid", (base_version,)).fetchall()
+                )
                 for name, kind in KINDS.items()
             }
             max_version = int(store.meta_value(conn, "sync_version") or 0)

@@ -19,6 +19,7 @@ kept in ``sync_conflict`` and shown at the hub: nothing is lost silently.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import uuid as uuid_module
@@ -36,6 +37,7 @@ from fazhi_tui.storage.schema import DatabaseConflict, latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import SUFFIX, decode_rows, payload_bytes, payload_json, read_signed, write_bundle
+from fazhi_tui.sync.container import read_file
 from fazhi_tui.sync.errors import BundleRefused, SyncError
 from fazhi_tui.sync.keys import Enrolment, HubKeys, create_hub_keys, load_hub_keys
 
@@ -150,13 +152,6 @@ class _DryRun(Exception):
     """Raised to roll back a dry run once its summary is known."""
 
 
-def _file_digest(path: Path) -> str:
-    try:
-        return crypto.sha256_hex(path.read_bytes())
-    except OSError as exc:
-        raise BundleRefused("err.bundle_unreadable", f"cannot read: {exc}") from exc
-
-
 def _verify_sender(conn: sqlite3.Connection, manifest, manifest_bytes: bytes, signature: bytes) -> None:
     member = conn.execute("SELECT * FROM hub_member WHERE code = ?", (manifest["member"],)).fetchone()
     if member is None:
@@ -210,10 +205,13 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
         keys = load_hub_keys(home)
         if keys is None:
             raise SyncError("err.bundle_not_enrolled", "this hub has enrolled nobody yet", code="?")
-        manifest, manifest_bytes, signature, sealed = read_signed(path, "up")
+        # Read once: the bytes checked are the bytes digested and archived, even if the
+        # file changes or the stick is pulled while the import runs.
+        data = read_file(path)
+        manifest, manifest_bytes, signature, sealed = read_signed(path, "up", data)
         outcome.member, outcome.device_id, outcome.seq = manifest["member"], manifest["device_id"], manifest["seq"]
         outcome.bundle_id = manifest["bundle_id"]
-        digest = _file_digest(path)
+        digest = crypto.sha256_hex(data)
         if manifest["hub"] != hub.code:
             raise BundleRefused("err.bundle_other_hub", f"made for hub {manifest['hub']}, this is {hub.code}", code=manifest["hub"])
         with store.read_lock() as conn:
@@ -230,10 +228,12 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
                 _merge(store, conn, manifest, records, digest, path, outcome)
                 if dry_run:
                     raise _DryRun
-                _archive(home, path, manifest)
+                _archive(home, path, manifest, data)
         except _DryRun:
             pass
         except DatabaseConflict as exc:
+            if "UNIQUE" not in exc.detail:  # NOT NULL, FOREIGN KEY, CHECK: a malformed record
+                raise BundleRefused("err.bundle_damaged", f"a record breaks the database's rules: {exc.detail}") from exc
             # e.g. two PCs of one township each recorded item code X: two records, one live
             # code. The import is rolled back; the township deletes one and exports again.
             raise BundleRefused("err.bundle_duplicate", f"a record clashes with one the hub holds: {exc.detail}") from exc
@@ -244,11 +244,20 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
     return outcome
 
 
-def _archive(home: Home, path: Path, manifest) -> None:
+def _archive(home: Home, path: Path, manifest, data: bytes) -> None:
     """Keep the imported file, so the hub's data can be rebuilt from its bundles."""
     target = archive_dir(home) / manifest["member"] / path.name
     if not target.exists():
-        atomic_write_bytes(target, path.read_bytes())
+        atomic_write_bytes(target, data)
+
+
+def _import_time(store: Store, conn: sqlite3.Connection) -> str:
+    """The hub's time for this import: its clock, but never earlier than (or equal to) the
+    time of an import before. A hub PC whose clock falls back to 2009 must not clamp a
+    newer version below the one it already holds (and then drop it as "older")."""
+    now = store.clock()
+    floor = conn.execute("SELECT max(imported_at) FROM hub_bundle").fetchone()[0] or ""
+    return now if now > floor else stamp_after(floor)
 
 
 def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: str, path: Path, outcome: ImportOutcome) -> None:
@@ -258,7 +267,7 @@ def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: st
         raise BundleRefused("err.bundle_seq_reused", f"bundle {seq} of device {device} was already imported from another file")
     seen = {r[0] for r in conn.execute("SELECT seq FROM hub_bundle WHERE member = ? AND device_id = ?", (member, device))}
     outcome.missing = [s for s in range(1, seq) if s not in seen]
-    now = store.clock()
+    now = _import_time(store, conn)
     operator = f"bundle:{manifest['bundle_id']}"
     # Rows this import writes get a new change number of the hub's own, so that a county's
     # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
@@ -266,10 +275,13 @@ def _merge(store: Store, conn: sqlite3.Connection, manifest, records, digest: st
     store.set_meta(conn, "sync_version", str(version))
     for name, rows in records.items():
         summary = outcome.summary.setdefault(name, KindSummary())
+        # The hub's versions of these records, read in a few queries rather than one per row.
+        held = _held_rows(conn, name, [row["uuid"] for row in rows])
+        written: set[str] = set()
         # Tombstones first: a record restored at the township may take back a unique code
         # (item code, report year) that another record of the same bundle gave up.
         for row in sorted(rows, key=lambda r: r["deleted_at"] is None):
-            _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary, version)
+            _merge_row(conn, name, row, now, operator, store.device_id, manifest, summary, version, held, written)
     _note_offices(conn, manifest, records, now)
     conn.execute(
         "INSERT INTO hub_device (member, device_id, public_key, generation, first_seen) VALUES (?, ?, ?, ?, ?)"
@@ -305,21 +317,48 @@ def _content(row: sqlite3.Row | dict, columns: Iterable[str]) -> dict[str, Any]:
     return {c: row[c] for c in columns}
 
 
+HELD_CHUNK = 500  # uuids per query (well under SQLite's limit on parameters)
+
+
+def _held_rows(conn, table: str, uuids: list[str]) -> dict[str, sqlite3.Row]:
+    """uuid → the hub's row, for those of ``uuids`` the hub holds."""
+    held = {}
+    for i in range(0, len(uuids), HELD_CHUNK):
+        chunk = uuids[i : i + HELD_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        for found in conn.execute(f"SELECT * FROM {table} WHERE uuid IN ({marks})", chunk):
+            held[found["uuid"]] = found
+    return held
+
+
+@functools.cache
+def _statements(table: str) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
+    """(system and kind columns, kind columns, INSERT, UPDATE) of one record table."""
+    kind_columns = KINDS[table].columns
+    columns = (*SYSTEM_COLUMNS, *kind_columns)
+    names = (*columns, "sync_stamp", "sync_version")
+    insert = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    update = f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in names)} WHERE uuid = ?"
+    return columns, kind_columns, insert, update
+
+
 def _merge_row(
-    conn, table: str, row: dict[str, Any], now: str, operator: str, hub_device: str, manifest, summary: KindSummary, version: int
+    conn, table: str, row: dict[str, Any], now: str, operator: str, hub_device: str, manifest, summary: KindSummary, version: int,
+    held: dict[str, sqlite3.Row], written: set[str],
 ) -> None:
-    kind = KINDS[table]
-    columns = (*SYSTEM_COLUMNS, *kind.columns)
+    columns, kind_columns, insert, update = _statements(table)
     incoming_stamp = min(row["sync_stamp"], now)  # a clock set ahead cannot win from the future
-    current = conn.execute(f"SELECT * FROM {table} WHERE uuid = ?", (row["uuid"],)).fetchone()
+    if row["uuid"] in written:  # the same uuid twice in one bundle: what the first one wrote counts
+        current = conn.execute(f"SELECT * FROM {table} WHERE uuid = ?", (row["uuid"],)).fetchone()
+    else:
+        current = held.get(row["uuid"])
+    written.add(row["uuid"])
     if current is None:
-        values = {**_content(row, columns), "sync_stamp": incoming_stamp, "sync_version": version}
-        names = ", ".join(values)
-        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
+        conn.execute(insert, (*(row[c] for c in columns), incoming_stamp, version))
         action = "delete" if row["deleted_at"] else "insert"
         summary.deleted += action == "delete"
         summary.added += action == "insert"
-        _audit(conn, now, operator, hub_device, table, row["uuid"], action, {c: [None, row[c]] for c in kind.columns})
+        _audit(conn, now, operator, hub_device, table, row["uuid"], action, {c: [None, row[c]] for c in kind_columns})
         return
     if current["township"] != row["township"]:
         raise BundleRefused("err.bundle_foreign_rows", f"{table} record {row['uuid']} already belongs to {current['township']}")
@@ -330,12 +369,11 @@ def _merge_row(
     incoming_key = (incoming_stamp, row["rev"], row["device_id"])
     current_key = (current["sync_stamp"] or current["updated_at"], current["rev"], current["device_id"])
     if incoming_key > current_key:
-        assignments = ", ".join(f"{c} = ?" for c in (*columns, "sync_stamp", "sync_version"))
-        conn.execute(f"UPDATE {table} SET {assignments} WHERE uuid = ?", (*new.values(), incoming_stamp, version, row["uuid"]))
+        conn.execute(update, (*new.values(), incoming_stamp, version, row["uuid"]))
         if current["device_id"] != row["device_id"]:
             _conflict(conn, now, manifest, table, row["uuid"], winner=new, loser=old)
             summary.conflicts += 1
-        changes = {c: [old[c], new[c]] for c in kind.columns if old[c] != new[c]}
+        changes = {c: [old[c], new[c]] for c in kind_columns if old[c] != new[c]}
         if old["deleted_at"] is None and new["deleted_at"] is not None:
             action = "delete"
             summary.deleted += 1
@@ -457,24 +495,41 @@ class MemberStatus:
 
 
 def member_overview(store: Store) -> list[MemberStatus]:
-    """One line per enrolled member: devices, last bundle, live records, conflicts."""
+    """One line per enrolled member: devices, last bundle, live records, conflicts.
+
+    A few grouped queries for all members at once (not a handful per member, which at a
+    hub of thousands of members took minutes): each table is read once.
+    """
     with store.read_lock() as conn:
         members = conn.execute("SELECT code, name, generation FROM hub_member ORDER BY code").fetchall()
-        out = []
-        for code, name, generation in members:
-            devices = conn.execute(
-                "SELECT count(*) FROM hub_device WHERE member = ? AND generation = ?", (code, generation)
-            ).fetchone()[0]
-            last, bundles = conn.execute("SELECT max(imported_at), count(*) FROM hub_bundle WHERE member = ?", (code,)).fetchone()
-            records = sum(
-                conn.execute(
-                    f"SELECT count(*) FROM {kind} WHERE township >= ? AND township < ? AND deleted_at IS NULL", (code, code + ":")
-                ).fetchone()[0]
-                for kind in KINDS
-            )
-            conflicts = conn.execute("SELECT count(*) FROM sync_conflict WHERE member = ?", (code,)).fetchone()[0]
-            out.append(MemberStatus(code, name, generation, devices, last, bundles, records, conflicts))
-        return out
+        devices = dict(
+            conn.execute(
+                "SELECT d.member, count(*) FROM hub_device d JOIN hub_member m ON m.code = d.member"
+                " AND d.generation = m.generation GROUP BY d.member"
+            ).fetchall()
+        )
+        bundles = {
+            member: (last, count)
+            for member, last, count in conn.execute("SELECT member, max(imported_at), count(*) FROM hub_bundle GROUP BY member")
+        }
+        conflicts = dict(conn.execute("SELECT member, count(*) FROM sync_conflict GROUP BY member").fetchall())
+        live: dict[str, int] = {}
+        for kind in KINDS:
+            # '+': read the (township, deleted_at) index alone, in township order
+            for township, count in conn.execute(f"SELECT township, count(*) FROM {kind} WHERE +deleted_at IS NULL GROUP BY township"):
+                live[township] = live.get(township, 0) + count
+    # A member's records are those of every township whose code starts with the member's.
+    by_length: dict[int, dict[str, int]] = {}
+    out = []
+    for code, name, generation in members:
+        sums = by_length.get(len(code))
+        if sums is None:
+            sums = by_length[len(code)] = {}
+            for township, count in live.items():
+                sums[township[: len(code)]] = sums.get(township[: len(code)], 0) + count
+        last, count = bundles.get(code, (None, 0))
+        out.append(MemberStatus(code, name, generation, devices.get(code, 0), last, count, sums.get(code, 0), conflicts.get(code, 0)))
+    return out
 
 
 def conflict_list(store: Store, limit: int = 500) -> list[dict[str, Any]]:

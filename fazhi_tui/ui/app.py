@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from fazhi_tui.checklists import ActiveRules, load_active_rules, run_checklist
 from fazhi_tui.config import Config, ConfigError, load_config
-from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.domain.validation import Limits
 from fazhi_tui.i18n import set_language, t
 from fazhi_tui.paths import Home
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.storage.schema import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
+
+if TYPE_CHECKING:  # the checklist engine and validation are imported when first used, not at start
+    from fazhi_tui.checklists import ActiveRules
+    from fazhi_tui.domain.checklist import RuleResult
+    from fazhi_tui.domain.validation import Limits
 
 __all__ = ["FazhiApp"]
 
@@ -59,6 +62,8 @@ class FazhiApp(App[int]):
 
     @property
     def limits(self) -> Limits:
+        from fazhi_tui.domain.validation import Limits
+
         assert self.config is not None
         return Limits(future_meeting_days=self.config.thresholds.future_meeting_days)
 
@@ -69,6 +74,8 @@ class FazhiApp(App[int]):
     def compute_checklist(self, year: int, township: str | None = None) -> tuple[ActiveRules, list[RuleResult]]:
         """The rules in force and their results for ``year`` as of today (at a hub, of one
         township). Blocking: call it from a worker thread."""
+        from fazhi_tui.checklists import load_active_rules, run_checklist
+
         active = load_active_rules(self.home)
         return active, run_checklist(self.store, active.ruleset, self.config, year=year, on=self.today, township=township)
 
@@ -107,12 +114,26 @@ class FazhiApp(App[int]):
             self.home.ensure()
             kwargs = {"clock": self._clock} if self._clock else {}
             store = Store.open(self.home.database, self.home.backups, **kwargs)
+            # A township's home screen opens with its counts (a few milliseconds) already known.
+            counts = store.counts() if self.config.hub is None else None
+            behind = store.clock_behind()
         except DatabaseError as exc:
-            self.call_from_thread(self.show_fatal, self.db_error_text(exc))
+            unusable = isinstance(exc, (DatabaseCorrupt, DatabaseTooNew))
+            self.call_from_thread(self.show_fatal, self.db_error_text(exc), unusable)
             return
-        self.call_from_thread(self._store_ready, store)
+        self.call_from_thread(self._store_ready, store, counts)
+        if behind:
+            self.call_from_thread(self._warn_clock, behind)
 
-    def _store_ready(self, store: Store) -> None:
+    def _warn_clock(self, newest: str) -> None:
+        """The PC's clock is earlier than data the office already holds: say so."""
+        self.notify(t("warn.clock_behind", newest=newest[:10], today=self.today.isoformat()), severity="warning", timeout=30)
+
+    def reopen_store(self) -> None:
+        """Open the database again (after a backup was put back)."""
+        self._open_store()
+
+    def _store_ready(self, store: Store, counts: dict[str, int] | None = None) -> None:
         self.store = store
         if self.config.hub is not None:
             from fazhi_tui.ui.screens.hub import HubScreen
@@ -121,15 +142,16 @@ class FazhiApp(App[int]):
         else:
             from fazhi_tui.ui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen(counts))
         self.log.info(t("app.started", ms=round((time.perf_counter() - self._started) * 1000)))
 
-    def show_fatal(self, message: str) -> None:
-        """A problem the program cannot work around (bad config, unusable database)."""
+    def show_fatal(self, message: str, offer_backups: bool = False) -> None:
+        """A problem the program cannot work around (bad config, unusable database); with
+        ``offer_backups`` the automatic backups are listed to put one back."""
         from fazhi_tui.ui.screens.fatal import FatalScreen
 
         self.fatal_message = message
-        self.push_screen(FatalScreen(message))
+        self.push_screen(FatalScreen(message, offer_backups))
 
     # -- navigation ------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ class CatalogScreen(Screen[None]):
             yield FolderPicker(last_folder(self.app), id="picker")
             yield Static(t("catalog.pick_file"))
             yield OptionList(id="catalog-files")
-            yield RichLog(id="catalog-log", wrap=True, markup=False)
+            yield RichLog(id="catalog-log", wrap=True, markup=False, min_width=20)
         yield key_footer()
 
     def on_mount(self) -> None:

@@ -12,7 +12,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fazhi_tui.ui.widgets.footer import key_footer
-from fazhi_tui.checklist_report import status_text, summary_counts
 from fazhi_tui.domain.kinds import KIND_ORDER
 from fazhi_tui.storage.schema import DatabaseError
 from fazhi_tui.i18n import kind_label, t
@@ -37,6 +36,10 @@ def kind_bindings() -> list[Binding]:
 class HomeScreen(Screen[None]):
     BINDINGS = [*kind_bindings(), Binding("e", "sync", t("key.sync"))]
 
+    def __init__(self, counts: dict[str, int] | None = None) -> None:
+        super().__init__()
+        self._counts_shown = counts or {}  # known when the store opened: the first frame has them
+
     def action_sync(self) -> None:
         from fazhi_tui.ui.screens.sync import SyncScreen
 
@@ -49,7 +52,7 @@ class HomeScreen(Screen[None]):
             id="title-bar",
         )
         yield Static(t("home.records"), classes="section-title")
-        yield OptionList(*self._options({}), id="kinds")
+        yield OptionList(*self._options(self._counts_shown), id="kinds")
         yield Static(t("home.checklist"), classes="section-title")
         yield Static("…", id="home-checklist")
         yield Static(t("home.hint"), id="home-hint")
@@ -71,18 +74,23 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-counts")
     def _load_counts(self) -> None:
+        from fazhi_tui.checklist_report import summary_counts
+
         app = self.app
         try:
             counts = app.store.counts()
+            # The counts (a few milliseconds) are shown at once, not after the checklist.
+            app.call_from_thread(self._show_counts, counts)
             year = app.today.year
             _, results = app.compute_checklist(year)
         except DatabaseError as exc:
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
-        app.call_from_thread(self._show_counts, counts)
         app.call_from_thread(self._show_checklist, year, summary_counts(results))
 
     def _show_checklist(self, year: int, counts: dict[str, int]) -> None:
+        from fazhi_tui.checklist_report import status_text
+
         line = Text.assemble(
             (f"{year} ", "bold"),
             *(
@@ -94,6 +102,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-checklist", Static).update(line)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
+        if counts == self._counts_shown:
+            return  # already on screen (from the first frame): nothing to redraw
+        self._counts_shown = counts
         kinds = self.query_one("#kinds", OptionList)
         highlighted = kinds.highlighted
         kinds.set_options(self._options(counts))

@@ -51,7 +51,7 @@ class HubScreen(Screen[None]):
         yield table
         with Vertical(id="hub-exchange"):
             yield FolderPicker(last_folder(self.app), id="picker")
-            yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True)
+            yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
 
     def on_mount(self) -> None:

@@ -49,7 +49,7 @@ class SyncScreen(Screen[None]):
             yield FolderPicker(last_folder(self.app), id="picker")
             yield Checkbox(t("sync.full_export"), False, id="full", compact=True)
             yield Static(t("sync.hint"), id="sync-hint")
-            yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True)
+            yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,156 @@
+"""2. An interrupted export never leaves a file an import accepts in part, and the township
+can always export again.
+
+The exporter runs in a child process killed at many points — at SQL statements, at the
+Python calls between the bundle's write, its flush to disk and its rename (profile
+events, every file-system call among them), and at random moments. Finished bundles are
+cut short at many offsets. After each: every ``*.fzb`` file on the stick is a whole
+bundle the hub imports; no other file is ever a candidate (the hub's folder import lists
+``fazhi-up-*.fzb``, a left-over ``.tmp`` is not picked up, and is refused if given by
+name); the township's export log is consistent with the stick, and its next export works
+and reaches the hub.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fazhi_tui.sync.export import export_up
+from fazhi_tui.sync.hub import import_bundle
+from tests.hardening.cases import tried
+from tests.hardening.helpers import (
+    TOWN_A,
+    World,
+    copy_world,
+    dump,
+    export,
+    files,
+    hub_import,
+    in_child,
+    integrity,
+    kind_counts,
+    query,
+    spread,
+)
+
+
+def export_step(w: World, usb: Path):
+    def step():
+        with w.a.store() as store:
+            return export_up(w.a.home, w.a.config, store, usb).path.name
+
+    return step
+
+
+def hub_folder_candidates(usb: Path) -> list[Path]:
+    """What the hub screen's folder import picks up (fazhi_tui/ui/screens/hub.py)."""
+    return sorted(usb.glob("fazhi-up-*.fzb"))
+
+
+def check_after_interruption(w: World, usb: Path, whole_counts: dict[str, int]) -> str:
+    """The stick and the township's log agree; every candidate imports whole; the next
+    export works and is imported. Returns what the interruption left."""
+    assert integrity(w.a.db) == "ok"
+    log = query(w.a.db, "SELECT seq, file_name FROM export_log ORDER BY seq")
+    names = {p.name for p in usb.iterdir()}
+    bundles = sorted(n for n in names if n.endswith(".fzb"))
+    leftovers = sorted(n for n in names if not n.endswith(".fzb"))
+    assert all(n.startswith(".fazhi-up-") and n.endswith(".tmp") for n in leftovers), leftovers
+    # A file with the bundle's name always has its row in the log (a row may have no file:
+    # stopped after the commit, before the rename: its number is skipped, nothing is lost).
+    assert set(bundles) <= {name for _, name in log}
+    assert [seq for seq, _ in log] == list(range(1, len(log) + 1))
+    for leftover in leftovers:  # given to the hub by name, a .tmp is refused
+        outcome = hub_import(w.hub, usb / leftover)
+        assert outcome.verdict == "refused" and outcome.error is not None
+    before = dump(w.hub.db)
+    for path in hub_folder_candidates(usb):
+        assert path.name in bundles
+        outcome = hub_import(w.hub, path)
+        assert outcome.verdict == "imported", outcome.error
+        assert kind_counts(w.hub.db, TOWN_A) == whole_counts
+    if not bundles:
+        assert dump(w.hub.db) == before
+    # the township exports again; the hub takes it; nothing is missing at the hub
+    again = export(w.a, usb)
+    assert again.seq == len(log) + 1
+    outcome = hub_import(w.hub, again.path)
+    assert outcome.verdict == "imported", outcome.error
+    assert kind_counts(w.hub.db, TOWN_A) == whole_counts
+    assert integrity(w.hub.db) == "ok"
+    if bundles:
+        return "whole"
+    return "tmp left" if leftovers else "nothing"
+
+
+@pytest.fixture(scope="module")
+def whole_counts(world_template):
+    return kind_counts(world_template.a.db)
+
+
+def fresh(world_template, root: Path) -> tuple[World, Path]:
+    w = copy_world(world_template, root)
+    stick = w.root / "stick"
+    stick.mkdir()
+    return w, stick
+
+
+def test_export_killed_at_sql_statements_and_python_calls(world_template, tmp_path, whole_counts):
+    probe, stick = fresh(world_template, tmp_path / "probe")
+    finished = in_child(export_step(probe, stick), profile=True)
+    assert finished.result.startswith("fazhi-up-")
+    total_sql, total_events = finished.sql, finished.events
+    # every file-system call of the export, just before it and just after it
+    watched = sorted({n for at, _ in finished.marks for n in (at, at + 1, at + 2)})
+    names = {name for _, name in finished.marks}
+    assert {"open", "write", "fsync", "replace"} <= names, names
+    plans = [("sql", n) for n in spread(total_sql, 15, tail=4)]
+    plans += [("event", n) for n in spread(total_events, 25)]
+    plans += [("event", n) for n in watched]
+    left = {"whole": 0, "tmp left": 0, "nothing": 0}
+    for index, (how, n) in enumerate(plans):
+        w, stick = fresh(world_template, tmp_path / f"k{index}")
+        child = in_child(export_step(w, stick), **({"kill_at_sql": n} if how == "sql" else {"kill_at_event": n}))
+        assert child.killed
+        left[check_after_interruption(w, stick, whole_counts)] += 1
+        shutil.rmtree(w.root)
+        tried("export killed at an SQL statement or a Python call")
+    assert all(left.values()), left  # every kind of leftover was met
+
+
+def test_export_killed_at_random_moments(world_template, tmp_path, whole_counts):
+    rng = random.Random(2)
+    for i in range(12):
+        w, stick = fresh(world_template, tmp_path / f"r{i}")
+        in_child(export_step(w, stick), kill_after=rng.uniform(0, 0.05))
+        check_after_interruption(w, stick, whole_counts)
+        shutil.rmtree(w.root)
+        tried("export killed at a random moment")
+
+
+def test_bundles_cut_short_are_refused_and_write_nothing(world_template, tmp_path, whole_counts):
+    """A stick pulled out while the file was being copied to it: any prefix of the file."""
+    w = copy_world(world_template, tmp_path / "w")
+    data = w.bundle.read_bytes()
+    offsets = sorted(set(spread(len(data) - 1, 70) + list(range(len(data) - 40, len(data))) + list(range(0, 40, 3))))
+    before = dump(w.hub.db)
+    with w.hub.store() as store:
+        for offset in offsets:
+            cut = w.root / "usb" / "fazhi-up-cut.fzb"
+            cut.write_bytes(data[:offset])
+            outcome = import_bundle(w.hub.home, w.hub.config, store, cut)
+            assert outcome.verdict == "refused", offset
+            assert outcome.error is not None and outcome.error.key in (
+                "err.bundle_damaged",
+                "err.bundle_not_bundle",
+                "err.bundle_tampered",
+            ), (offset, outcome.error.key)
+            tried("bundle cut short")
+    assert dump(w.hub.db) == before
+    assert files(w.hub.root / "archive") == {}
+    assert hub_import(w.hub, w.bundle).verdict == "imported"
+    assert kind_counts(w.hub.db, TOWN_A) == whole_counts

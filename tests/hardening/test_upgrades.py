@@ -1,0 +1,142 @@
+"""8. A database made by each earlier schema version migrates with nothing lost.
+
+The fixtures in ``tests/hardening/fixtures/fazhi-vN.db`` (built by ``make_fixtures.py``)
+are opened as the program opens a database. Every row of every table comes through with
+the values it had, every new column holds its declared default, a backup of the file as it
+was is made before the first migration, and the upgraded township's records all reach the
+county in a full bundle.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.storage.schema import latest_version, list_backups
+from fazhi_tui.storage.store import Actor, Store
+from tests.hardening import make_fixtures
+from tests.hardening.cases import tried
+from tests.hardening.helpers import TOWN_A, copy_world, export, hub_import, integrity, kind_counts, query
+
+FIXTURES = sorted(make_fixtures.FIXTURES.glob("fazhi-v*.db"))
+
+
+def tables(db: Path, *, frozen: bool = False) -> dict[str, tuple[list[str], dict]]:
+    """Table → (columns, {primary key or rowid: row}) of a database file. ``frozen``: a file
+    nobody writes (a fixture, a backup), read as it is without leaving -wal/-shm beside it."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1", uri=True) if frozen else sqlite3.connect(db)
+    try:
+        out = {}
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
+            info = conn.execute(f"PRAGMA table_info({name})").fetchall()
+            columns = [c[1] for c in info]
+            keys = [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]] or ["rowid"]
+            rows = conn.execute(f"SELECT {', '.join(keys)}, * FROM {name}").fetchall()
+            out[name] = (columns, {tuple(r[: len(keys)]): dict(zip(columns, r[len(keys) :])) for r in rows})
+        return out
+    finally:
+        conn.close()
+
+
+def defaults(db: Path, table: str) -> dict[str, object]:
+    """The value a new column of ``table`` takes in an old row: its declared default."""
+    conn = sqlite3.connect(db)
+    try:
+        out = {}
+        for _, name, _, _, default, _ in conn.execute(f"PRAGMA table_info({table})"):
+            out[name] = None if default is None else conn.execute(f"SELECT {default}").fetchone()[0]
+        return out
+    finally:
+        conn.close()
+
+
+def user_version(db: Path) -> int:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_every_earlier_version_has_a_fixture():
+    assert [int(p.stem.removeprefix("fazhi-v")) for p in FIXTURES] == list(range(1, latest_version()))
+    assert sorted(make_fixtures.BUILDERS) == list(range(1, latest_version()))
+    for path in FIXTURES:
+        assert path.stat().st_size < 100 * 1024
+        assert not Path(f"{path}-wal").exists()
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_the_fixture_is_what_the_generator_builds(fixture, tmp_path):
+    version = int(fixture.stem.removeprefix("fazhi-v"))
+    rebuilt = tmp_path / fixture.name
+    make_fixtures.BUILDERS[version](rebuilt)
+    assert tables(rebuilt, frozen=True) == tables(fixture, frozen=True)
+    assert user_version(rebuilt) == version
+    assert tables(fixture, frozen=True)["meta"][1][("device_id",)]["value"] == make_fixtures.DEVICE
+    tried("upgrade fixture rebuilt")
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_an_old_database_migrates_with_nothing_lost(fixture, tmp_path):
+    version = int(fixture.stem.removeprefix("fazhi-v"))
+    db, backups = tmp_path / "fazhi.db", tmp_path / "backups"
+    shutil.copyfile(fixture, db)
+    old = tables(db)
+    assert sum(len(rows) for name, (_, rows) in old.items() if name in KINDS) >= len(KINDS)
+    assert all(old[name][1] for name in KINDS), "the fixture holds records of every kind"
+
+    store = Store.open(db, backups)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+        assert store.device_id == old["meta"][1][("device_id",)]["value"]
+        new = tables(db)
+        for name, (columns, rows) in old.items():
+            new_columns, new_rows = new[name]
+            assert set(columns) <= set(new_columns)
+            assert new_rows.keys() == rows.keys(), name  # not a row lost, not one made up
+            added = defaults(db, name)
+            for key, row in rows.items():
+                after = new_rows[key]
+                assert {c: after[c] for c in columns} == row, (name, key)
+                assert {c: after[c] for c in new_columns if c not in columns} == {
+                    c: added[c] for c in new_columns if c not in columns
+                }, (name, key)
+        # the program goes on: a write is stamped after the newest old record
+        newest = max(r["updated_at"] for name in KINDS for r in old[name][1].values())
+        uuid = store.insert(KINDS["meeting"], {"kind": "study", "date": "2026-11-20", "title": "升级后第一条"}, Actor("测试员", TOWN_A))
+        assert store.get(KINDS["meeting"], uuid)["updated_at"] > newest
+    finally:
+        store.close()
+    assert integrity(db) == "ok"
+
+    # the file as it was, kept before the first migration touched it
+    (backup,) = list_backups(backups)
+    assert backup.name.endswith(f"-before-v{version + 1}.db")
+    assert user_version(backup) == version
+    assert tables(backup, frozen=True) == old
+    tried("upgrade of an old database")
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_an_upgraded_township_sends_every_record_to_the_county(fixture, world_template, tmp_path):
+    w = copy_world(world_template, tmp_path / "w")
+    for stale in w.a.db.parent.glob("fazhi.db*"):
+        stale.unlink()
+    shutil.copyfile(fixture, w.a.db)
+    expected = kind_counts(w.a.db, TOWN_A)
+    result = export(w.a, w.usb, full=True)
+    assert result.counts == expected
+    outcome = hub_import(w.hub, result.path)
+    assert outcome.verdict == "imported", outcome.error
+    assert kind_counts(w.hub.db, TOWN_A) == expected
+    old = tables(fixture, frozen=True)
+    for name in KINDS:
+        for (uuid,), row in old[name][1].items():
+            at_hub = query(w.hub.db, f"SELECT deleted_at, updated_at, rev FROM {name} WHERE uuid = ?", (uuid,))
+            assert at_hub == [(row["deleted_at"], row["updated_at"], row["rev"])], (name, uuid)
+    tried("upgraded township exported to the county")
