@@ -84,6 +84,31 @@ def _json_list(text: str | None) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+class _TownshipStream:
+    """The rows of a query ordered by township, handed out one township at a time."""
+
+    def __init__(self, cursor: sqlite3.Cursor, batch: int = 2000) -> None:
+        self.cursor = cursor
+        self.batch = batch
+        self.rows: list[Any] = []
+        self.at = 0
+
+    def take(self, code: str) -> list[Any]:
+        """The rows of township ``code`` (townships are asked for in code order)."""
+        out = []
+        while True:
+            if self.at == len(self.rows):
+                self.rows, self.at = self.cursor.fetchmany(self.batch), 0
+                if not self.rows:
+                    return out
+            row = self.rows[self.at]
+            if row["township"] > code:
+                return out
+            if row["township"] == code:
+                out.append(row)
+            self.at += 1
+
+
 def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
     for f in kind.fields:
@@ -451,34 +476,43 @@ class Store:
         them), one township at a time in code order, so a hub of many townships never holds
         all their records at once. A township whose only live records lie outside the
         windows is listed too, with empty lists.
+
+        A kind read whole is read township by township (its township index); a kind
+        limited to date windows is read in one pass over its date index, sorted by
+        township, so the years outside the windows are never read. The connection stays
+        locked until the iteration ends (or the iterator is closed).
         """
-        queries = {}
-        for name, (columns, windows, distinct) in wanted.items():
-            sql, params, decode = self._live_query(KINDS[name], columns, windows, True, distinct)
-            queries[name] = (sql + " AND township = ?", params, decode, windows is not None)
-        codes: set[str] = set()
         with self._lock:
             try:
+                codes: set[str] = set()
                 for name in wanted:  # the township index, read alone: no table row is touched
                     codes.update(code for (code,) in self.conn.execute(f"SELECT DISTINCT township FROM {name}"))
-            except sqlite3.DatabaseError as exc:
-                raise _classify(self.path, exc) from exc
-        for code in sorted(codes):
-            with self._lock:  # one township at a time: other threads get the connection in between
-                try:
-                    group = {
-                        name: decode(self.conn.execute(sql, [*params, code]).fetchall())
-                        for name, (sql, params, decode, _) in queries.items()
-                    }
+                by_code, streams = {}, {}
+                for name, (columns, windows, distinct) in wanted.items():
+                    if windows is not None and not windows:
+                        continue  # nothing of this kind is read
+                    if windows is None:
+                        sql, params, decode = self._live_query(KINDS[name], columns, None, True, distinct)
+                        by_code[name] = (sql + " AND township = ?", params, decode)
+                    else:
+                        # (every row, not only distinct ones: the stream needs each row's township)
+                        sql, params, decode = self._live_query(KINDS[name], columns, windows, False, False)
+                        streams[name] = (_TownshipStream(self.conn.execute(sql + " ORDER BY township", params)), decode)
+                windowed = [name for name, (_, windows, _) in wanted.items() if windows is not None]
+                for code in sorted(codes):
+                    group: dict[str, list[dict[str, Any]]] = {name: [] for name in wanted}
+                    for name, (sql, params, decode) in by_code.items():
+                        group[name] = decode(self.conn.execute(sql, [*params, code]).fetchall())
+                    for name, (stream, decode) in streams.items():
+                        group[name] = decode(stream.take(code))
                     if not any(group.values()) and not any(
                         self.conn.execute(f"SELECT 1 FROM {name} WHERE township = ? AND deleted_at IS NULL LIMIT 1", (code,)).fetchone()
-                        for name, (_, _, _, windowed) in queries.items()
-                        if windowed
+                        for name in windowed
                     ):
                         continue  # nothing live (tombstones only)
-                except sqlite3.DatabaseError as exc:
-                    raise _classify(self.path, exc) from exc
-            yield code, group
+                    yield code, group
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
 
     def _live_query(
         self,
