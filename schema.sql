@@ -303,3 +303,7 @@ CREATE TABLE hub_office (
     name        TEXT NOT NULL,
     last_import TEXT
 );
+
+-- migration 3: indexes a hub of many townships needs (found by bench/scale.py)
+-- the newest import (each import is stamped after it) and the import history, newest first
+CREATE INDEX hub_bundle_imported ON hub_bundle (imported_at);

@@ -19,6 +19,7 @@ kept in ``sync_conflict`` and shown at the hub: nothing is lost silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import sqlite3
@@ -558,14 +559,17 @@ def changes_between(store: Store, since: str | None = None, until: str | None = 
     """Records added, changed and deleted by imports between two dates (inclusive, YYYY-MM-DD),
     per township and kind, read from the audit rows the imports wrote."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
+    # Audit times are ISO stamps ("2026-03-05T08:00:00...Z"), so a day's rows lie between the
+    # day itself and the next day as strings: ranges the audit_log_at index answers.
+    low = since or ""
+    high = (dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat() if until else "\uffff"
     with store.read_lock() as conn:
         for name in KINDS:
             rows = conn.execute(
                 f"SELECT r.township, a.action, count(*) FROM audit_log a JOIN {name} r ON r.uuid = a.record_uuid"
-                " WHERE a.table_name = ? AND a.operator LIKE 'bundle:%'"
-                " AND (? IS NULL OR substr(a.at, 1, 10) >= ?) AND (? IS NULL OR substr(a.at, 1, 10) <= ?)"
+                " WHERE a.at >= ? AND a.at < ? AND a.table_name = ? AND a.operator LIKE 'bundle:%'"
                 " GROUP BY r.township, a.action",
-                (name, since, since, until, until),
+                (low, high, name),
             ).fetchall()
             for township, action, number in rows:
                 slot = counts.setdefault((township, name), {"added": 0, "changed": 0, "deleted": 0})

@@ -88,39 +88,79 @@ V1_DELETES = [9]
 
 def build_v1(path: Path) -> None:
     """A township's database as version 1 left it (schema.sql migration 1)."""
+    _build_township(path, 1)
+
+
+def build_v2(path: Path) -> None:
+    """A township's database as version 2 left it (migrations 1-2): version 1's records with
+    the change counter and stamp of each write, the clock and counter in meta, one full
+    up-bundle in the export log and the county's confirmation of it."""
+    _build_township(path, 2)
+
+
+def _build_township(path: Path, version: int) -> None:
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA page_size = 1024")  # small pages: a small file to keep in git
         conn.execute("PRAGMA journal_mode = WAL")  # as every version opens it
-        _apply(conn, 1)
+        _apply(conn, version)
         conn.execute("BEGIN")
         conn.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?)", (DEVICE,))
         audit: list[tuple] = []
         kinds: dict[int, str] = {}
+        changes_made = 0  # version 2: the device's change counter (meta sync_version)
+
+        def sync(at: str) -> dict:
+            nonlocal changes_made
+            if version < 2:
+                return {}
+            changes_made += 1
+            return {"sync_version": changes_made, "sync_stamp": at}
+
         for index, (kind, n, values) in enumerate(V1_RECORDS):
             at = _stamp(n, index)
             kinds[n] = kind
-            row = {"uuid": _uuid(n), "township": TOWNSHIP, "created_at": at, "updated_at": at, "device_id": DEVICE, "rev": 1, **values}
+            row = {"uuid": _uuid(n), "township": TOWNSHIP, "created_at": at, "updated_at": at, "device_id": DEVICE, "rev": 1,
+                   **values, **sync(at)}
             conn.execute(f"INSERT INTO {kind} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values()))
             changes = {k: [None, v] for k, v in values.items()}
             audit.append((at, OPERATOR, DEVICE, kind, _uuid(n), "insert", json.dumps(changes, ensure_ascii=False)))
         for n, changes in V1_UPDATES:
             at = _stamp(40 + n)
-            sets = ", ".join(f"{k} = ?" for k in changes)
+            extra = sync(at)
+            sets = ", ".join(f"{k} = ?" for k in [*changes, *extra])
             conn.execute(
                 f"UPDATE {kinds[n]} SET {sets}, updated_at = ?, rev = rev + 1 WHERE uuid = ?",
-                (*(new for _, new in changes.values()), at, _uuid(n)),
+                (*(new for _, new in changes.values()), *extra.values(), at, _uuid(n)),
             )
             audit.append((at, OPERATOR, DEVICE, kinds[n], _uuid(n), "update", json.dumps(changes, ensure_ascii=False)))
         for n in V1_DELETES:
             at = _stamp(50 + n)
-            conn.execute(f"UPDATE {kinds[n]} SET deleted_at = ?, updated_at = ?, rev = rev + 1 WHERE uuid = ?", (at, at, _uuid(n)))
+            extra = sync(at)
+            sets = "".join(f", {k} = ?" for k in extra)
+            conn.execute(
+                f"UPDATE {kinds[n]} SET deleted_at = ?, updated_at = ?, rev = rev + 1{sets} WHERE uuid = ?",
+                (at, at, *extra.values(), _uuid(n)),
+            )
             audit.append((at, OPERATOR, DEVICE, kinds[n], _uuid(n), "delete", json.dumps({"deleted_at": [None, at]})))
         conn.executemany(
             "INSERT INTO audit_log (at, operator, device_id, table_name, record_uuid, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
             audit,
         )
+        if version >= 2:
+            newest = max(a[0] for a in audit)
+            exported = _stamp(60 + len(V1_RECORDS))
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("sync_version", str(changes_made)), ("hlc", newest), ("confirmed_seq", "1")],
+            )
+            conn.execute(
+                "INSERT INTO export_log (seq, bundle_id, created_at, since_seq, max_version, records, file_name)"
+                " VALUES (1, ?, ?, 0, ?, ?, ?)",
+                ("5b1c0e0a-0000-4000-8000-000000000001", exported, changes_made, len(V1_RECORDS),
+                 f"fazhi-up-{TOWNSHIP}-{DEVICE[:8]}-000001.fzb"),
+            )
         conn.execute("COMMIT")
         conn.execute("VACUUM")
     finally:
@@ -128,7 +168,7 @@ def build_v1(path: Path) -> None:
 
 
 # version → builder of a database of that version; every version before the latest
-BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1}
+BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2}
 
 
 def fixture_path(version: int) -> Path:
