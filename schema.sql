@@ -307,3 +307,12 @@ CREATE TABLE hub_office (
 -- migration 3: indexes a hub of many townships needs (found by bench/scale.py)
 -- the newest import (each import is stamped after it) and the import history, newest first
 CREATE INDEX hub_bundle_imported ON hub_bundle (imported_at);
+-- a checklist reads one township's meetings, trainings and hearings of one year (or a
+-- rolling window): (township, deleted_at, date) seeks straight to them, in a hub of any
+-- size; it serves every look-up the (township, deleted_at) index served, which it replaces
+DROP INDEX meeting_township;
+CREATE INDEX meeting_township_date ON meeting (township, deleted_at, date);
+DROP INDEX training_township;
+CREATE INDEX training_township_date ON training (township, deleted_at, date);
+DROP INDEX hearing_township;
+CREATE INDEX hearing_township_date ON hearing (township, deleted_at, date);

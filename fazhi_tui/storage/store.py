@@ -84,31 +84,6 @@ def _json_list(text: str | None) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-class _TownshipStream:
-    """The rows of a query ordered by township, handed out one township at a time."""
-
-    def __init__(self, cursor: sqlite3.Cursor, batch: int = 2000) -> None:
-        self.cursor = cursor
-        self.batch = batch
-        self.rows: list[Any] = []
-        self.at = 0
-
-    def take(self, code: str) -> list[Any]:
-        """The rows of township ``code`` (townships are asked for in code order)."""
-        out = []
-        while True:
-            if self.at == len(self.rows):
-                self.rows, self.at = self.cursor.fetchmany(self.batch), 0
-                if not self.rows:
-                    return out
-            row = self.rows[self.at]
-            if row["township"] > code:
-                return out
-            if row["township"] == code:
-                out.append(row)
-            self.at += 1
-
-
 def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
     for f in kind.fields:
@@ -477,49 +452,54 @@ class Store:
         all their records at once. A township whose only live records lie outside the
         windows is listed too, with empty lists.
 
-        A kind read whole is read township by township (its township index); a kind
-        limited to date windows is read in one pass over its date index, sorted by
-        township, so the years outside the windows are never read. The connection stays
-        locked until the iteration ends (or the iterator is closed).
+        Each township's records are read through the (township, deleted_at[, date]) indexes:
+        the rows of one township, and for a dated kind only those of the windows, so the
+        work grows with what is read, not with the hub. The connection is held for one
+        township at a time: other threads get it in between.
         """
+        queries = {}
+        for name, (columns, windows, distinct) in wanted.items():
+            sql, params, decode = self._live_query(KINDS[name], columns, windows, township_range=False, distinct=distinct)
+            queries[name] = (sql + " AND township = ?", params, decode, windows is not None)
         with self._lock:
             try:
-                codes: set[str] = set()
-                for name in wanted:  # the township index, read alone: no table row is touched
-                    codes.update(code for (code,) in self.conn.execute(f"SELECT DISTINCT township FROM {name}"))
-                by_code, streams = {}, {}
-                for name, (columns, windows, distinct) in wanted.items():
-                    if windows is not None and not windows:
-                        continue  # nothing of this kind is read
-                    if windows is None:
-                        sql, params, decode = self._live_query(KINDS[name], columns, None, True, distinct)
-                        by_code[name] = (sql + " AND township = ?", params, decode)
-                    else:
-                        # (every row, not only distinct ones: the stream needs each row's township)
-                        sql, params, decode = self._live_query(KINDS[name], columns, windows, False, False)
-                        streams[name] = (_TownshipStream(self.conn.execute(sql + " ORDER BY township", params)), decode)
-                windowed = [name for name, (_, windows, _) in wanted.items() if windows is not None]
-                for code in sorted(codes):
-                    group: dict[str, list[dict[str, Any]]] = {name: [] for name in wanted}
-                    for name, (sql, params, decode) in by_code.items():
-                        group[name] = decode(self.conn.execute(sql, [*params, code]).fetchall())
-                    for name, (stream, decode) in streams.items():
-                        group[name] = decode(stream.take(code))
-                    if not any(group.values()) and not any(
-                        self.conn.execute(f"SELECT 1 FROM {name} WHERE township = ? AND deleted_at IS NULL LIMIT 1", (code,)).fetchone()
-                        for name in windowed
-                    ):
-                        continue  # nothing live (tombstones only)
-                    yield code, group
+                codes = self._townships_of(list(wanted))
             except sqlite3.DatabaseError as exc:
                 raise _classify(self.path, exc) from exc
+        for code in codes:
+            with self._lock:
+                try:
+                    group = {
+                        name: decode(self.conn.execute(sql, [*params, code]).fetchall())
+                        for name, (sql, params, decode, _) in queries.items()
+                    }
+                    if not any(group.values()) and not any(
+                        self.conn.execute(f"SELECT 1 FROM {name} WHERE township = ? AND deleted_at IS NULL LIMIT 1", (code,)).fetchone()
+                        for name, (_, _, _, windowed) in queries.items()
+                        if windowed
+                    ):
+                        continue  # nothing live (tombstones only)
+                except sqlite3.DatabaseError as exc:
+                    raise _classify(self.path, exc) from exc
+            yield code, group
+
+    def _townships_of(self, kinds: Sequence[str]) -> list[str]:
+        """The township codes the tables of ``kinds`` hold rows of, in order: one seek in a
+        township index per township and table (not a walk over every row's index entry)."""
+        codes: set[str] = set()
+        for name in kinds:
+            code = ""
+            while (row := self.conn.execute(f"SELECT min(township) FROM {name} WHERE township > ?", (code,)).fetchone())[0]:
+                code = row[0]
+                codes.add(code)
+        return sorted(codes)
 
     def _live_query(
         self,
         kind: Kind,
         columns: Sequence[str],
         windows: Sequence[tuple[str, str, str]] | None,
-        by_township: bool = False,
+        township_range: bool = False,
         distinct: bool = False,
     ) -> tuple[str, list[Any], Callable[[list[Sequence[Any]]], list[dict[str, Any]]]]:
         """(SQL, parameters, decoder of its fetched rows) for :meth:`live_records`."""
@@ -527,9 +507,11 @@ class Store:
         names = ["deleted_at", *fields] if distinct else ["uuid", "township", "deleted_at", *fields]
         for name in fields:
             kind.field(name)  # a known field (KeyError otherwise): names go into the SQL
-        # By township: '+' keeps SQLite on the (township, deleted_at) index; on its own it
-        # would take a deleted_at or date index and read every township's records.
-        plus = "+" if by_township else ""
+        # Townships under a code prefix (a range of codes): '+' keeps SQLite on the
+        # (township, deleted_at) index; on its own it would take a deleted_at or date index
+        # and read every township's records. (One township, by equality, needs no such help:
+        # the (township, deleted_at, date) indexes answer it, see live_by_township.)
+        plus = "+" if township_range else ""
         where, params = f"{plus}deleted_at IS NULL", []
         if windows is not None:
             ranges = []
