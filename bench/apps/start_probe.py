@@ -1,0 +1,76 @@
+"""Start one app headless and print ``READY`` the moment its first usable screen is drawn.
+
+    python bench/apps/start_probe.py bare
+    python bench/apps/start_probe.py fazhi HOME_DIR
+
+``bare``: the reference app (one static line), ready after its first refresh.
+``fazhi``: ``FazhiApp`` on HOME_DIR, ready once the home screen is in front with the
+meetings' count in its list (checked every 2 ms) and has refreshed — the first usable
+screen.
+Then the app exits. The parent times from spawning this process to reading ``READY``,
+so the interpreter's start and every import are inside the figure for both apps.
+With ``--modules`` the probe also prints the modules loaded by then (one line, JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the program measured: this checkout, or the copy named by FAZHI_BENCH_SOURCE (see common.py)
+sys.path.insert(0, os.environ.get("FAZHI_BENCH_SOURCE") or str(Path(__file__).resolve().parent.parent.parent))
+
+
+def ready(app) -> None:
+    print("READY", flush=True)
+    if "--modules" in sys.argv:
+        print(json.dumps(sorted(sys.modules)), flush=True)
+    app.exit()
+
+
+def main() -> None:
+    which = sys.argv[1]
+    if which == "bare":
+        from bare_app import BareApp
+
+        class Probe(BareApp):
+            def on_mount(self) -> None:
+                self.call_after_refresh(ready, self)
+
+        Probe().run(headless=True, size=(80, 24))
+        return
+    import sqlite3
+
+    from fazhi_tui.paths import resolve_home
+    from fazhi_tui.ui import app as app_module
+
+    home = resolve_home(sys.argv[2])
+    conn = sqlite3.connect(home.database)
+    meetings = conn.execute("SELECT count(*) FROM meeting WHERE deleted_at IS NULL").fetchone()[0]
+    conn.close()
+    marker = f"{meetings} 条"  # what the home screen shows for the meetings once counted
+
+    class Probe(app_module.FazhiApp):
+        CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self._watch = self.set_interval(0.002, self._check)
+
+        def _check(self) -> None:
+            # ready: the home screen in front, its first line (meetings) showing the count
+            if type(self.screen).__name__ != "HomeScreen":
+                return
+            kinds = self.screen.query("#kinds")
+            if kinds and marker in str(kinds.first().get_option_at_index(0).prompt):
+                self._watch.stop()
+                self.call_after_refresh(ready, self)
+
+    Probe(home).run(headless=True, size=(80, 24))
+
+
+if __name__ == "__main__":
+    main()

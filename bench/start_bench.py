@@ -1,0 +1,156 @@
+"""Target 1: start, from launch to the first usable screen, against a bare Textual app.
+
+    python bench/start_bench.py [--quick] [--work DIR] [--no-tmux]
+
+"First usable screen": the home screen of the 10-year, 20,000-record township, mounted,
+with its record counts loaded (they come from a worker) and drawn. The reference: a bare
+Textual app showing one static line (bench/apps/bare_app.py), measured the same way.
+The two apps are launched alternately, so drifting load hits both alike.
+
+Two measurements:
+
+* **tmux** (what a user sees, the target's figure): a tmux server with an 80×24 window
+  starts ``python -m fazhi_tui --home DIR`` (or the bare app); ``tmux capture-pane`` is
+  polled every 10 ms until the screen shows the meetings' count (or the bare app's line).
+  Time from asking tmux for the window to seeing the text.
+* **headless** (a cross-check without the terminal): bench/apps/start_probe.py runs each
+  app headless and prints READY from inside the app the moment the screen is ready;
+  time from spawning the process to reading READY.
+
+Also checked: the modules loaded at that moment (no openpyxl, cryptography, sync
+package, catalog, hub report), and ``python -X importtime -m fazhi_tui --version``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PY, ROOT, SOURCE, Row, common_args, median, report, target_township, work_dir  # noqa: E402
+
+CMD = "python bench/start_bench.py"
+SOCKET = f"fazhi-bench-{os.getpid()}"
+HEAVY = ("openpyxl", "cryptography", "fazhi_tui.sync", "fazhi_tui.catalog", "fazhi_tui.hub_report", "sqlite_utils")
+
+
+def meeting_marker(home: Path) -> str:
+    conn = sqlite3.connect(home / "fazhi.db")
+    try:
+        count = conn.execute("SELECT count(*) FROM meeting WHERE deleted_at IS NULL").fetchone()[0]
+    finally:
+        conn.close()
+    return f"{count} 条"  # home.count in Chinese, the program's default language
+
+
+def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True, check=check)
+
+
+def tmux_start(command: str, marker: str, timeout: float = 30.0) -> float:
+    """Seconds from asking tmux for a window running ``command`` to ``marker`` on screen."""
+    name = f"w{time.monotonic_ns()}"
+    start = time.perf_counter()
+    tmux("new-window", "-d", "-t", "bench", "-n", name, command)
+    try:
+        while True:
+            screen = tmux("capture-pane", "-p", "-t", f"bench:{name}", check=False).stdout
+            if marker in screen:
+                return time.perf_counter() - start
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError(f"{marker!r} not seen in {timeout} s; screen:\n{screen}")
+            time.sleep(0.01)
+    finally:
+        tmux("kill-window", "-t", f"bench:{name}", check=False)
+        time.sleep(0.2)  # let the killed app go before the next launch
+
+
+def headless_start(args: list[str], modules: bool = False) -> tuple[float, list[str]]:
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [PY, str(ROOT / "bench" / "apps" / "start_probe.py"), *args, *(["--modules"] if modules else [])],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    line = child.stdout.readline()
+    elapsed = time.perf_counter() - start
+    rest = child.stdout.read()  # (not communicate(): it would skip what readline buffered)
+    err = child.stderr.read()
+    child.wait(timeout=30)
+    if line.strip() != "READY":
+        raise RuntimeError(f"probe {args}: {line!r} {err[-2000:]}")
+    loaded = json.loads(rest.splitlines()[0]) if modules else []
+    return elapsed, loaded
+
+
+def import_floor() -> dict[str, float]:
+    """Cumulative import times (ms) of the biggest modules of ``python -X importtime -m fazhi_tui --version``."""
+    result = subprocess.run([PY, "-X", "importtime", "-m", "fazhi_tui", "--version"], capture_output=True, text=True, cwd=SOURCE)
+    rows = {}
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
+            if cumulative.isdigit():
+                rows[name] = int(cumulative) / 1000
+    return dict(sorted(rows.items(), key=lambda kv: -kv[1])[:6])
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    common_args(parser)
+    parser.add_argument("--no-tmux", action="store_true", help="only the headless measurement")
+    args = parser.parse_args(argv)
+    work = work_dir(args.work)
+    repeat = 5 if args.quick else 15
+    town = target_township(work)
+    marker = meeting_marker(town)
+    rows = []
+
+    # headless: alternate the two apps; one warm-up launch each (disk cache, .pyc)
+    headless_start(["bare"])
+    _, loaded = headless_start(["fazhi", str(town)], modules=True)
+    bare, ours = [], []
+    for _ in range(repeat):
+        bare.append(headless_start(["bare"])[0])
+        ours.append(headless_start(["fazhi", str(town)])[0])
+    heavy = sorted({m.split(".")[0] if not m.startswith("fazhi_tui") else m for m in loaded if m.startswith(HEAVY)})
+    rows.append(
+        Row("1 start", "headless: launch → home screen with counts drawn", median(ours), "s", "bare Textual app, same way",
+            median(bare), "≤ 1.5× bare", median(ours) <= 1.5 * median(bare), CMD + " --no-tmux", repeat,
+            {"heavy_modules_at_start": heavy, "modules_at_start": len(loaded), "importtime_version_ms": import_floor()})
+    )
+
+    if not args.no_tmux and shutil.which("tmux"):
+        tmux("new-session", "-d", "-s", "bench", "-x", "80", "-y", "24", "sleep 86400")
+        try:
+            env = f"cd {SOURCE} && exec env TERM=xterm-256color"
+            ours_cmd = f"{env} {PY} -m fazhi_tui --home {town}"
+            bare_cmd = f"{env} {PY} {ROOT / 'bench' / 'apps' / 'bare_app.py'}"
+            tmux_start(bare_cmd, "BARE-APP-READY")
+            tmux_start(ours_cmd, marker)
+            bare, ours = [], []
+            for _ in range(repeat):
+                bare.append(tmux_start(bare_cmd, "BARE-APP-READY"))
+                ours.append(tmux_start(ours_cmd, marker))
+        finally:
+            tmux("kill-server", check=False)
+        rows.insert(0, Row(
+            "1 start", "tmux 80×24: launch → home screen shows the counts", median(ours), "s", "bare Textual app, same way",
+            median(bare), "≤ 1.5× bare", median(ours) <= 1.5 * median(bare), CMD, repeat,
+            {"ours": [round(x, 3) for x in ours], "bare": [round(x, 3) for x in bare]},
+        ))
+    report(rows, args.json)
+    if not args.json:
+        print(json.dumps(rows[-1].extra, ensure_ascii=False, indent=1))
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The benchmark suite still runs against the program as it is now (it calls the program's
+own functions, which may change): the scale simulation on a dozen townships, and the start
+probe on a small demo township. The figures themselves are bench/RESULTS.md's business,
+not a test's: these only check that the measuring works and the work measured is right."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from fazhi_tui.demo import build_demo
+from fazhi_tui.paths import resolve_home
+from tests.conftest import TODAY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench(*argv: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def test_the_scale_simulation_imports_every_bundle_it_makes(tmp_path):
+    done = _bench("bench/scale.py", "--townships", "12", "--templates", "2", "--work", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [json.loads(line) for line in done.stdout.split("#BENCH-ROWS", 1)[1].splitlines() if line.startswith("{")]
+    first = rows[0]
+    assert first["extra"]["townships"] == 12
+    assert first["extra"]["matrix_rows"] == 12  # every township imported and in the matrix
+    assert first["extra"]["members"] == 12
+    assert first["extra"]["records"] > 12 * 100  # a year of records each (live ones, at the hub)
+    assert all(row["median"] > 0 for row in rows)
+    assert any(row["what"].startswith("EXTRAPOLATED to 38000") for row in rows)
+    assert not (tmp_path / "scale-12").exists()  # the hub and the bundles are removed afterwards
+
+
+def test_the_start_probe_sees_the_home_screen_with_its_counts(tmp_path):
+    build_demo(resolve_home(tmp_path / "town"), township="640302100", today=TODAY, records=200)
+    for argv in (["bare"], ["fazhi", str(tmp_path / "town")]):
+        done = _bench("bench/apps/start_probe.py", *argv, "--modules", timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        lines = done.stdout.splitlines()
+        assert "READY" in lines
+        modules = json.loads(lines[lines.index("READY") + 1])
+        assert "textual" in modules
+        if argv[0] == "fazhi":
+            # the first screen does not load what only the sync, catalog and report screens need
+            assert not [m for m in modules if m.split(".")[0] in ("openpyxl", "cryptography")]
+            assert "fazhi_tui.sync.hub" not in modules
