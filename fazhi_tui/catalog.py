@@ -477,7 +477,8 @@ def store_catalog(store, preview: CatalogPreview) -> int:
     keeps its ``updated_at``.
 
     The catalog goes to the townships with the next ``hub publish``; a township never
-    deletes an item it received (it may have records against it).
+    deletes an item it received (it may have records against it): one the catalog no
+    longer lists is marked withdrawn there (see :mod:`fazhi_tui.sync.member`).
     """
     if not preview.good:
         return 0

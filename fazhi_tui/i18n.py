@@ -435,9 +435,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sync.refused": ("拒收：{path}：{reason}", "Refused: {path}: {reason}"),
     "sync.missing": ("缺少 {member} 设备 {device} 的第 {seq} 个数据包", "Bundle {seq} from device {device} of {member} is missing"),
     "sync.published": ("已写出下发数据包：{path}", "Down-bundle written: {path}"),
+    "sync.catalog_withdrawn_reason": (
+        "县里下发的事项目录已不再包含此事项（{date}）",
+        "no longer in the county's catalog ({date})",
+    ),
     "sync.down_imported": (
-        "已导入：{path}（新增事项 {added}，更新事项 {updated}，县里已确认至第 {seq} 个数据包）",
-        "Imported: {path} ({added} items added, {updated} updated, confirmed up to bundle {seq})",
+        "已导入：{path}（新增事项 {added}，更新事项 {updated}，收回事项 {withdrawn}，县里已确认至第 {seq} 个数据包）",
+        "Imported: {path} ({added} items added, {updated} updated, {withdrawn} withdrawn, confirmed up to bundle {seq})",
     ),
     "sync.title": ("U 盘交换 · {name}", "USB exchange · {name}"),
     "sync.pick_folder": ("选择 U 盘或文件夹（回车选中，也可在下面直接输入路径）：", "Pick the stick or a folder (Enter), or type a path below:"),

@@ -36,7 +36,8 @@ def down_line(outcome, name: str, *, detail: bool = False) -> tuple[str, str]:
     """(verdict, line) for one down-bundle read at a member office."""
     if outcome.verdict == "imported":
         return "imported", t(
-            "sync.down_imported", path=name, added=outcome.catalog_added, updated=outcome.catalog_updated, seq=outcome.confirmed_seq
+            "sync.down_imported", path=name, added=outcome.catalog_added, updated=outcome.catalog_updated,
+            withdrawn=outcome.catalog_withdrawn, seq=outcome.confirmed_seq,
         )
     if outcome.verdict == "already":
         return "already", t("sync.already", path=name)

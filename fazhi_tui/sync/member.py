@@ -6,10 +6,18 @@ office. It carries the delegated-items catalog the county decided for it (added 
 office's list, or updating an item of the same code while keeping the office's own
 status, staff and notes), the checklist rule set, and which up-bundles the hub holds,
 so the next up-bundle carries only what is new.
+
+The catalog is the county's whole list for the office. An item an earlier down-bundle
+brought that this one no longer carries has been taken back by the county: it is marked
+withdrawn (收回), with the reason and the date, never deleted (the office may hold records
+against it), so the T41 rule counts it as explained. Should the county list it again, it
+is back to "taking on" — unless the clerk has changed its status since. Items the office
+entered itself are never touched.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +64,7 @@ class DownOutcome:
     verdict: str  # "imported" | "already" | "refused"
     catalog_added: int = 0
     catalog_updated: int = 0
+    catalog_withdrawn: int = 0
     confirmed_seq: int = 0
     rules: bool = False
     error: BundleRefused | None = None
@@ -83,6 +92,44 @@ def _check_confirm(confirm: Any) -> dict[str, list[int]]:
         if not isinstance(seqs, list) or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in seqs):
             raise BundleRefused("err.bundle_damaged", f"confirmations of {device} are malformed")
     return confirm
+
+
+def _apply_catalog(store: Store, conn, catalog: list[dict[str, str]], actor: Actor, day: str, outcome: DownOutcome) -> None:
+    """Add and update the catalog's items; mark withdrawn those the county no longer lists
+    (see the module's text). Meta ``catalog_codes``: the codes of the last catalog received;
+    ``catalog_withdrawn``: the codes this office marked withdrawn because of it."""
+    from fazhi_tui.i18n import t
+
+    items = KINDS["delegated_item"]
+    previous = set(json.loads(store.meta_value(conn, "catalog_codes") or "[]"))
+    withdrawn = set(json.loads(store.meta_value(conn, "catalog_withdrawn") or "[]"))
+    current = {item["code"] for item in catalog}
+
+    def live(code: str):
+        return conn.execute("SELECT uuid, status FROM delegated_item WHERE code = ? AND deleted_at IS NULL", (code,)).fetchone()
+
+    for item in catalog:
+        existing = live(item["code"])
+        if existing is None:
+            store.insert(items, {**item, "status": "taking", "staff": [], "notes": ""}, actor)
+            outcome.catalog_added += 1
+            continue
+        values: dict[str, Any] = dict(item)
+        if item["code"] in withdrawn and existing["status"] == "withdrawn":
+            values.update(status="taking", status_reason="")  # listed again by the county
+        if store.update(items, existing["uuid"], values, actor):
+            outcome.catalog_updated += 1
+    withdrawn -= current  # listed again: no longer withdrawn by the county
+    for code in sorted(previous - current):
+        existing = live(code)
+        if existing is None or existing["status"] == "withdrawn":
+            continue
+        reason = t("sync.catalog_withdrawn_reason", date=day)
+        store.update(items, existing["uuid"], {"status": "withdrawn", "status_reason": reason}, actor)
+        withdrawn.add(code)
+        outcome.catalog_withdrawn += 1
+    store.set_meta(conn, "catalog_codes", json.dumps(sorted(current), ensure_ascii=False))
+    store.set_meta(conn, "catalog_withdrawn", json.dumps(sorted(withdrawn), ensure_ascii=False))
 
 
 def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOutcome:
@@ -129,16 +176,7 @@ def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOut
                 store.set_meta(conn, "confirmed_seq", str(confirmed))
             outcome.confirmed_seq = confirmed
             store.observe_stamp(conn, manifest["created_at"])
-            items = KINDS["delegated_item"]
-            for item in catalog:
-                existing = conn.execute(
-                    "SELECT uuid FROM delegated_item WHERE code = ? AND deleted_at IS NULL", (item["code"],)
-                ).fetchone()
-                if existing is None:
-                    store.insert(items, {**item, "status": "taking", "staff": [], "notes": ""}, actor)
-                    outcome.catalog_added += 1
-                elif store.update(items, existing[0], dict(item), actor):
-                    outcome.catalog_updated += 1
+            _apply_catalog(store, conn, catalog, actor, manifest["created_at"][:10], outcome)
             store.set_meta(conn, "down_seq", str(manifest["seq"]))
             if rules_text is not None:
                 atomic_write_text(rules_path(home), rules_text)

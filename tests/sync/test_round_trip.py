@@ -433,7 +433,7 @@ def test_publish_brings_the_catalog_rules_and_confirmations_down(world):
     mine, theirs = down_file(w.usb, TOWN_A), down_file(w.usb, TOWN_B)
 
     result = ok("import", mine, "--home", w.a.root)
-    assert result.out == f"已导入：{mine}（新增事项 2，更新事项 1，县里已确认至第 1 个数据包）\n"
+    assert result.out == f"已导入：{mine}（新增事项 2，更新事项 1，收回事项 0，县里已确认至第 1 个数据包）\n"
     items = {r["code"]: r for r in query(w.a.db, "SELECT * FROM delegated_item WHERE deleted_at IS NULL")}
     assert items["QX-0001"]["name"] == "只发给金星镇的事项" and items["QX-0001"]["status"] == "taking"
     assert items["QX-0002"]["power_type"] == "inspection" and items["QX-0002"]["status"] == "taking"
@@ -460,6 +460,45 @@ def test_publish_brings_the_catalog_rules_and_confirmations_down(world):
     ok("import", theirs, "--home", w.b.root)
     codes = {r[0] for r in query(w.b.db, "SELECT code FROM delegated_item WHERE code LIKE 'QX-%'")}
     assert codes == {"QX-0002", "QX-0003"}
+
+
+def test_an_item_the_county_takes_back_is_marked_withdrawn_at_the_township_and_comes_back_if_listed_again(world):
+    w = world
+    own = query(w.a.db, "SELECT code, status, status_reason FROM delegated_item WHERE deleted_at IS NULL ORDER BY code LIMIT 1")[0]
+    add_catalog(w.hub, "QX-0001", "先下放后收回的事项", [TOWN_A])
+    add_catalog(w.hub, "QX-0002", "一直下放的事项", ["*"])
+
+    def publish_and_read() -> str:
+        ok("hub", "publish", "--to", w.usb, "--home", w.hub.root)
+        return ok("import", down_file(w.usb, TOWN_A), "--home", w.a.root).out
+
+    def item(code: str) -> dict:
+        (row,) = query(w.a.db, "SELECT * FROM delegated_item WHERE code = ? AND deleted_at IS NULL", (code,))
+        return dict(row)
+
+    assert "新增事项 2" in publish_and_read()
+    # the county's next catalog no longer lists QX-0001
+    conn = sqlite3.connect(w.hub.db)
+    with conn:
+        conn.execute("DELETE FROM hub_catalog WHERE code = 'QX-0001'")
+    conn.close()
+    assert "收回事项 1" in publish_and_read()
+    taken_back = item("QX-0001")
+    assert taken_back["status"] == "withdrawn" and taken_back["status_reason"].startswith("县里下发的事项目录已不再包含此事项")
+    assert item("QX-0002")["status"] == "taking"
+    assert (item(own["code"])["status"], item(own["code"])["status_reason"]) == (own["status"], own["status_reason"])
+    # the withdrawal is audited like any change, and reaches the county with the next bundle
+    assert query(w.a.db, "SELECT count(*) FROM audit_log WHERE record_uuid = ? AND action = 'update'", (taken_back["uuid"],))[0][0] == 1
+    # the T41 rule counts it as explained, not as missing
+    result = ok("checklist", "--format", "json", "--date", "2026-11-27", "--home", w.a.root)
+    (t41,) = [r for r in json.loads(result.out)["rules"] if r["id"] == "T41"]
+    assert taken_back["uuid"] in t41["evidence"]["proving"] and taken_back["uuid"] not in t41["evidence"]["breaking"]
+    # a later publish changes nothing more; listed again, it is back to "taking on"
+    assert "收回事项 0" in publish_and_read()
+    assert item("QX-0001")["status"] == "withdrawn"
+    add_catalog(w.hub, "QX-0001", "先下放后收回的事项", [TOWN_A])
+    assert "收回事项 0" in publish_and_read()
+    assert (item("QX-0001")["status"], item("QX-0001")["status_reason"]) == ("taking", "")
 
 
 # -- a city above the county ----------------------------------------------------------------------------------------
