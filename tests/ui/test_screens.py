@@ -465,3 +465,26 @@ async def test_home_shows_counts(home):
 
         kinds = app.screen.query_one("#kinds", OptionList)
         assert "1 条" in str(kinds.get_option_at_index(1).prompt)
+
+
+async def test_a_ticked_box_reads_without_colour(home):
+    """A yes/no field shows X only when it is on, so a monochrome screen tells the two apart."""
+    from fazhi_tui.ui.widgets.tick import Tick
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        box = app.screen.query_one("#f-rule_of_law", Tick)
+        box.focus()
+        await settle(pilot)
+        before = box.value
+        marks = {box.value: box.render().plain}
+        await pilot.press("space")
+        await settle(pilot)
+        assert box.value is not before
+        marks[box.value] = box.render().plain
+    assert "X" in marks[True] and "X" not in marks[False]

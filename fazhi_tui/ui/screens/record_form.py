@@ -26,6 +26,7 @@ from fazhi_tui.storage.schema import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
+from fazhi_tui.ui.widgets.tick import Tick
 
 __all__ = ["RecordFormScreen", "load_form_data"]
 
@@ -102,7 +103,7 @@ class RecordFormScreen(Screen[str | None]):
         if f.type == "refs":
             return MultiPicker(self.options.get(f.name, []), list(value or []), id=wid, classes="multi-picker", compact=True)
         if f.type == "bool":
-            return Checkbox("", bool(value), id=wid, compact=True)
+            return Tick("", bool(value), id=wid, compact=True)
         if f.type == "longtext":
             return TextArea(str(value or ""), id=wid, compact=True, classes="long-text", show_line_numbers=False)
         text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))

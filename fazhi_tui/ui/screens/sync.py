@@ -17,6 +17,7 @@ from fazhi_tui.storage.schema import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.ui.widgets.tick import Tick
 
 __all__ = ["SyncScreen", "last_folder", "remember_folder"]
 
@@ -47,7 +48,7 @@ class SyncScreen(Screen[None]):
         yield Static(t("sync.title", name=self.app.config.office_name), id="title-bar")
         with VerticalScroll(id="sync-body"):
             yield FolderPicker(last_folder(self.app), id="picker")
-            yield Checkbox(t("sync.full_export"), False, id="full", compact=True)
+            yield Tick(t("sync.full_export"), False, id="full", compact=True)
             yield Static(t("sync.hint"), id="sync-hint")
             yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
