@@ -18,7 +18,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    MATRIX_TOWNSHIPS,
     TODAY,
     YEAR,
     Row,

@@ -255,7 +255,7 @@ def normalised(folder: Path) -> dict[str, list[dict]]:
 def test_deterministic_for_a_seed(tmp_path):
     first = build_demo(resolve_home(tmp_path / "a"), today=TODAY)
     second = build_demo(resolve_home(tmp_path / "b"), today=TODAY)
-    other = build_demo(resolve_home(tmp_path / "c"), today=TODAY, seed=7)
+    build_demo(resolve_home(tmp_path / "c"), today=TODAY, seed=7)
     assert first == second
     assert normalised(tmp_path / "a") == normalised(tmp_path / "b")
     assert normalised(tmp_path / "a") != normalised(tmp_path / "c")

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import email.parser
-import os
 import shutil
 import subprocess
 import sys

@@ -17,8 +17,6 @@ everything imported, and leaves through ``os._exit`` so nothing of pytest runs t
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 import os
 import shutil
@@ -27,136 +25,39 @@ import sqlite3
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.cli import main
-from fazhi_tui.config import Config, load_config
-from fazhi_tui.demo import build_demo
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.paths import Home, resolve_home
-from fazhi_tui.storage.store import STAMP_FORMAT, Actor, Store, utc_now
-from fazhi_tui.sync.export import ExportResult, export_up
-from fazhi_tui.sync.hub import ImportOutcome, import_bundle
 
-TODAY = dt.date(2026, 11, 27)
-COUNTY, COUNTY_NAME = "640302", "利通区"
-TOWN_A, TOWN_B = "640302100", "640302101"
-RECORD_TABLES = tuple(KINDS)
-
-Clock = Callable[[], str]
-
-
-# -- the command line ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*argv: Any) -> Run:
-    """``fazhi-tui ARGV...`` in-process; returns exit code, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-def ok(*argv: Any) -> Run:
-    result = run(*argv)
-    assert result.code == 0, result
-    return result
-
-
-# -- clocks ----------------------------------------------------------------------------------------
-
-
-def stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).strftime(STAMP_FORMAT)
-
-
-def moment(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
-
-
-class FakeClock:
-    """A PC's clock set to ``start``: each reading is one millisecond after the last."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> str:
-        self.now += dt.timedelta(milliseconds=1)
-        return stamp(self.now)
-
-
-def real_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-# -- offices ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Office:
-    """One home folder: a township or a county hub."""
-
-    root: Path
-
-    @property
-    def home(self) -> Home:
-        return resolve_home(self.root)
-
-    @property
-    def config(self) -> Config:
-        config = load_config(self.home.config)
-        assert config is not None
-        return config
-
-    @property
-    def db(self) -> Path:
-        return self.home.database
-
-    @contextmanager
-    def store(self, clock: Clock = utc_now) -> Iterator[Store]:
-        store = Store.open(self.home.database, self.home.backups, clock=clock)
-        try:
-            yield store
-        finally:
-            store.close()
-
-    def actor(self) -> Actor:
-        config = self.config
-        return Actor(config.operator or "测试员", config.office_code)
-
-    def device_id(self) -> str:
-        with self.store() as store:
-            return store.device_id
-
-
-def township(root: Path, code: str = TOWN_A, records: int = 80) -> Office:
-    build_demo(resolve_home(root), township=code, today=TODAY, records=records)
-    return Office(root)
-
-
-def hub(root: Path, code: str = COUNTY, name: str = COUNTY_NAME) -> Office:
-    ok("hub", "init", code, "--name", name, "--home", root)
-    return Office(root)
-
-
-def enrol(hub_office: Office, member: Office, usb: Path, name: str) -> Path:
-    usb.mkdir(parents=True, exist_ok=True)
-    code = member.config.office_code
-    ok("hub", "enroll", code, "--name", name, "--to", usb, "--home", hub_office.root)
-    path = usb / f"fazhi-enrol-{code}.json"
-    ok("enroll", path, "--home", member.root)
-    return path
+# Offices, the command line, clocks and database probes are those of the sync tests.
+from tests.sync.util import (  # noqa: F401  (re-exported for the hardening tests)
+    COUNTY,
+    COUNTY_NAME,
+    RECORD_TABLES,
+    TODAY,
+    TOWN_A,
+    TOWN_B,
+    FakeClock,
+    Office,
+    Run,
+    dump,
+    enrol,
+    export,
+    files,
+    hub,
+    hub_import,
+    kind_counts,
+    moment,
+    ok,
+    real_now,
+    run,
+    stamp,
+    township,
+    update,
+)
 
 
 def second_device(office: Office, root: Path, enrolment: Path) -> Office:
@@ -170,24 +71,6 @@ def second_device(office: Office, root: Path, enrolment: Path) -> Office:
     (root / "keys" / "device.json").unlink()
     ok("enroll", enrolment, "--home", root)
     return other
-
-
-def export(office: Office, usb: Path, *, full: bool = False, clock: Clock = utc_now) -> ExportResult:
-    usb.mkdir(parents=True, exist_ok=True)
-    config = office.config
-    with office.store(clock) as store:
-        return export_up(office.home, config, store, usb, full=full)
-
-
-def update(office: Office, kind: str, record_uuid: str, values: dict[str, Any], *, clock: Clock = utc_now) -> None:
-    with office.store(clock) as store:
-        assert store.update(KINDS[kind], record_uuid, values, office.actor())
-
-
-def hub_import(hub_office: Office, path: Path, *, clock: Clock = utc_now) -> ImportOutcome:
-    config = hub_office.config
-    with hub_office.store(clock) as store:
-        return import_bundle(hub_office.home, config, store, path)
 
 
 @dataclass(frozen=True)
@@ -242,22 +125,6 @@ def integrity(db: Path) -> str:
     return "ok" if result == [("ok",)] and not keys else f"{result} {keys}"
 
 
-def dump(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, in a fixed order."""
-    conn = sqlite3.connect(db)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
-    finally:
-        conn.close()
-
-
-def kind_counts(db: Path, township_code: str | None = None) -> dict[str, int]:
-    """Rows per kind, tombstones included (only ``township_code``'s when given)."""
-    where, params = ("WHERE township = ?", (township_code,)) if township_code else ("", ())
-    return {name: query(db, f"SELECT count(*) FROM {name} {where}", params)[0][0] for name in RECORD_TABLES}
-
-
 def records(db: Path, township_code: str) -> dict[str, dict[str, tuple]]:
     """The synced columns of a township's records (system columns and fields), by kind and uuid."""
     from fazhi_tui.storage.store import SYSTEM_COLUMNS
@@ -268,12 +135,6 @@ def records(db: Path, township_code: str) -> dict[str, dict[str, tuple]]:
         rows = query(db, f"SELECT {', '.join(columns)} FROM {name} WHERE township = ?", (township_code,))
         out[name] = {r[0]: tuple(r) for r in rows}
     return out
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    if not folder.exists():
-        return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # -- a step in a child process, killed at a chosen point -----------------------------------------------

@@ -236,8 +236,6 @@ def test_formulas_travel_as_text_and_never_come_back_as_formulas(world_template,
     # 3. back at the county, a township with a formula for a name (a city learns names from counties)
     assert hub_import(w.hub, w.bundle).verdict == "imported"
     assert hub_import(w.hub, export(w.a, w.usb).path).verdict == "imported"
-    import sqlite3
-
     conn = sqlite3.connect(w.hub.db)
     with conn:
         conn.execute("UPDATE hub_office SET name = ? WHERE code = ?", ("=HYPERLINK(\"http://x.invalid\",\"金星镇\")", TOWN_A))

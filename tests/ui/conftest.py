@@ -44,6 +44,13 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def press_settled(pilot, *keys: str) -> None:
+    """Press each key and let the screen settle after it, as a clerk waits to see each step."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def type_text(pilot, text: str) -> None:
     """Type key by key, as a clerk (or a Chinese input method) would."""
     for character in text:

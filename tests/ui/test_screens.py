@@ -16,7 +16,7 @@ from fazhi_tui.ui.screens.setup import SetupScreen
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.record_table import BLOCK_SIZE, RecordTable
 from tests.conftest import make_clock
-from tests.ui.conftest import SIZE, make_app, rows, settle, type_text
+from tests.ui.conftest import SIZE, make_app, press_settled, rows, settle, type_text
 
 ACTOR = Actor("张明", "640302100")
 
@@ -126,10 +126,7 @@ async def test_impossible_date_is_refused_and_nothing_is_written(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "1", "n")
         form = app.screen
         await pilot.press("tab")
         await type_text(pilot, "2023-02-30")
@@ -149,10 +146,7 @@ async def test_meeting_more_than_a_year_ahead_is_refused(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "1", "n")
         await pilot.press("tab")
         await type_text(pilot, "20281201")
         await pilot.press("tab")
@@ -171,10 +165,7 @@ async def test_duplicate_certificate_number_is_refused(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "2", "n")
         form = app.screen
         await type_text(pilot, "李强")
         form.query_one("#f-cert_no", Input).focus()
@@ -198,10 +189,7 @@ async def test_delegated_item_then_training_linking_item_and_staff(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "3", "n")
         form = app.screen
         await type_text(pilot, "XF-0001")
         await pilot.press("tab")
@@ -253,10 +241,7 @@ async def test_hearing_picks_a_person_by_typing(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "5", "n")
         await pilot.press("enter")
         await type_text(pilot, "王")
         await pilot.press("enter")
@@ -279,10 +264,7 @@ async def test_open_edit_delete_and_undo(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_settled(pilot, "6", "enter")
         form = app.screen
         assert isinstance(form, RecordFormScreen)
         form.query_one("#f-guide_published").focus()
@@ -312,12 +294,7 @@ async def test_delete_asks_first_and_no_keeps_the_record(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        await pilot.press("delete")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "6", "delete", "n")
         assert app.screen.table.total == 1
     assert rows(home, "SELECT deleted_at FROM service_item")[0][0] is None
 
@@ -379,10 +356,7 @@ async def test_escape_on_a_dirty_form_asks_and_keeps_typing_when_answered_no(hom
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "7", "n")
         await type_text(pilot, "2025")
         await pilot.press("escape")
         await settle(pilot)
@@ -401,12 +375,7 @@ async def test_escape_on_an_untouched_form_leaves_without_asking(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "7", "n", "escape")
         assert isinstance(app.screen, RecordListScreen)
 
 
@@ -414,10 +383,7 @@ async def test_ctrl_q_asks_when_a_form_is_unsaved(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "1", "n")
         await pilot.press("tab")
         await type_text(pilot, "2026-01-02")
         await pilot.press("ctrl+q")
@@ -436,10 +402,7 @@ async def test_ctrl_q_quits_at_once_from_a_list(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("ctrl+q")
-        await settle(pilot)
+        await press_settled(pilot, "2", "ctrl+q")
     assert app.return_code == 0
 
 
@@ -474,10 +437,7 @@ async def test_a_ticked_box_reads_without_colour(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "2", "n")
         box = app.screen.query_one("#f-rule_of_law", Tick)
         box.focus()
         await settle(pilot)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import SIZE, make_app, settle, type_text
+from tests.ui.conftest import SIZE, make_app, press_settled, settle, type_text
 from tests.ui.test_screens import STAFF, seed
 
 MEETINGS = [
@@ -45,10 +45,7 @@ def test_meeting_list(filled_home, snap_compare):
 def test_meeting_form_with_errors(filled_home, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "1", "n")
         await pilot.press("tab")
         await type_text(pilot, "2026-02-30")
         await pilot.press("ctrl+s")
@@ -60,10 +57,7 @@ def test_meeting_form_with_errors(filled_home, snap_compare):
 def test_staff_form(filled_home, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_settled(pilot, "2", "enter")
 
     assert snap_compare(make_app(filled_home), terminal_size=SIZE, run_before=run_before)
 
