@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     work = work_dir(args.work)
     repeat = 5 if args.quick else 15
 
-    from fazhi_tui.checklists import hub_matrix, load_active_rules, run_checklist
+    from fazhi_tui.services.checklist import hub_matrix, load_active_rules, run_checklist
 
     town = target_township(work)
     hub = matrix_hub(work)

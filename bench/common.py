@@ -253,8 +253,8 @@ def township_name(code: str) -> str:
 
 def build_township(folder: Path, code: str = TOWNSHIP, years: int = YEARS, records: int | None = RECORDS) -> Path:
     """A demo township (``fazhi-tui demo``) in ``folder``, built once."""
-    from fazhi_tui.demo import build_demo
-    from fazhi_tui.paths import resolve_home
+    from fazhi_tui.base.paths import resolve_home
+    from fazhi_tui.services.demo import build_demo
 
     if (folder / "fazhi.db").exists() and (folder / ".complete").exists():
         return folder
@@ -285,8 +285,8 @@ def enrol(hub: Path, township: Path, code: str, usb: Path) -> None:
 
 def office(folder: Path):
     """(home, config, store) of an office folder; close the store when done."""
-    from fazhi_tui.config import load_config
-    from fazhi_tui.paths import resolve_home
+    from fazhi_tui.base.config import load_config
+    from fazhi_tui.base.paths import resolve_home
     from fazhi_tui.storage.store import Store
 
     home = resolve_home(folder)

@@ -42,7 +42,7 @@ async def settle(pilot) -> None:
 
 
 async def ours(home_dir: Path) -> dict:
-    from fazhi_tui.paths import resolve_home
+    from fazhi_tui.base.paths import resolve_home
     from fazhi_tui.ui.app import FazhiApp
 
     app = FazhiApp(resolve_home(home_dir), today=TODAY)

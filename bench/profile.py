@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--work", default=None)
     args = parser.parse_args()
     work = work_dir(args.work)
-    from fazhi_tui.checklists import hub_matrix, load_active_rules, run_checklist
+    from fazhi_tui.services.checklist import hub_matrix, load_active_rules, run_checklist
 
     if args.what in ("checklist", "matrix"):
         home, config, store = office(target_township(work) if args.what == "checklist" else matrix_hub(work))

@@ -100,7 +100,7 @@ def rekey(store, code: str) -> None:
             updates = []
             for row in rows:
                 values = [code, device, mapping[row[0]]]
-                for (field, many), value in zip(refs, row[1:]):
+                for (_field, many), value in zip(refs, row[1:]):
                     if many:
                         values.append(json.dumps([mapping.get(u, u) for u in json.loads(value or "[]")], ensure_ascii=False))
                     else:
@@ -116,7 +116,7 @@ def rekey(store, code: str) -> None:
 
 def generate(root: Path, hub: Path, n: int, templates: int, out: Path) -> tuple[list[Path], float, int]:
     """Write ``n`` bundles into ``out``; returns (paths, seconds, records per bundle on average)."""
-    from fazhi_tui.config import save_config
+    from fazhi_tui.base.config import save_config
     from fazhi_tui.sync.export import export_up
     from fazhi_tui.sync.hub import enroll_member
     from fazhi_tui.sync.member import enroll
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     work = work_dir(args.work)
     n = args.townships
 
-    from fazhi_tui.checklists import hub_matrix, load_active_rules
+    from fazhi_tui.services.checklist import hub_matrix, load_active_rules
     from fazhi_tui.sync.hub import changes_between, import_bundle, import_history, member_overview
 
     root = work / f"scale-{n}"

@@ -39,7 +39,7 @@ from common import PY, ROOT, SOURCE, Row, common_args, median, report, target_to
 
 CMD = "python bench/start_bench.py"
 SOCKET = f"fazhi-bench-{os.getpid()}"
-HEAVY = ("openpyxl", "cryptography", "fazhi_tui.sync", "fazhi_tui.catalog", "fazhi_tui.hub_report", "sqlite_utils")
+HEAVY = ("openpyxl", "cryptography", "fazhi_tui.sync", "fazhi_tui.services.catalog_import", "fazhi_tui.services.hub_report", "sqlite_utils")
 
 
 def meeting_marker(home: Path) -> str:

@@ -81,7 +81,7 @@ async def idle(pilot, times: int = 10) -> float:
 
 
 async def ours(home_dir: Path, quick: bool, list_only: bool = False) -> dict:
-    from fazhi_tui.paths import resolve_home
+    from fazhi_tui.base.paths import resolve_home
     from fazhi_tui.ui.app import FazhiApp
 
     app = FazhiApp(resolve_home(home_dir), today=TODAY)

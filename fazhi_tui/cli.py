@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fazhi_tui import __version__
-from fazhi_tui.config import ConfigError, load_config
-from fazhi_tui.i18n import set_language, t
-from fazhi_tui.paths import HOME_ENV, Home, resolve_home
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.base.config import ConfigError, load_config
+from fazhi_tui.base.i18n import set_language, t
+from fazhi_tui.base.paths import HOME_ENV, Home, resolve_home
+from fazhi_tui.storage.database import DatabaseError
 
 __all__ = ["main", "build_parser"]
 
@@ -171,8 +171,8 @@ def _fail(message: str, code: int = EXIT_FAILURE) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from fazhi_tui.demo import DemoError, build_demo
-    from fazhi_tui.domain.division import check_township_code
+    from fazhi_tui.base.division import check_township_code
+    from fazhi_tui.services.demo import DemoError, build_demo
 
     home = resolve_home(args.home)
     township = None
@@ -203,9 +203,9 @@ class CommandError(Exception):
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
-    from fazhi_tui.checklist_report import ReportHeader, render
-    from fazhi_tui.checklists import evidence_labels, load_active_rules, problem_text, run_checklist
-    from fazhi_tui.fsutil import atomic_write_bytes
+    from fazhi_tui.base.files import atomic_write_bytes
+    from fazhi_tui.services.checklist import evidence_labels, load_active_rules, problem_text, run_checklist
+    from fazhi_tui.services.checklist_report import ReportHeader, render
 
     home = resolve_home(args.home)
     config, store = _open_office(home)
@@ -272,8 +272,8 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_import_down(args: argparse.Namespace) -> int:
+    from fazhi_tui.services.verdicts import down_line
     from fazhi_tui.sync.member import import_down
-    from fazhi_tui.sync_messages import down_line
 
     home = resolve_home(args.home)
     config, store = _open_office(home)
@@ -337,8 +337,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
 
 def _hub_init(home: Home, args: argparse.Namespace) -> int:
-    from fazhi_tui.config import Config, HubConfig, save_config
-    from fazhi_tui.domain.division import check_city_code, check_county_code
+    from fazhi_tui.base.config import Config, HubConfig, save_config
+    from fazhi_tui.base.division import check_city_code, check_county_code
     from fazhi_tui.storage.store import Store
 
     code = (check_county_code if args.level == "county" else check_city_code)(args.code)
@@ -355,7 +355,7 @@ def _hub_init(home: Home, args: argparse.Namespace) -> int:
 
 
 def _hub_enroll(home: Home, config, store, args: argparse.Namespace) -> int:
-    from fazhi_tui.domain.division import check_county_code, check_township_code
+    from fazhi_tui.base.division import check_county_code, check_township_code
     from fazhi_tui.sync.hub import enroll_member, hub_config
 
     hub = hub_config(config).hub
@@ -369,8 +369,8 @@ def _hub_enroll(home: Home, config, store, args: argparse.Namespace) -> int:
 
 
 def _hub_report(home: Home, config, store, args: argparse.Namespace) -> int:
-    from fazhi_tui.checklists import evidence_labels, hub_matrix, load_active_rules, problem_text
-    from fazhi_tui.hub_report import write_report
+    from fazhi_tui.services.checklist import evidence_labels, hub_matrix, load_active_rules, problem_text
+    from fazhi_tui.services.hub_report import write_report
     from fazhi_tui.sync.hub import hub_config
 
     hub = hub_config(config).hub
@@ -389,7 +389,7 @@ def _hub_report(home: Home, config, store, args: argparse.Namespace) -> int:
 
 
 def _hub_changes(store, args: argparse.Namespace) -> int:
-    from fazhi_tui.i18n import kind_label
+    from fazhi_tui.base.i18n import kind_label
     from fazhi_tui.sync.hub import changes_between
 
     since = args.since.isoformat() if args.since else None
@@ -407,8 +407,8 @@ def _hub_changes(store, args: argparse.Namespace) -> int:
 
 
 def _hub_import(home: Home, config, store, args: argparse.Namespace) -> int:
+    from fazhi_tui.services.verdicts import import_lines
     from fazhi_tui.sync.hub import import_bundle
-    from fazhi_tui.sync_messages import import_lines
 
     refused = 0
     for name in args.files:
@@ -430,7 +430,7 @@ def _hub_catalog(config, store, args: argparse.Namespace) -> int:
     """Preview the catalog file (good rows, each refused row), then store it: after a yes at
     a terminal, at once without one (CI, a script). Exit 1 if any row was refused, 2 if
     the file cannot be read as a catalog."""
-    from fazhi_tui.catalog import CatalogError, field_title, preview_file, store_catalog
+    from fazhi_tui.services.catalog_import import CatalogError, field_title, preview_file, store_catalog
     from fazhi_tui.sync.hub import hub_config
 
     if hub_config(config).hub.level != "county":
@@ -463,7 +463,7 @@ def _hub_catalog(config, store, args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """``restore --list``: the backups, newest first. ``restore NAME``: put that backup in
     place of the database (the file replaced is kept in the backups folder first)."""
-    from fazhi_tui.storage.schema import list_backups, restore_backup
+    from fazhi_tui.storage.database import list_backups, restore_backup
 
     home = resolve_home(args.home)
     backups = list_backups(home.backups)
@@ -497,7 +497,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.demo:
         import tempfile
 
-        from fazhi_tui.demo import build_demo
+        from fazhi_tui.services.demo import build_demo
 
         with tempfile.TemporaryDirectory(prefix="fazhi-demo-") as folder:
             home = resolve_home(folder)

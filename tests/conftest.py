@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from fazhi_tui import i18n
-from fazhi_tui.paths import HOME_ENV
+from fazhi_tui.base import i18n
+from fazhi_tui.base.paths import HOME_ENV
 from fazhi_tui.storage.store import Actor, Store
 
 TODAY = dt.date(2026, 11, 27)
@@ -26,7 +26,7 @@ def _isolated(tmp_path_factory, monkeypatch):
     i18n.set_language("zh")
 
 
-def make_clock(start: dt.datetime = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.timezone.utc)):
+def make_clock(start: dt.datetime = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)):
     """A clock that returns increasing ISO-8601 UTC times, one second apart."""
     ticks = itertools.count()
 

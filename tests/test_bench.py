@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fazhi_tui.demo import build_demo
-from fazhi_tui.paths import resolve_home
+from fazhi_tui.base.paths import resolve_home
+from fazhi_tui.services.demo import build_demo
 from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from fazhi_tui.catalog import CatalogError, CatalogItem, parse_catalog, read_table, store_catalog
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.paths import resolve_home
+from fazhi_tui.services.catalog_import import CatalogError, CatalogItem, parse_catalog, read_table, store_catalog
 from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.bundle import payload_json, read_signed
 
@@ -427,7 +427,7 @@ def test_command_at_a_terminal_asks_first(county, tmp_path, monkeypatch, capsys,
 
 def test_command_refuses_broken_files_with_exit_2(county, tmp_path, monkeypatch, capsys):
     _no_terminal(monkeypatch)
-    for name, (path, _, key) in _broken(tmp_path).items():
+    for name, (path, _, _key) in _broken(tmp_path).items():
         assert main(["hub", "catalog", "import", str(path), "--home", str(county)]) == 2, name
         err = capsys.readouterr().err
         assert str(path) in err

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from fazhi_tui.base.paths import HOME_ENV, Home, resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.demo import build_demo
 from fazhi_tui.domain.checklist import STATUSES, builtin_rules, builtin_rules_text
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.paths import HOME_ENV, Home, resolve_home
+from fazhi_tui.services.demo import build_demo
 
 TODAY = dt.date(2026, 11, 27)
 DAY = TODAY.isoformat()

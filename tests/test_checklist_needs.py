@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_tui.checklists import _evaluate, hub_matrix, run_checklist
-from fazhi_tui.config import Config
-from fazhi_tui.demo import build_demo
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.domain.checklist import builtin_rules, load_rules, record_needs
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.paths import resolve_home
+from fazhi_tui.services.checklist import _evaluate, hub_matrix, run_checklist
+from fazhi_tui.services.demo import build_demo
 from fazhi_tui.storage.store import Actor, Store
 from tests.conftest import TODAY
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from fazhi_tui import __version__
+from fazhi_tui.base.paths import HOME_ENV
 from fazhi_tui.cli import main
-from fazhi_tui.paths import HOME_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_tui.config import Config, ConfigError, Thresholds, load_config, parse_config, save_config
+from fazhi_tui.base.config import Config, ConfigError, Thresholds, load_config, parse_config, save_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
 
@@ -51,7 +51,7 @@ def test_save_replaces_existing_file(tmp_path):
 
 
 def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
-    import fazhi_tui.fsutil as fsutil
+    import fazhi_tui.base.files as fsutil
 
     path = tmp_path / "config.toml"
     save_config(path, parse_config(minimal()))
@@ -192,7 +192,7 @@ def test_example_parses_and_documents_every_key():
 
 
 def test_home_from_environment_and_argument(tmp_path, monkeypatch):
-    from fazhi_tui.paths import HOME_ENV, resolve_home
+    from fazhi_tui.base.paths import HOME_ENV, resolve_home
 
     home = resolve_home()  # the autouse fixture points FAZHI_TUI_HOME at a temporary folder
     assert str(home.data_dir) == os.environ[HOME_ENV] and home.config_dir == home.data_dir

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_tui.config import Config, load_config, save_config
-from fazhi_tui.demo import DemoError, build_demo
+from fazhi_tui.base.config import Config, load_config, save_config
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.domain.kinds import KIND_ORDER, KINDS
 from fazhi_tui.domain.validation import validate
-from fazhi_tui.paths import resolve_home
+from fazhi_tui.services.demo import DemoError, build_demo
 from fazhi_tui.storage.store import Store
 
 TODAY = dt.date(2026, 11, 27)

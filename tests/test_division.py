@@ -1,6 +1,6 @@
 import pytest
 
-from fazhi_tui.domain.division import PROVINCE_CODES, check_county_code, check_township_code, county_of
+from fazhi_tui.base.division import PROVINCE_CODES, check_county_code, check_township_code, county_of
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from rich.cells import cell_len
 
-from fazhi_tui.checklist_report import actual_text, status_text, target_text
-from fazhi_tui.checklists import Matrix, hub_matrix, load_active_rules, run_checklist
+from fazhi_tui.base.config import Config, load_config, save_config
+from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.base.paths import Home, resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.config import Config, load_config, save_config
-from fazhi_tui.demo import build_demo
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.i18n import kind_label, t
-from fazhi_tui.paths import Home, resolve_home
+from fazhi_tui.services.checklist import Matrix, hub_matrix, load_active_rules, run_checklist
+from fazhi_tui.services.checklist_report import actual_text, status_text, target_text
+from fazhi_tui.services.demo import build_demo
 from fazhi_tui.storage.store import Actor, Store, utc_now
 from fazhi_tui.sync.hub import changes_between, import_history, member_overview
 from tests.conftest import TODAY, make_clock
@@ -340,7 +340,7 @@ def test_json_report_statuses_equal_the_matrix(county4, tmp_path):
 @pytest.fixture
 def later_clock(monkeypatch):
     """Every store the commands open from now on runs on a clock three days ahead."""
-    start = dt.datetime.strptime(utc_now(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=3)
+    start = dt.datetime.strptime(utc_now(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC) + dt.timedelta(days=3)
     clock = make_clock(start)
     original = Store.open.__func__
 

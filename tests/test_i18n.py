@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_tui import i18n
-from fazhi_tui.config import ConfigError, parse_config
+from fazhi_tui.base import i18n
+from fazhi_tui.base.config import ConfigError, parse_config
+from fazhi_tui.base.i18n import CATALOG, choice_label, field_label, get_language, kind_label, set_language, t
 from fazhi_tui.domain.kinds import CHOICES, KINDS
-from fazhi_tui.i18n import CATALOG, choice_label, field_label, get_language, kind_label, set_language, t
-from fazhi_tui.storage.schema import DatabaseBusy, DatabaseCorrupt, DatabaseError, DatabaseTooNew
+from fazhi_tui.storage.database import DatabaseBusy, DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import DuplicateOnRestore
 
-PACKAGE = Path(i18n.__file__).resolve().parent
+PACKAGE = Path(i18n.__file__).resolve().parents[1]
 KEY_CALLS = {"t", "Problem", "ConfigError"}
 
 

@@ -35,3 +35,42 @@ def test_command_line_does_not_import_textual_until_the_interface_opens():
     imported = _modules_after("import fazhi_tui.cli; fazhi_tui.cli.build_parser()")
     assert "textual" not in imported
     assert "textual.app" not in imported
+
+
+ROOT = PACKAGE.parent
+
+
+def _tool(name: str) -> str:
+    """The console script ``name`` installed beside this Python (the test extras)."""
+    found = Path(sys.executable).with_name(name)
+    if not found.exists():  # Windows
+        found = Path(sys.executable).with_name(name + ".exe")
+    return str(found)
+
+
+def test_import_contracts_are_kept():
+    """The layer contracts of pyproject.toml ([tool.importlinter]) hold: no layer imports a higher one."""
+    result = subprocess.run([_tool("lint-imports")], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean():
+    result = subprocess.run([_tool("ruff"), "check", "fazhi_tui", "tests", "bench", "tools"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12: SQL still in sync/ and services/")
+def test_no_sql_outside_storage():
+    """Every line of SQL lives in the storage layer."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if "storage" not in path.relative_to(PACKAGE).parts and ".execute(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12: cli.py still loose")
+def test_no_loose_modules_at_the_package_root():
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name not in {"__init__.py", "__main__.py"})
+    assert loose == []

@@ -39,7 +39,7 @@ def installing(test):
 
 HEADLESS = """
 import asyncio, sys
-from fazhi_tui.paths import resolve_home
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.ui.app import FazhiApp
 
 async def start():

@@ -5,10 +5,16 @@ import threading
 import pytest
 
 from fazhi_tui.domain.kinds import CHOICES, KINDS, kind
-from fazhi_tui.storage import schema
-from fazhi_tui.storage.schema import DatabaseBusy, DatabaseConflict, DatabaseCorrupt, DatabaseError, DatabaseTooNew, load_migrations
+from fazhi_tui.storage import database as schema
+from fazhi_tui.storage.database import (
+    DatabaseBusy,
+    DatabaseConflict,
+    DatabaseCorrupt,
+    DatabaseError,
+    DatabaseTooNew,
+    load_migrations,
+)
 from fazhi_tui.storage.store import SYNC_COLUMNS, SYSTEM_COLUMNS, DuplicateOnRestore, RecordNotFound, Store
-
 from tests.conftest import make_clock
 
 MEETING, STAFF, ITEM, TRAINING, HEARING, REPORT = (

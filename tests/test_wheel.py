@@ -16,7 +16,7 @@ CHECK = """
 import json, sys
 from pathlib import Path
 import fazhi_tui
-from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import Store
 store = Store.open(Path("db") / "fazhi.db", Path("db") / "backups")
 version = store.conn.execute("PRAGMA user_version").fetchone()[0]

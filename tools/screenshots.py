@@ -53,11 +53,11 @@ sys.path.insert(0, str(ROOT))
 for _name in [n for n in os.environ if n.startswith("TEXTUAL") or n in ("NO_COLOR", "FORCE_COLOR", "FAZHI_TUI_HOME")]:
     del os.environ[_name]
 
+from fazhi_tui.base.config import load_config, save_config  # noqa: E402
+from fazhi_tui.base.i18n import t  # noqa: E402
+from fazhi_tui.base.paths import Home, resolve_home  # noqa: E402
 from fazhi_tui.cli import main as cli  # noqa: E402
-from fazhi_tui.config import load_config, save_config  # noqa: E402
-from fazhi_tui.demo import build_demo  # noqa: E402
-from fazhi_tui.i18n import t  # noqa: E402
-from fazhi_tui.paths import Home, resolve_home  # noqa: E402
+from fazhi_tui.services.demo import build_demo  # noqa: E402
 from fazhi_tui.storage.store import Store  # noqa: E402
 from fazhi_tui.ui.app import FazhiApp  # noqa: E402
 from fazhi_tui.ui.screens.hub import HubScreen  # noqa: E402
@@ -65,7 +65,7 @@ from fazhi_tui.ui.screens.sync import SyncScreen  # noqa: E402
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
-START = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
 SIZE = (80, 24)
 SEED = 20261127
 STICK_SHOWN = "E:\\"

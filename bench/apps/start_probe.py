@@ -44,7 +44,7 @@ def main() -> None:
         return
     import sqlite3
 
-    from fazhi_tui.paths import resolve_home
+    from fazhi_tui.base.paths import resolve_home
     from fazhi_tui.ui import app as app_module
 
     home = resolve_home(sys.argv[2])

@@ -1,4 +1,6 @@
-"""The domain layer: record kinds, dates, division codes and validation.
+"""The domain layer: record kinds, dates, validation and the checklist rule engine.
 
-Pure Python. It never imports Textual or touches the database directly.
+Pure Python, fast to test: no database, no files, no Textual.
+
+May import: ``fazhi_tui.base``.
 """

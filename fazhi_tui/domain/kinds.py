@@ -2,7 +2,7 @@
 
 One description drives storage queries, validation, list columns and edit forms, so a
 kind is declared once. Labels are i18n keys (``field.<kind>.<name>``) and choice labels
-``choice.<set>.<code>``; the catalog lives in :mod:`fazhi_tui.i18n`.
+``choice.<set>.<code>``; the catalog lives in :mod:`fazhi_tui.base.i18n`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_tui.domain.kinds import KINDS, Kind
-from fazhi_tui.storage.schema import DatabaseBusy, DatabaseError, _classify, open_database
+from fazhi_tui.storage.database import DatabaseBusy, DatabaseError, _classify, open_database
 
 __all__ = ["Store", "Actor", "RecordNotFound", "utc_now"]
 
@@ -33,7 +33,7 @@ CLOCK_BEHIND_TOLERANCE = dt.timedelta(days=1)
 
 def utc_now() -> str:
     """Current UTC time as ISO-8601 with microseconds and a Z."""
-    return dt.datetime.now(dt.timezone.utc).strftime(STAMP_FORMAT)
+    return dt.datetime.now(dt.UTC).strftime(STAMP_FORMAT)
 
 
 def stamp_after(stamp: str) -> str:

@@ -1,4 +1,5 @@
-"""The sync layer: bundle format, keys and crypto, export, enrolment, hub import and publish.
+"""The sync layer: bundle format and container, keys and crypto, export, the member's
+import of down-bundles, and the hub's enrolment, import and publish.
 
-It uses the storage and domain layers and never imports Textual.
+May import: ``fazhi_tui.storage``, ``fazhi_tui.domain``, ``fazhi_tui.base``. Never Textual.
 """

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
-from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.container import container_bytes, gunzip_limited, gzip_bytes, read_container, write_container

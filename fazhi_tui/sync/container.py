@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from fazhi_tui.fsutil import atomic_write_bytes
+from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.sync.errors import BundleRefused
 
 __all__ = ["write_container", "container_bytes", "read_container", "MAX_FILE_BYTES", "gunzip_limited", "gzip_bytes"]

@@ -18,7 +18,7 @@ class BundleRefused(Exception):
         self.params = params
 
     def message(self) -> str:
-        from fazhi_tui.i18n import t
+        from fazhi_tui.base.i18n import t
 
         return t(self.key, **self.params)
 

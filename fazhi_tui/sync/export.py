@@ -10,13 +10,13 @@ import uuid as uuid_module
 from dataclasses import dataclass
 from pathlib import Path
 
-from fazhi_tui.config import Config
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.files import StagedFile, stage_bytes
+from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.paths import Home
-from fazhi_tui.storage.schema import latest_version
+from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import Store, stamp_after
 from fazhi_tui.sync import crypto
-from fazhi_tui.fsutil import StagedFile, stage_bytes
 from fazhi_tui.sync.bundle import SUFFIX, bundle_bytes, encode_rows, payload_bytes
 from fazhi_tui.sync.errors import SyncError
 from fazhi_tui.sync.keys import ensure_device_key, load_enrolment

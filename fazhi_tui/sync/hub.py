@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.config import Config
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.files import atomic_write_bytes
+from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.fsutil import atomic_write_bytes
-from fazhi_tui.paths import Home
-from fazhi_tui.storage.schema import DatabaseConflict, latest_version
+from fazhi_tui.storage.database import DatabaseConflict, latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import SUFFIX, decode_rows, payload_bytes, payload_json, read_signed, write_bundle
@@ -433,7 +433,7 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
     if not to_dir.is_dir():
         raise SyncError("err.export_no_folder", f"{to_dir} is not a folder", path=str(to_dir))
     rules_text = None
-    rules_file = home.config_dir / "rules.toml"
+    rules_file = home.rules
     if rules_file.exists():
         rules_text = rules_file.read_text(encoding="utf-8-sig")
         try:

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.fsutil import atomic_write_text
-from fazhi_tui.paths import Home
+from fazhi_tui.base.files import atomic_write_text
+from fazhi_tui.base.paths import Home
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.errors import BundleRefused
 

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.checklists import rules_path
-from fazhi_tui.config import Config
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.files import atomic_write_text
+from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import CHOICES, KINDS
-from fazhi_tui.fsutil import atomic_write_text
-from fazhi_tui.paths import Home
 from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import payload_json, read_signed
@@ -98,7 +97,7 @@ def _apply_catalog(store: Store, conn, catalog: list[dict[str, str]], actor: Act
     """Add and update the catalog's items; mark withdrawn those the county no longer lists
     (see the module's text). Meta ``catalog_codes``: the codes of the last catalog received;
     ``catalog_withdrawn``: the codes this office marked withdrawn because of it."""
-    from fazhi_tui.i18n import t
+    from fazhi_tui.base.i18n import t
 
     items = KINDS["delegated_item"]
     previous = set(json.loads(store.meta_value(conn, "catalog_codes") or "[]"))
@@ -179,7 +178,7 @@ def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOut
             _apply_catalog(store, conn, catalog, actor, manifest["created_at"][:10], outcome)
             store.set_meta(conn, "down_seq", str(manifest["seq"]))
             if rules_text is not None:
-                atomic_write_text(rules_path(home), rules_text)
+                atomic_write_text(home.rules, rules_text)
                 outcome.rules = True
         outcome.verdict = "imported"
     except BundleRefused as exc:

@@ -12,17 +12,17 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from fazhi_tui.config import Config, ConfigError, load_config
+from fazhi_tui.base.config import Config, ConfigError, load_config
+from fazhi_tui.base.i18n import set_language, t
+from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.i18n import set_language, t
-from fazhi_tui.paths import Home
-from fazhi_tui.storage.schema import DatabaseCorrupt, DatabaseError, DatabaseTooNew
+from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
 
 if TYPE_CHECKING:  # the checklist engine and validation are imported when first used, not at start
-    from fazhi_tui.checklists import ActiveRules
     from fazhi_tui.domain.checklist import RuleResult
     from fazhi_tui.domain.validation import Limits
+    from fazhi_tui.services.checklist import ActiveRules
 
 __all__ = ["FazhiApp"]
 
@@ -74,7 +74,7 @@ class FazhiApp(App[int]):
     def compute_checklist(self, year: int, township: str | None = None) -> tuple[ActiveRules, list[RuleResult]]:
         """The rules in force and their results for ``year`` as of today (at a hub, of one
         township). Blocking: call it from a worker thread."""
-        from fazhi_tui.checklists import load_active_rules, run_checklist
+        from fazhi_tui.services.checklist import load_active_rules, run_checklist
 
         active = load_active_rules(self.home)
         return active, run_checklist(self.store, active.ruleset, self.config, year=year, on=self.today, township=township)

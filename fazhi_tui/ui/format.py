@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fazhi_tui.base.i18n import choice_label, t
 from fazhi_tui.domain.kinds import Kind
-from fazhi_tui.i18n import choice_label, t
 
 __all__ = ["cell_text", "record_label", "ref_label_key"]
 

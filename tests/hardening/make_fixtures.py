@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from fazhi_tui.storage.schema import load_migrations
+from fazhi_tui.storage.database import load_migrations
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TOWNSHIP = "640302100"

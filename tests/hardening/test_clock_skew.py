@@ -17,9 +17,9 @@ import datetime as dt
 
 import pytest
 
-from fazhi_tui.checklists import run_checklist
 from fazhi_tui.domain.checklist import builtin_rules
 from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.services.checklist import run_checklist
 from fazhi_tui.storage.store import Actor, Store
 from tests.hardening.cases import tried
 from tests.hardening.helpers import (
@@ -38,7 +38,7 @@ from tests.hardening.helpers import (
 MEETING = KINDS["meeting"]
 DAY = dt.timedelta(days=1)
 YEAR = dt.timedelta(days=365)
-IN_2009 = dt.datetime(2009, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
+IN_2009 = dt.datetime(2009, 3, 1, 8, 0, tzinfo=dt.UTC)
 ON = dt.date(2026, 11, 27)
 
 
@@ -143,7 +143,7 @@ def test_the_checklist_counts_typed_dates_never_write_stamps(tmp_path, offset):
             store.update(MEETING, admin, {"head_attendance": "partial"}, actor)
             gone = store.insert(MEETING, {"kind": "deploy", "date": "2025-12-31", "title": "去年的部署会"}, actor)
             store.tombstone(MEETING, gone, actor)
-            from fazhi_tui.config import Config
+            from fazhi_tui.base.config import Config
 
             found = run_checklist(store, builtin_rules(), Config(township_code=TOWN_A, township_name="金星镇"), year=2026, on=ON)
             return {r.rule.id: (r.status, r.actual) for r in found}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_tui import fsutil
+from fazhi_tui.base import files as fsutil
 from tests.hardening.cases import tried
 from tests.hardening.helpers import TOWN_A, World, dump, export, hub_import, kind_counts, query, run
 

@@ -47,6 +47,7 @@ from fazhi_tui.sync.keys import load_device_key, load_hub_keys
 from tests.hardening.cases import tried
 from tests.hardening.helpers import World, copy_world, dump, export, files, hub_import, integrity, query, update
 
+
 def fuzz(examples: int) -> settings:
     """Bounded, repeatable runs (the same cases on every run and in CI)."""
     return settings(

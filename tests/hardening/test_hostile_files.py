@@ -1,6 +1,6 @@
 """5. Hostile spreadsheets and rule files.
 
-Catalog spreadsheets (``fazhi_tui.catalog``): malformed or damaged .xlsx files, CSV in an
+Catalog spreadsheets (``fazhi_tui.services.catalog_import``): malformed or damaged .xlsx files, CSV in an
 unexpected encoding (UTF-16, Shift-JIS), random bytes, enormous cells — a
 :class:`CatalogError` with a message, or rows, never another exception. Formulas in cells
 are read as their own text, never evaluated, stored as text, and never written back out
@@ -29,11 +29,11 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fazhi_tui.catalog import CatalogError, parse_catalog, read_table
-from fazhi_tui.checklists import load_active_rules, rules_path
 from fazhi_tui.domain.checklist import RuleFileError, builtin_rules, builtin_rules_text, evaluate, load_rules
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.hub_report import safe_csv_text
+from fazhi_tui.services.catalog_import import CatalogError, parse_catalog, read_table
+from fazhi_tui.services.checklist import load_active_rules, rules_path
+from fazhi_tui.services.hub_report import safe_csv_text
 from tests.hardening.cases import tried
 from tests.hardening.helpers import TOWN_A, TOWN_B, copy_world, export, hub_import, ok, query, run, update
 

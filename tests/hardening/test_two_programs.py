@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.storage import schema
-from fazhi_tui.storage.schema import (
+from fazhi_tui.storage import database as schema
+from fazhi_tui.storage.database import (
     DatabaseBusy,
     DatabaseCorrupt,
     DatabaseTooNew,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.storage.schema import latest_version, list_backups
+from fazhi_tui.storage.database import latest_version, list_backups
 from fazhi_tui.storage.store import Actor, Store
 from tests.hardening import make_fixtures
 from tests.hardening.cases import tried

@@ -290,7 +290,7 @@ def test_the_name_of_a_file_is_not_trusted(stage, county, bad):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", "这是一个文本文件，不是数据包。\n".encode("utf-8"), PNG_HEADER + bytes(200), b"PK\x05\x06" + bytes(18)],
+    [b"", "这是一个文本文件，不是数据包。\n".encode(), PNG_HEADER + bytes(200), b"PK\x05\x06" + bytes(18)],
     ids=["empty", "text", "png", "empty-zip"],
 )
 def test_not_a_bundle(county, bad, content):
@@ -299,7 +299,7 @@ def test_not_a_bundle(county, bad, content):
 
 
 def test_not_a_bundle_says_so(county, bad):
-    bad.write_bytes("名单\n张三\n".encode("utf-8"))
+    bad.write_bytes("名单\n张三\n".encode())
     assert_refused(county, bad, "这不是本程序的数据包")
 
 

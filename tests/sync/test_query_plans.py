@@ -40,8 +40,8 @@ def _scans(conn: sqlite3.Connection, sql: str) -> list[str]:
 
 
 def test_imports_and_the_matrix_read_no_whole_table(tmp_path):
-    from fazhi_tui.checklists import hub_matrix
     from fazhi_tui.domain.checklist import builtin_rules
+    from fazhi_tui.services.checklist import hub_matrix
     from fazhi_tui.sync.hub import import_bundle
 
     county = hub(tmp_path / "hub")

@@ -14,12 +14,12 @@ import uuid as uuid_module
 from pathlib import Path
 
 import fazhi_tui
-from fazhi_tui.checklists import load_active_rules
 from fazhi_tui.domain.checklist import load_rules
 from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.services.checklist import load_active_rules
+from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import read_signed
 from fazhi_tui.sync.hub import archive_dir
-from fazhi_tui.sync import crypto
 from fazhi_tui.sync.keys import load_device_key
 from tests.sync.util import (
     COUNTY,
@@ -360,7 +360,7 @@ def test_a_device_clock_set_to_2009_still_stamps_after_what_it_holds(world):
     before = field(w.a, "meeting", meeting, "updated_at")
     newest = max(query(w.a.db, f"SELECT max(updated_at) FROM {name}")[0][0] for name in KINDS)
 
-    in_2009 = dt.datetime(2009, 3, 1, tzinfo=dt.timezone.utc)
+    in_2009 = dt.datetime(2009, 3, 1, tzinfo=dt.UTC)
     update(w.a, "meeting", meeting, {"title": "钟停在2009年的机器写的"}, clock=FakeClock(in_2009))
     after = field(w.a, "meeting", meeting, "updated_at")
     assert after > before and after > newest

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi_tui.base.config import Config, load_config
+from fazhi_tui.base.paths import Home, resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.config import Config, load_config
-from fazhi_tui.demo import build_demo
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.paths import Home, resolve_home
+from fazhi_tui.services.demo import build_demo
 from fazhi_tui.storage.store import STAMP_FORMAT, Actor, Store, utc_now
 from fazhi_tui.sync.export import ExportResult, export_up
 from fazhi_tui.sync.hub import ImportOutcome, import_bundle, publish
@@ -68,11 +68,11 @@ def ok(*argv: Any) -> Run:
 
 
 def moment(stamp: str) -> dt.datetime:
-    return dt.datetime.strptime(stamp, STAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(stamp, STAMP_FORMAT).replace(tzinfo=dt.UTC)
 
 
 def stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).strftime(STAMP_FORMAT)
+    return when.astimezone(dt.UTC).strftime(STAMP_FORMAT)
 
 
 class FakeClock:
@@ -90,7 +90,7 @@ class FakeClock:
 
 
 def real_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 # -- offices -----------------------------------------------------------------------------------------

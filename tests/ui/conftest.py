@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_tui.config import Config, save_config
-from fazhi_tui.paths import Home, resolve_home
+from fazhi_tui.base.config import Config, save_config
+from fazhi_tui.base.paths import Home, resolve_home
 from fazhi_tui.ui.app import FazhiApp
 from tests.conftest import TODAY, make_clock
 

@@ -9,10 +9,10 @@ import re
 import pytest
 from textual.widgets import DataTable
 
+from fazhi_tui.base.paths import Home, resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.demo import build_demo
 from fazhi_tui.domain.checklist import builtin_rules
-from fazhi_tui.paths import Home, resolve_home
+from fazhi_tui.services.demo import build_demo
 from fazhi_tui.ui.screens.checklist import ChecklistScreen
 from fazhi_tui.ui.screens.home import HomeScreen
 from tests.ui.conftest import SIZE, make_app, settle

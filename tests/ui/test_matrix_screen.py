@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList
 
+from fazhi_tui.base.i18n import t
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.demo import build_demo
-from fazhi_tui.i18n import t
-from fazhi_tui.paths import resolve_home
+from fazhi_tui.services.demo import build_demo
 from fazhi_tui.ui.screens.checklist import EvidenceScreen
 from fazhi_tui.ui.screens.hub import HubScreen, ImportsScreen
 from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen, rule_headers

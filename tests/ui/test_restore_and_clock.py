@@ -7,7 +7,7 @@ import sqlite3
 
 from textual.widgets import OptionList
 
-from fazhi_tui.storage.schema import backup_database
+from fazhi_tui.storage.database import backup_database
 from fazhi_tui.ui.app import FazhiApp
 from fazhi_tui.ui.screens.fatal import FatalScreen
 from fazhi_tui.ui.screens.home import HomeScreen

@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import Input, Select
 
-from fazhi_tui.config import load_config
+from fazhi_tui.base.config import load_config
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.ui.screens.home import HomeScreen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, RichLog
 
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.paths import resolve_home
 from fazhi_tui.ui.screens.hub import ConflictsScreen, HubScreen, is_silent
 from fazhi_tui.ui.screens.sync import SyncScreen
 from tests.conftest import TODAY

@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from fazhi_tui.i18n import t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.base.i18n import t
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.screens.sync import last_folder
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
@@ -70,7 +70,7 @@ class CatalogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="catalog")
     def _preview(self, path: Path) -> None:
-        from fazhi_tui.catalog import CatalogError, field_title, preview_file
+        from fazhi_tui.services.catalog_import import CatalogError, field_title, preview_file
 
         app = self.app
         try:
@@ -104,7 +104,7 @@ class CatalogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="catalog")
     def _store(self, preview) -> None:
-        from fazhi_tui.catalog import store_catalog
+        from fazhi_tui.services.catalog_import import store_catalog
 
         app = self.app
         try:

@@ -14,13 +14,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fazhi_tui.checklist_report import ReportHeader, actual_text, render, rule_name, status_text, summary_counts, target_text
-from fazhi_tui.checklists import evidence_labels, problem_text
+from fazhi_tui.base.files import atomic_write_text
+from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.fsutil import atomic_write_text
-from fazhi_tui.i18n import kind_label, t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.services.checklist import evidence_labels, problem_text
+from fazhi_tui.services.checklist_report import (
+    ReportHeader,
+    actual_text,
+    render,
+    rule_name,
+    status_text,
+    summary_counts,
+    target_text,
+)
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.screens.home import STATUS_STYLES
 from fazhi_tui.ui.widgets.footer import key_footer
@@ -132,7 +140,7 @@ class ChecklistScreen(Screen[None]):
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
         header = ReportHeader(app.config.township_code, app.config.township_name, year, app.today, active.source)
-        path = app.home.data_dir / "reports" / f"checklist-{year}-{app.today.isoformat()}.md"
+        path = app.home.reports / f"checklist-{year}-{app.today.isoformat()}.md"
         try:
             atomic_write_text(path, render("markdown", results, header, labels))
         except OSError as exc:

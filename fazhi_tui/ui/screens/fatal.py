@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from fazhi_tui.i18n import t
-from fazhi_tui.storage.schema import DatabaseError, list_backups, restore_backup
+from fazhi_tui.base.i18n import t
+from fazhi_tui.storage.database import DatabaseError, list_backups, restore_backup
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 

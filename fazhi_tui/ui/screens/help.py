@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from fazhi_tui.i18n import CATALOG, t
+from fazhi_tui.base.i18n import CATALOG, t
 
 __all__ = ["HelpScreen", "screen_keys", "our_actions"]
 
@@ -30,7 +30,7 @@ def our_actions(screen: Screen):
 def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     """(key, what it does) for every key of this program active on ``screen``."""
     keys = []
-    for key, active in our_actions(screen):
+    for _key, active in our_actions(screen):
         binding = active.binding
         shown = binding.key_display or screen.app.get_key_display(binding)
         keys.append((shown, binding.description))

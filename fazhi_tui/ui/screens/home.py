@@ -11,10 +11,10 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KIND_ORDER
-from fazhi_tui.storage.schema import DatabaseError
-from fazhi_tui.i18n import kind_label, t
+from fazhi_tui.storage.database import DatabaseError
+from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["HomeScreen", "kind_bindings"]
 
@@ -74,7 +74,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-counts")
     def _load_counts(self) -> None:
-        from fazhi_tui.checklist_report import summary_counts
+        from fazhi_tui.services.checklist_report import summary_counts
 
         app = self.app
         try:
@@ -89,7 +89,7 @@ class HomeScreen(Screen[None]):
         app.call_from_thread(self._show_checklist, year, summary_counts(results))
 
     def _show_checklist(self, year: int, counts: dict[str, int]) -> None:
-        from fazhi_tui.checklist_report import status_text
+        from fazhi_tui.services.checklist_report import status_text
 
         line = Text.assemble(
             (f"{year} ", "bold"),

@@ -14,8 +14,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, RichLog, Static
 
-from fazhi_tui.i18n import kind_label, t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
 from fazhi_tui.ui.screens.sync import last_folder, remember_folder
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
@@ -96,8 +96,8 @@ class HubScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="hub-sync")
     def _import(self, folder: Path) -> None:
+        from fazhi_tui.services.verdicts import MARKS, import_lines
         from fazhi_tui.sync.hub import import_bundle
-        from fazhi_tui.sync_messages import MARKS, import_lines
 
         app = self.app
         files = sorted(folder.glob("fazhi-up-*.fzb")) if folder.is_dir() else []

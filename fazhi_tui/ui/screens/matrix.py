@@ -14,10 +14,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from fazhi_tui.checklist_report import status_mark
-from fazhi_tui.checklists import Matrix, hub_matrix, load_active_rules
-from fazhi_tui.i18n import t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.base.i18n import t
+from fazhi_tui.services.checklist import Matrix, hub_matrix, load_active_rules
+from fazhi_tui.services.checklist_report import status_mark
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.screens.home import STATUS_STYLES
 from fazhi_tui.ui.screens.hub import is_silent
 from fazhi_tui.ui.widgets.footer import key_footer
@@ -153,15 +153,15 @@ class MatrixScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="matrix-xlsx")
     def _write_xlsx(self, year: int) -> None:
-        from fazhi_tui.checklists import evidence_labels
-        from fazhi_tui.hub_report import write_report
+        from fazhi_tui.services.checklist import evidence_labels
+        from fazhi_tui.services.hub_report import write_report
 
         app = self.app
         hub = app.config.hub
         try:
             matrix = hub_matrix(app.store, load_active_rules(app.home).ruleset, app.config, year=year, on=app.today)
             labels = evidence_labels(app.store, [r for row in matrix.rows for r in row.results])
-            path = app.home.data_dir / "reports" / f"hub-{hub.code}-{year}-{app.today.isoformat()}.xlsx"
+            path = app.home.reports / f"hub-{hub.code}-{year}-{app.today.isoformat()}.xlsx"
             write_report(path, "xlsx", matrix, {"level": hub.level, "code": hub.code, "name": hub.name}, labels)
         except (DatabaseError, OSError) as exc:
             reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)

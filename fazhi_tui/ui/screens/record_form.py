@@ -17,14 +17,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.base.i18n import choice_label, field_label, kind_label, t
 from fazhi_tui.domain.dates import DateParseError, parse_date
 from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.domain.validation import Problem, validate
-from fazhi_tui.i18n import choice_label, field_label, kind_label, t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
+from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from fazhi_tui.ui.widgets.tick import Tick
 

@@ -12,14 +12,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from fazhi_tui.ui.widgets.footer import key_footer
+from fazhi_tui.base.i18n import column_label, kind_label, t
 from fazhi_tui.domain.kinds import KINDS, Kind
-from fazhi_tui.i18n import column_label, kind_label, t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import cell_text, record_label, ref_label_key
 from fazhi_tui.ui.screens.home import kind_bindings
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
+from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.record_table import SEPARATOR, Column, RecordTable
 
 __all__ = ["RecordListScreen"]

@@ -8,11 +8,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from fazhi_tui.base.config import Config, save_config
+from fazhi_tui.base.division import check_township_code, county_of
+from fazhi_tui.base.i18n import t
+from fazhi_tui.base.paths import Home
 from fazhi_tui.ui.widgets.footer import key_footer
-from fazhi_tui.config import Config, save_config
-from fazhi_tui.domain.division import check_township_code, county_of
-from fazhi_tui.i18n import t
-from fazhi_tui.paths import Home
 
 __all__ = ["SetupScreen"]
 

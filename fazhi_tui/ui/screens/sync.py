@@ -11,9 +11,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, RichLog, Static
 
-from fazhi_tui.fsutil import atomic_write_text
-from fazhi_tui.i18n import t
-from fazhi_tui.storage.schema import DatabaseError
+from fazhi_tui.base.files import atomic_write_text
+from fazhi_tui.base.i18n import t
+from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
@@ -24,7 +24,7 @@ __all__ = ["SyncScreen", "last_folder", "remember_folder"]
 
 def last_folder(app) -> Path | None:
     try:
-        text = (app.home.data_dir / "last-folder.txt").read_text(encoding="utf-8").strip()
+        text = (app.home.last_folder).read_text(encoding="utf-8").strip()
     except OSError:
         return None
     return Path(text) if text else None
@@ -32,7 +32,7 @@ def last_folder(app) -> Path | None:
 
 def remember_folder(app, folder: Path) -> None:
     try:
-        atomic_write_text(app.home.data_dir / "last-folder.txt", str(folder))
+        atomic_write_text(app.home.last_folder, str(folder))
     except OSError:
         pass  # only a convenience
 
@@ -89,9 +89,9 @@ class SyncScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="sync")
     def _import(self, folder: Path) -> None:
         """Load this office's enrolment file and the county's down-bundles found in ``folder``."""
+        from fazhi_tui.services.verdicts import MARKS, down_line
         from fazhi_tui.sync.keys import load_enrolment, parse_enrolment
         from fazhi_tui.sync.member import enroll, import_down
-        from fazhi_tui.sync_messages import MARKS, down_line
 
         app = self.app
         code = app.config.office_code

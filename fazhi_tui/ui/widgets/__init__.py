@@ -1,0 +1,1 @@
+"""Small Textual widgets and modals shared by the screens, one per file."""

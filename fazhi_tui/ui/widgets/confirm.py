@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from fazhi_tui.i18n import t
+from fazhi_tui.base.i18n import t
 
 __all__ = ["ConfirmScreen"]
 

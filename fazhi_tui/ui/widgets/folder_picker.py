@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from fazhi_tui.i18n import t
-from fazhi_tui.removable import removable_folders
+from fazhi_tui.base.i18n import t
+from fazhi_tui.base.removable import removable_folders
 
 __all__ = ["FolderPicker"]
 

@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fazhi_tui.config import Config, save_config
-from fazhi_tui.domain.division import check_township_code, county_of
+from fazhi_tui.base.config import Config, save_config
+from fazhi_tui.base.division import check_township_code, county_of
+from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.domain.validation import Limits, validate
-from fazhi_tui.paths import Home
 from fazhi_tui.storage.store import Actor, Store, encode_record
 
 __all__ = ["DemoError", "DemoSummary", "build_demo", "DEFAULT_TOWNSHIP", "DEFAULT_SEED"]

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 
+from fazhi_tui.base.i18n import get_language, kind_label, t
 from fazhi_tui.domain.checklist import RuleResult
-from fazhi_tui.i18n import get_language, kind_label, t
 
 __all__ = [
     "FORMATS",
@@ -194,7 +194,7 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
         out += [f"## {_md(heading)}" if markdown else heading, ""]
         if r.rule.quote:
             out += [(f"> {_md(r.rule.quote)}" if markdown else f"  “{r.rule.quote}”"), ""]
-        out.append((t("report.figures", target=target_text(r), actual=actual_text(r))))
+        out.append(t("report.figures", target=target_text(r), actual=actual_text(r)))
         for title_key, ids in (("report.breaking", r.breaking), ("report.proving", r.proving)):
             if not ids:
                 continue

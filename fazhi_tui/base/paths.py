@@ -40,6 +40,26 @@ class Home:
     def keys(self) -> Path:
         return self.data_dir / "keys"
 
+    @property
+    def rules(self) -> Path:
+        """The county's rules.toml, when the county has sent one."""
+        return self.config_dir / "rules.toml"
+
+    @property
+    def rules_last_good(self) -> Path:
+        """The last county rules.toml that loaded, used when a newer one is refused."""
+        return self.config_dir / "rules.last-good.toml"
+
+    @property
+    def reports(self) -> Path:
+        """Where the interface saves the reports it writes (checklist, hub matrix)."""
+        return self.data_dir / "reports"
+
+    @property
+    def last_folder(self) -> Path:
+        """The folder the user last picked for a USB exchange, remembered between runs."""
+        return self.data_dir / "last-folder.txt"
+
     def ensure(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_dir.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fazhi_tui.i18n import t
+from fazhi_tui.base.i18n import t
 
 __all__ = ["import_lines", "down_line", "MARKS"]
 

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.domain.division import check_city_code, check_county_code, check_township_code, county_of
-from fazhi_tui.fsutil import atomic_write_text
+from fazhi_tui.base.division import check_city_code, check_county_code, check_township_code, county_of
+from fazhi_tui.base.files import atomic_write_text
 
 __all__ = ["Config", "HubConfig", "HUB_LEVELS", "Thresholds", "ConfigError", "load_config", "save_config", "LANGUAGES"]
 

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fazhi_tui.domain.division import check_township_code
+from fazhi_tui.base.division import check_township_code
+from fazhi_tui.base.i18n import CATALOG as MESSAGES
+from fazhi_tui.base.i18n import field_label, t
 from fazhi_tui.domain.kinds import CHOICES, KINDS
-from fazhi_tui.i18n import CATALOG as MESSAGES
-from fazhi_tui.i18n import field_label, t
 
 __all__ = [
     "CatalogError",

@@ -17,10 +17,10 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from fazhi_tui.checklist_report import actual_text, status_text, target_text
-from fazhi_tui.checklists import Matrix
-from fazhi_tui.fsutil import atomic_write_bytes
-from fazhi_tui.i18n import kind_label, t
+from fazhi_tui.base.files import atomic_write_bytes
+from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.services.checklist import Matrix
+from fazhi_tui.services.checklist_report import actual_text, status_text, target_text
 
 __all__ = ["REPORT_FORMATS", "write_report", "safe_csv_text"]
 

@@ -13,22 +13,22 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from fazhi_tui.config import Config
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.files import atomic_write_text
+from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, RuleResult, RuleSet, builtin_rules, evaluate, load_rules, record_needs
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.fsutil import atomic_write_text
-from fazhi_tui.paths import Home
 from fazhi_tui.storage.store import Store
 
 __all__ = ["ActiveRules", "load_active_rules", "run_checklist", "rules_path", "last_good_path"]
 
 
 def rules_path(home: Home) -> Path:
-    return home.config_dir / "rules.toml"
+    return home.rules
 
 
 def last_good_path(home: Home) -> Path:
-    return home.config_dir / "rules.last-good.toml"
+    return home.rules_last_good
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def evidence_labels(store: Store, results: list[RuleResult]) -> dict[str, str]:
 
 def problem_text(problem: RuleFileError) -> str:
     """The user's-language message for a refused rule file."""
-    from fazhi_tui.i18n import t
+    from fazhi_tui.base.i18n import t
 
     return t(problem.key, line=problem.line if problem.line is not None else "?", reason=problem.reason)
 
