@@ -12,7 +12,7 @@ from fazhi_tui.storage.database import DatabaseBusy, DatabaseCorrupt, DatabaseEr
 from fazhi_tui.storage.store import DuplicateOnRestore
 
 PACKAGE = Path(i18n.__file__).resolve().parents[1]
-KEY_CALLS = {"t", "Problem", "ConfigError"}
+KEY_CALLS = {"t", "Problem", "ConfigError", "ActionRefused"}
 
 
 def placeholders(text):

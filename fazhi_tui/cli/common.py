@@ -1,0 +1,204 @@
+"""What every command shares: help texts translated when shown, ``--home`` at any level,
+the argument types, and the error that ends a command with a message.
+
+Help texts are i18n keys, put into words when the help is printed (in the language of the
+home's config, read before the arguments are parsed), never at import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from fazhi_tui.base.i18n import t
+from fazhi_tui.base.paths import HOME_ENV, Home, resolve_home
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_USAGE",
+    "Command",
+    "Group",
+    "Option",
+    "home_option",
+    "current_home",
+    "YEAR",
+    "DATE",
+    "POSITIVE",
+    "say",
+    "fail",
+]
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Option(click.Option):
+    """An option whose ``help`` is an i18n key."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or self.help is None:
+            return record
+        names, text = record
+        text = text.replace(self.help, t(self.help, env=HOME_ENV), 1)
+        return names, text.replace("[required]", t("cli.required"))
+
+
+@contextmanager
+def _section(formatter: click.HelpFormatter, title: str) -> Iterator[None]:
+    """click's ``formatter.section`` with a title already in words (no colon added)."""
+    formatter.write_paragraph()
+    formatter.write(f"{'':>{formatter.current_indent}}{title}\n")
+    with formatter.indentation():
+        yield
+
+
+class _Translated:
+    """Help, short help and the section titles in the user's language; examples after the help."""
+
+    def __init__(self, *args: Any, examples: Sequence[str] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("context_settings", CONTEXT)
+        super().__init__(*args, **kwargs)
+        self.examples = tuple(examples)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return t(self.help) if self.help else ""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+
+        def show(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+            if value and not ctx.resilient_parsing:
+                click.echo(ctx.get_help(), color=ctx.color)
+                ctx.exit()
+
+        return Option(names, is_flag=True, is_eager=True, expose_value=False, callback=show, help="cli.opt.help")
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("cli.usage"))
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(t(self.help))
+        if self.examples:
+            with _section(formatter, t("cli.examples")):
+                for example in self.examples:
+                    formatter.write_text(example)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        if records:
+            with _section(formatter, t("cli.options")):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str()))
+        if rows:
+            with _section(formatter, t("cli.commands")):
+                formatter.write_dl(rows)
+
+
+class Command(_Translated, click.Command):
+    pass
+
+
+class Group(_Translated, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are made with Group too (see click.Group.group)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order they were added, the usual first
+
+
+def _remember_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    # Given at several levels (fazhi-tui --home A hub --home B ...), the innermost wins,
+    # as it did with argparse: callbacks run from the outside in.
+    if value is not None:
+        ctx.ensure_object(dict)["home"] = value
+
+
+def home_option(function: Callable) -> Callable:
+    """``--home DIR`` on a group or a command: the option may be given before or after the command name."""
+    return click.option(
+        "--home", metavar="DIR", default=None, expose_value=False, callback=_remember_home, cls=Option,
+        help="cli.opt.home",
+    )(function)
+
+
+def current_home() -> Home:
+    """``--home`` wherever it was given, else FAZHI_TUI_HOME, else the user's folders."""
+    ctx = click.get_current_context()
+    return resolve_home(ctx.ensure_object(dict).get("home"))
+
+
+class _Year(click.ParamType):
+    name = "YEAR"
+
+    def convert(self, value: Any, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            year = int(value)
+        except ValueError:
+            self.fail(t("cli.bad_year", value=value), param, ctx)
+        if not 2000 <= year <= 2100:
+            self.fail(t("cli.bad_year", value=value), param, ctx)
+        return year
+
+
+class _Date(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param, ctx) -> dt.date:
+        from fazhi_tui.domain.dates import DateParseError, parse_date
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(value)
+        except DateParseError:
+            self.fail(t("cli.bad_date", value=value), param, ctx)
+
+
+class _Positive(click.ParamType):
+    name = "N"
+
+    def convert(self, value: Any, param, ctx) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(value)
+            except ValueError:
+                self.fail(t("cli.not_a_number", value=value), param, ctx)
+        if number < 1:
+            self.fail(t("cli.not_positive", value=value), param, ctx)
+        return number
+
+
+YEAR, DATE, POSITIVE = _Year(), _Date(), _Positive()
+
+
+def say(line: str) -> None:
+    print(line)
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> int:
+    print(message, file=sys.stderr)
+    return code

@@ -1,0 +1,154 @@
+"""The township office's commands: ``run``, ``demo``, ``checklist``, ``export``, ``enroll``,
+``import``, ``restore``. Each parses its arguments and calls one use case of
+:mod:`fazhi_tui.services.office`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from fazhi_tui.base.i18n import t
+from fazhi_tui.cli.common import (
+    DATE,
+    EXIT_FAILURE,
+    EXIT_USAGE,
+    POSITIVE,
+    YEAR,
+    Command,
+    Option,
+    current_home,
+    fail,
+    home_option,
+    say,
+)
+from fazhi_tui.services import office
+from fazhi_tui.services.checklist import problem_text
+from fazhi_tui.sync.errors import BundleRefused, SyncError
+
+__all__ = ["COMMANDS"]
+
+
+@click.command("run", cls=Command, help="cli.help.run", examples=("fazhi-tui run", "fazhi-tui run --home D:\\fazhi"))
+@home_option
+def run() -> int:
+    from fazhi_tui.cli.root import run_app
+
+    return run_app(current_home())
+
+
+@click.command(
+    "demo", cls=Command, help="cli.help.demo",
+    examples=("fazhi-tui demo --home D:\\demo", "fazhi-tui demo --home D:\\demo --township 640381101 --years 2 --records 600"),
+)
+@home_option
+@click.option("--township", metavar="CODE", default=None, cls=Option, help="cli.opt.township")
+@click.option("--years", type=POSITIVE, default=3, cls=Option, help="cli.opt.years")
+@click.option("--records", type=POSITIVE, default=None, cls=Option, help="cli.opt.records")
+def demo(township: str | None, years: int, records: int | None) -> int:
+    say(office.make_demo(current_home(), township=township, years=years, records=records))
+    return 0
+
+
+@click.command(
+    "checklist", cls=Command, help="cli.help.checklist",
+    examples=("fazhi-tui checklist", "fazhi-tui checklist --year 2025 --format markdown --out 2025.md",
+              "fazhi-tui checklist --date 2026-06-30 --format csv --out mid-year.csv"),
+)
+@home_option
+@click.option("--year", type=YEAR, default=None, cls=Option, help="cli.opt.year")
+@click.option("--date", "on", type=DATE, default=None, cls=Option, help="cli.opt.date")
+@click.option("--format", "fmt", type=click.Choice(office.CHECKLIST_FORMATS), default="table", cls=Option, help="cli.opt.checklist_format")
+@click.option("--out", metavar="FILE", default=None, cls=Option, help="cli.opt.out")
+def checklist(year: int | None, on: dt.date | None, fmt: str, out: str | None) -> int:
+    home = current_home()
+    config, store = office.open_office(home)
+    on = on or dt.date.today()
+    try:
+        report = office.checklist_report(home, config, store, year=year or on.year, on=on, fmt=fmt)
+    finally:
+        store.close()
+    if report.active.problem:
+        print(problem_text(report.active.problem), file=sys.stderr)
+    if out is None:
+        sys.stdout.write(report.text)
+        return 0
+    try:
+        office.write_report_text(Path(out), report.text, fmt)
+    except OSError as exc:
+        return fail(t("cli.cannot_write", path=out, reason=exc.strerror or str(exc)))
+    return 0
+
+
+@click.command("export", cls=Command, help="cli.help.export", examples=("fazhi-tui export --to E:\\", "fazhi-tui export --to E:\\ --full"))
+@home_option
+@click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
+@click.option("--full", is_flag=True, cls=Option, help="cli.opt.full")
+def export(to: str, full: bool) -> int:
+    home = current_home()
+    config, store = office.open_office(home)
+    try:
+        result = office.export_bundle(home, config, store, Path(to), full=full)
+    except SyncError as exc:
+        return fail(f"{exc.message()} ({exc.detail})")
+    except OSError as exc:
+        return fail(t("err.export_write", path=to, reason=exc.strerror or str(exc)))
+    finally:
+        store.close()
+    say(office.exported_line(result))
+    return 0
+
+
+@click.command("enroll", cls=Command, help="cli.help.enroll", examples=("fazhi-tui enroll E:\\fazhi-enrol-640302100.json",))
+@home_option
+@click.argument("file", metavar="FILE")
+def enroll(file: str) -> int:
+    home = current_home()
+    config, store = office.open_office(home)
+    store.close()
+    try:
+        enrolment = office.enrol_office(home, config, Path(file))
+    except BundleRefused as exc:
+        return fail(f"{file}: {exc.message()} ({exc.detail})")
+    say(office.enrolled_line(enrolment))
+    return 0
+
+
+@click.command("import", cls=Command, help="cli.help.import", examples=("fazhi-tui import E:\\fazhi-down-640302100-*.fzb",))
+@home_option
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+def import_down(files: tuple[str, ...]) -> int:
+    home = current_home()
+    config, store = office.open_office(home)
+    refused = 0
+    try:
+        for verdict, line in office.import_down_files(home, config, store, files, detail=True):
+            refused += verdict == "refused"
+            say(line)
+    finally:
+        store.close()
+    return EXIT_FAILURE if refused else 0
+
+
+@click.command(
+    "restore", cls=Command, help="cli.help.restore",
+    examples=("fazhi-tui restore --list", "fazhi-tui restore fazhi-20261127-093000-000000-daily.db"),
+)
+@home_option
+@click.option("--list", "listing", is_flag=True, cls=Option, help="cli.opt.list")
+@click.argument("backup", metavar="BACKUP_NAME", required=False, default=None)
+def restore(listing: bool, backup: str | None) -> int:
+    home = current_home()
+    if backup is None:
+        for line in office.backup_lines(home):
+            say(line)
+        return 0
+    if listing:
+        return fail(t("restore.list_or_name"), EXIT_USAGE)
+    say(office.restore_named(home, backup))
+    return 0
+
+
+COMMANDS = (run, demo, checklist, export, enroll, import_down, restore)

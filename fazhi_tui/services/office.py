@@ -1,0 +1,206 @@
+"""A township office's use cases, one function per user action, called by both the command
+line (``fazhi-tui checklist / export / enroll / import``) and the screens (checklist ``p``,
+the USB exchange screen).
+
+Each function does the work and returns what happened, with its words where both callers
+show the same line; how to show it (printed, a notice, a log line with a mark) is the
+caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fazhi_tui.base.config import Config, load_config
+from fazhi_tui.base.files import atomic_write_bytes
+from fazhi_tui.base.i18n import t
+from fazhi_tui.base.paths import Home
+from fazhi_tui.services.checklist import ActiveRules, evidence_labels, load_active_rules, run_checklist
+from fazhi_tui.services.checklist_report import ReportHeader, render
+from fazhi_tui.services.errors import ActionRefused
+from fazhi_tui.services.verdicts import down_line
+from fazhi_tui.storage.store import Store
+from fazhi_tui.sync.errors import BundleRefused
+from fazhi_tui.sync.export import ExportResult, export_up
+from fazhi_tui.sync.keys import load_enrolment, parse_enrolment
+from fazhi_tui.sync.member import enroll, import_down
+
+__all__ = [
+    "CHECKLIST_FORMATS",
+    "ChecklistReport",
+    "checklist_report",
+    "save_checklist_report",
+    "write_report_text",
+    "export_bundle",
+    "exported_line",
+    "enrol_office",
+    "enrolled_line",
+    "import_down_files",
+    "read_stick",
+    "open_office",
+    "make_demo",
+    "backup_lines",
+    "restore_named",
+]
+
+CHECKLIST_FORMATS = ("table", "json", "csv", "markdown", "text")
+
+
+# -- the checklist report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistReport:
+    text: str
+    active: ActiveRules  # the rules it was computed with (``active.problem``: why the county's were refused)
+    year: int
+    on: dt.date
+
+
+def checklist_report(home: Home, config: Config, store: Store, *, year: int, on: dt.date, fmt: str = "markdown") -> ChecklistReport:
+    """The checklist of ``year`` as of ``on`` in format ``fmt`` (one of CHECKLIST_FORMATS)."""
+    if fmt not in CHECKLIST_FORMATS:
+        raise ValueError(fmt)
+    active = load_active_rules(home)
+    results = run_checklist(store, active.ruleset, config, year=year, on=on)
+    labels = evidence_labels(store, results) if fmt in ("markdown", "text") else None
+    header = ReportHeader(config.township_code, config.township_name, year, on, active.source)
+    return ChecklistReport(render(fmt, results, header, labels), active, year, on)
+
+
+def write_report_text(path: Path, text: str, fmt: str) -> None:
+    """Write a text report atomically. Excel and WPS on Chinese Windows read a UTF-8 CSV
+    correctly only with a BOM, so a CSV gets one."""
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def save_checklist_report(home: Home, config: Config, store: Store, *, year: int, on: dt.date) -> tuple[Path, ChecklistReport]:
+    """The printable (Markdown) checklist report, saved in the home's reports folder."""
+    report = checklist_report(home, config, store, year=year, on=on, fmt="markdown")
+    path = home.reports / f"checklist-{year}-{on.isoformat()}.md"
+    write_report_text(path, report.text, "markdown")
+    return path, report
+
+
+# -- the USB exchange -------------------------------------------------------------------------------
+
+
+def export_bundle(home: Home, config: Config, store: Store, folder: Path, *, full: bool = False) -> ExportResult:
+    """Write an up-bundle into ``folder`` (raises SyncError, OSError)."""
+    return export_up(home, config, store, folder, full=full)
+
+
+def exported_line(result: ExportResult) -> str:
+    kind = t("sync.full") if result.full else t("sync.delta")
+    return t("sync.exported", path=result.path, seq=result.seq, kind=kind, records=result.records)
+
+
+def enrol_office(home: Home, config: Config, path: Path):
+    """Load the enrolment file the hub wrote for this office (raises BundleRefused)."""
+    return enroll(home, config, path)
+
+
+def enrolled_line(enrolment) -> str:
+    return t("sync.enrolled", hub=enrolment.hub_name, code=enrolment.hub_code, generation=enrolment.generation)
+
+
+def import_down_files(
+    home: Home, config: Config, store: Store, paths: Sequence[Path | str], *, detail: bool = False
+) -> Iterator[tuple[str, str]]:
+    """Import the hub's down-bundles one by one: (verdict, line) for each, in order."""
+    for name in paths:
+        outcome = import_down(home, config, store, Path(name))
+        yield down_line(outcome, str(name) if detail else Path(name).name, detail=detail)
+
+
+def read_stick(home: Home, config: Config, store: Store, folder: Path) -> Iterator[tuple[str, str]]:
+    """What the exchange screen's "read" does: load this office's enrolment file found in
+    ``folder`` when it is newer than the one held (or from another hub), then import the
+    county's down-bundles for this office. Yields (verdict, line); verdict "nothing" says
+    there was nothing to read. Stops at a database error (raised)."""
+    code = config.office_code
+    if not folder.is_dir():
+        yield "refused", t("err.export_no_folder", path=folder)
+        return
+    enrol_file = folder / f"fazhi-enrol-{code}.json"
+    downs = sorted(folder.glob(f"fazhi-down-{code}-*.fzb"))
+    if not enrol_file.exists() and not downs:
+        yield "nothing", t("sync.nothing_found", path=folder, code=code)
+        return
+    if enrol_file.exists():
+        current = load_enrolment(home)
+        try:
+            offered = parse_enrolment(enrol_file.read_text(encoding="utf-8-sig"))
+            if current is None or offered.generation > current.generation or offered.hub_code != current.hub_code:
+                yield "imported", enrolled_line(enrol_office(home, config, enrol_file))
+        except (BundleRefused, OSError, UnicodeDecodeError) as exc:
+            reason = exc.message() if isinstance(exc, BundleRefused) else str(exc)
+            yield "refused", t("sync.refused", path=enrol_file.name, reason=reason)
+    yield from import_down_files(home, config, store, downs)
+
+
+
+# -- setting up, the demo, backups ---------------------------------------------------------------------
+
+
+def open_office(home: Home) -> tuple[Config, Store]:
+    """The config and open store of a home that has been set up (raises ActionRefused
+    otherwise, ConfigError and DatabaseError as they come)."""
+    config = load_config(home.config)
+    if config is None or not home.database.exists():
+        raise ActionRefused("cli.no_config", home=home.config_dir)
+    return config, Store.open(home.database, home.backups)
+
+
+def make_demo(home: Home, *, township: str | None = None, years: int = 3, records: int | None = None) -> str:
+    """Fill ``home`` with a demo township; the line saying what was made."""
+    from fazhi_tui.base.division import check_township_code
+    from fazhi_tui.services.demo import DemoError, build_demo
+
+    code = None
+    if township is not None:
+        code = check_township_code(township)
+        if code is None:
+            raise ActionRefused("cli.bad_code", usage=True, code=township)
+    try:
+        summary = build_demo(home, township=code, years=years, records=records)
+    except DemoError:
+        raise ActionRefused("cli.demo_exists", home=home.data_dir)
+    return t("cli.demo_done", name=summary.name, code=summary.code, records=summary.records, home=home.data_dir)
+
+
+def backup_lines(home: Home) -> list[str]:
+    """The automatic backups, newest first, with how to put one back."""
+    from fazhi_tui.storage.database import list_backups
+
+    backups = list_backups(home.backups)
+    if not backups:
+        return [t("restore.none", backups=home.backups)]
+    lines = [t("restore.header", backups=home.backups)]
+    for path in backups:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        lines.append(t("restore.line", name=path.name, kb=max(1, round(size / 1024))))
+    lines.append(t("restore.usage"))
+    return lines
+
+
+def restore_named(home: Home, name: str) -> str:
+    """Put the backup ``name`` in place of the database (the file replaced is kept among the
+    backups first); the line saying so."""
+    from fazhi_tui.storage.database import list_backups, restore_backup
+
+    chosen = home.backups / Path(name).name
+    if not chosen.is_file() or chosen not in list_backups(home.backups):
+        raise ActionRefused("restore.no_such", name=name, backups=home.backups)
+    try:
+        kept = restore_backup(chosen, home.database, home.backups)
+    except OSError as exc:
+        raise ActionRefused("cli.cannot_write", path=home.database, reason=exc.strerror or str(exc))
+    return t("restore.done", name=chosen.name, database=home.database, kept=kept.name)
