@@ -26,6 +26,7 @@ from fazhi_tui.sync.hub import changes_between, enroll_member, hub_config, impor
 
 __all__ = [
     "HUB_REPORT_FORMATS",
+    "is_silent",
     "init_hub",
     "enrol_member",
     "import_up_files",
@@ -95,6 +96,13 @@ def publish_bundles(home: Home, config: Config, store: Store, folder: Path) -> l
 def export_hub_bundle(home: Home, config: Config, store: Store, folder: Path, *, full: bool = False) -> ExportResult:
     """This hub's own up-bundle for the level above."""
     return export_up(home, hub_config(config), store, folder, full=full)
+
+
+def is_silent(last_import: str | None, today: dt.date, interval_days: int) -> bool:
+    """Never heard from, or no bundle within the configured interval."""
+    if not last_import:
+        return True
+    return (today - dt.date.fromisoformat(last_import[:10])).days > interval_days
 
 
 # -- the matrix and its report ------------------------------------------------------------------------

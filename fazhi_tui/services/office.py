@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_tui.base.config import Config, load_config
-from fazhi_tui.base.files import atomic_write_bytes
+from fazhi_tui.base.files import atomic_write_bytes, atomic_write_text
 from fazhi_tui.base.i18n import t
 from fazhi_tui.base.paths import Home
 from fazhi_tui.services.checklist import ActiveRules, evidence_labels, load_active_rules, run_checklist
@@ -44,6 +44,9 @@ __all__ = [
     "make_demo",
     "backup_lines",
     "restore_named",
+    "rules_problem_line",
+    "last_folder",
+    "remember_folder",
 ]
 
 CHECKLIST_FORMATS = ("table", "json", "csv", "markdown", "text")
@@ -204,3 +207,32 @@ def restore_named(home: Home, name: str) -> str:
     except OSError as exc:
         raise ActionRefused("cli.cannot_write", path=home.database, reason=exc.strerror or str(exc))
     return t("restore.done", name=chosen.name, database=home.database, kept=kept.name)
+
+
+def rules_problem_line(active: ActiveRules) -> str | None:
+    """Why the county's rules.toml was refused and what is used instead, or None when it was not."""
+    from fazhi_tui.services.checklist import problem_text
+
+    if active.problem is None:
+        return None
+    fallback = t("checklist.fallback_last_good" if active.source == "last-good" else "checklist.fallback_builtin")
+    return t("checklist.rules_problem", message=problem_text(active.problem), fallback=fallback)
+
+
+# -- the folder of the last USB exchange ---------------------------------------------------------------
+
+
+def last_folder(home: Home) -> Path | None:
+    """The folder picked for the last USB exchange (the pickers start there), if any."""
+    try:
+        text = home.last_folder.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return Path(text) if text else None
+
+
+def remember_folder(home: Home, folder: Path) -> None:
+    try:
+        atomic_write_text(home.last_folder, str(folder))
+    except OSError:
+        pass  # only a convenience

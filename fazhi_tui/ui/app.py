@@ -18,6 +18,7 @@ from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
+from fazhi_tui.ui.helpers import translate_keys
 
 if TYPE_CHECKING:  # the checklist engine and validation are imported when first used, not at start
     from fazhi_tui.domain.checklist import RuleResult
@@ -33,8 +34,8 @@ class FazhiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "fazhi-tui"
     BINDINGS = [
-        Binding("ctrl+q", "quit", t("key.quit"), priority=True),
-        Binding("f1", "help", t("key.help"), key_display="F1"),
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        Binding("f1", "help", "key.help", key_display="F1"),
     ]
 
     def __init__(self, home: Home, *, today: dt.date | None = None, clock: Callable[[], str] | None = None) -> None:
@@ -48,6 +49,31 @@ class FazhiApp(App[int]):
         self.fatal_message: str | None = None
         # The last record tombstoned from a list: (kind name, uuid, label), for undo.
         self.last_deleted: tuple[str, str, str] | None = None
+        translate_keys(self)
+
+    # -- key labels in the user's language -------------------------------------------------
+
+    def use_language(self, language: str) -> None:
+        """Speak ``language`` from now on: new words everywhere, and the key labels of the
+        app and of every screen on the stack put into words again (the footer follows)."""
+        set_language(language)
+        translate_keys(self)
+        for screen in self.screen_stack:
+            translate_keys(screen)
+        self.title = t("app.title")
+        if self.config is not None:
+            self.sub_title = t("app.subtitle", name=self.config.office_name, code=self.config.office_code)
+        self.refresh_bindings()
+
+    def push_screen(self, screen, *args, **kwargs):
+        if not isinstance(screen, str):
+            translate_keys(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        if not isinstance(screen, str):
+            translate_keys(screen)
+        return super().switch_screen(screen)
 
     # -- facts the screens use -----------------------------------------------------------
 
@@ -103,9 +129,7 @@ class FazhiApp(App[int]):
             self.exit(0)
             return
         self.config = config
-        set_language(config.language)
-        self.title = t("app.title")
-        self.sub_title = t("app.subtitle", name=config.office_name, code=config.office_code)
+        self.use_language(config.language)
         self._open_store()
 
     @work(thread=True, exclusive=True, group="open-store")
@@ -192,6 +216,35 @@ class FazhiApp(App[int]):
         from fazhi_tui.ui.screens.checklist import ChecklistScreen
 
         self.push_screen(ChecklistScreen(self.today.year))
+
+    # Screens open one another through these, so that no screen imports another's module.
+
+    def open_sync(self) -> None:
+        """The township's USB exchange."""
+        from fazhi_tui.ui.screens.sync import SyncScreen
+
+        self.push_screen(SyncScreen())
+
+    def open_matrix(self, year: int | None = None) -> None:
+        """The hub's matrix of townships against rules."""
+        from fazhi_tui.ui.screens.matrix import MatrixScreen
+
+        self.push_screen(MatrixScreen(year or self.today.year))
+
+    def open_catalog(self) -> None:
+        """The county's delegated-items catalog (a city has none: said, not opened)."""
+        from fazhi_tui.ui.screens.catalog import CatalogScreen
+
+        if self.config.hub is None or self.config.hub.level != "county":
+            self.notify(t("err.catalog_city"), severity="warning")
+            return
+        self.push_screen(CatalogScreen())
+
+    def open_evidence(self, year: int, rule_id: str, township: str | None = None) -> None:
+        """The records behind one rule (at a hub, of one township, read only)."""
+        from fazhi_tui.ui.screens.checklist import EvidenceScreen
+
+        self.push_screen(EvidenceScreen(year, rule_id, township=township))
 
     async def action_quit(self) -> None:
         """Ctrl+Q from anywhere; asks first when a form holds unsaved changes."""

@@ -6,7 +6,8 @@ from textual.widgets import DataTable, Input, RichLog
 
 from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.ui.screens.hub import ConflictsScreen, HubScreen, is_silent
+from fazhi_tui.services.hub import is_silent
+from fazhi_tui.ui.screens.hub import ConflictsScreen, HubScreen
 from fazhi_tui.ui.screens.sync import SyncScreen
 from tests.conftest import TODAY
 from tests.ui.conftest import SIZE, make_app, settle

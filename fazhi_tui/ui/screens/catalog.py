@@ -14,8 +14,8 @@ from textual.widgets import Input, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.services.office import last_folder
 from fazhi_tui.storage.database import DatabaseError
-from fazhi_tui.ui.screens.sync import last_folder
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -26,8 +26,8 @@ SPREADSHEETS = ("*.xlsx", "*.csv", "*.txt")
 
 class CatalogScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "store", t("key.catalog_store"), priority=True),
-        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+        Binding("ctrl+s", "store", "key.catalog_store", priority=True),
+        Binding("escape", "app.pop_screen", "key.back", key_display="Esc"),
     ]
 
     def __init__(self) -> None:
@@ -37,7 +37,7 @@ class CatalogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t("catalog.title"), id="title-bar")
         with Vertical(id="catalog-body"):
-            yield FolderPicker(last_folder(self.app), id="picker")
+            yield FolderPicker(last_folder(self.app.home), id="picker")
             yield Static(t("catalog.pick_file"))
             yield OptionList(id="catalog-files")
             yield RichLog(id="catalog-log", wrap=True, markup=False, min_width=20)
@@ -70,21 +70,19 @@ class CatalogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="catalog")
     def _preview(self, path: Path) -> None:
-        from fazhi_tui.services.catalog_import import CatalogError, field_title, preview_file
+        from fazhi_tui.services.catalog_import import CatalogError
+        from fazhi_tui.services.hub import catalog_preview_lines, preview_catalog
 
         app = self.app
         try:
-            preview = preview_file(app.store, path)
+            preview = preview_catalog(app.config, app.store, path)
         except CatalogError as exc:
             app.call_from_thread(self._show, None, [f"× {path.name}: {exc.message()}"])
             return
         except DatabaseError as exc:
             app.call_from_thread(self._show, None, [f"× {app.db_error_text(exc)}"])
             return
-        lines = [t("catalog.preview", path=path.name, good=len(preview.good), refused=len(preview.refused))]
-        if preview.missing_columns:
-            lines.append(t("catalog.missing_columns", columns="、".join(field_title(n) for n in preview.missing_columns)))
-        lines += [f"× {row.line()}" for row in preview.refused]
+        lines = [f"× {line}" if verdict == "refused" else line for verdict, line in catalog_preview_lines(preview, path.name)]
         if preview.good:
             lines.append(t("catalog.store_hint", count=len(preview.good)))
         app.call_from_thread(self._show, preview if preview.good else None, lines)
@@ -104,13 +102,13 @@ class CatalogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="catalog")
     def _store(self, preview) -> None:
-        from fazhi_tui.services.catalog_import import store_catalog
+        from fazhi_tui.services.hub import store_previewed_catalog
 
         app = self.app
         try:
-            count = store_catalog(app.store, preview)
+            stored = store_previewed_catalog(app.store, preview)
         except DatabaseError as exc:
             app.call_from_thread(self.query_one(RichLog).write, f"× {app.db_error_text(exc)}")
             return
         self.preview = None
-        app.call_from_thread(self.query_one(RichLog).write, "√ " + t("catalog.stored", count=count))
+        app.call_from_thread(self.query_one(RichLog).write, "√ " + stored)

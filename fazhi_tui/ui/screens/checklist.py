@@ -14,23 +14,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fazhi_tui.base.files import atomic_write_text
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.services.checklist import evidence_labels, problem_text
-from fazhi_tui.services.checklist_report import (
-    ReportHeader,
-    actual_text,
-    render,
-    rule_name,
-    status_text,
-    summary_counts,
-    target_text,
-)
+from fazhi_tui.services.checklist import evidence_labels
+from fazhi_tui.services.checklist_report import actual_text, rule_name, status_text, summary_counts, target_text
+from fazhi_tui.services.office import rules_problem_line, save_checklist_report
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
-from fazhi_tui.ui.screens.home import STATUS_STYLES
+from fazhi_tui.ui.helpers import STATUS_STYLES, load_form_data
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["ChecklistScreen", "EvidenceScreen"]
@@ -45,11 +37,11 @@ def _status_cell(status: str) -> Text:
 class ChecklistScreen(Screen[None]):
     BINDINGS = [
         # priority: the table would otherwise take these keys (and hide them from the footer)
-        Binding("enter", "evidence", t("key.open"), priority=True),
-        Binding("left", "year(-1)", t("key.prev_year"), key_display="←", priority=True),
-        Binding("right", "year(1)", t("key.next_year"), key_display="→", priority=True),
-        Binding("p", "print", t("key.print")),
-        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+        Binding("enter", "evidence", "key.open", priority=True),
+        Binding("left", "year(-1)", "key.prev_year", key_display="←", priority=True),
+        Binding("right", "year(1)", "key.next_year", key_display="→", priority=True),
+        Binding("p", "print", "key.print"),
+        Binding("escape", "app.pop_screen", "key.back", key_display="Esc"),
     ]
 
     def __init__(self, year: int) -> None:
@@ -94,10 +86,10 @@ class ChecklistScreen(Screen[None]):
             return
         self.results = results
         problem = self.query_one("#rules-problem", Static)
-        if active.problem:
-            fallback = t("checklist.fallback_last_good" if active.source == "last-good" else "checklist.fallback_builtin")
-            problem.update(t("checklist.rules_problem", message=problem_text(active.problem), fallback=fallback))
-        problem.display = active.problem is not None
+        line = rules_problem_line(active)
+        if line:
+            problem.update(Text(line))
+        problem.display = line is not None
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -134,15 +126,10 @@ class ChecklistScreen(Screen[None]):
     def _save_report(self, year: int) -> None:
         app = self.app
         try:
-            active, results = app.compute_checklist(year)
-            labels = evidence_labels(app.store, results)
+            path, _ = save_checklist_report(app.home, app.config, app.store, year=year, on=app.today)
         except DatabaseError as exc:
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
-        header = ReportHeader(app.config.township_code, app.config.township_name, year, app.today, active.source)
-        path = app.home.reports / f"checklist-{year}-{app.today.isoformat()}.md"
-        try:
-            atomic_write_text(path, render("markdown", results, header, labels))
         except OSError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
@@ -153,8 +140,8 @@ class EvidenceScreen(Screen[None]):
     """The records behind one rule: those that fall short first, then those that prove it."""
 
     BINDINGS = [
-        Binding("enter", "open", t("key.open"), priority=True),
-        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+        Binding("enter", "open", "key.open", priority=True),
+        Binding("escape", "app.pop_screen", "key.back", key_display="Esc"),
     ]
 
     def __init__(self, year: int, rule_id: str, township: str | None = None) -> None:
@@ -230,8 +217,6 @@ class EvidenceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="evidence-open")
     def _open(self, kind_name: str, record_uuid: str) -> None:
-        from fazhi_tui.ui.screens.record_form import load_form_data
-
         try:
             record, options = load_form_data(self.app.store, KINDS[kind_name], record_uuid)
         except RecordNotFound:

@@ -27,7 +27,7 @@ __all__ = ["FatalScreen"]
 
 class FatalScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.quit", t("key.quit")),
+        Binding("escape", "app.quit", "key.quit"),
     ]
 
     def __init__(self, message: str, offer_backups: bool = False) -> None:

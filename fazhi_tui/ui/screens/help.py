@@ -39,8 +39,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "dismiss", t("key.back"), key_display="Esc"),
-        Binding("f1", "dismiss", t("key.back"), show=False),
+        Binding("escape", "dismiss", "key.back", key_display="Esc"),
+        Binding("f1", "dismiss", "key.back", show=False),
     ]
 
     def __init__(self, screen: Screen) -> None:

@@ -14,36 +14,21 @@ from textual.widgets.option_list import Option
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KIND_ORDER
 from fazhi_tui.storage.database import DatabaseError
+from fazhi_tui.ui.helpers import STATUS_STYLES, kind_bindings
 from fazhi_tui.ui.widgets.footer import key_footer
 
-__all__ = ["HomeScreen", "kind_bindings"]
-
-
-def kind_bindings() -> list[Binding]:
-    """Number keys 1-7 open the record kinds (one footer entry); c opens the checklist."""
-    return [
-        # The footer shows one entry "1-7 台账"; help (F1) and the palette list each kind.
-        *(
-            Binding(str(i), f"app.open_kind('{k.name}')", t("key.kinds"), key_display="1-7")
-            if i == 1
-            else Binding(str(i), f"app.open_kind('{k.name}')", kind_label(k.name), show=False)
-            for i, k in enumerate(KIND_ORDER, start=1)
-        ),
-        Binding("c", "app.open_checklist", t("key.checklist")),
-    ]
+__all__ = ["HomeScreen"]
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [*kind_bindings(), Binding("e", "sync", t("key.sync"))]
+    BINDINGS = [*kind_bindings(), Binding("e", "sync", "key.sync")]
 
     def __init__(self, counts: dict[str, int] | None = None) -> None:
         super().__init__()
         self._counts_shown = counts or {}  # known when the store opened: the first frame has them
 
     def action_sync(self) -> None:
-        from fazhi_tui.ui.screens.sync import SyncScreen
-
-        self.app.push_screen(SyncScreen())
+        self.app.open_sync()
 
     def compose(self) -> ComposeResult:
         config = self.app.config
@@ -113,5 +98,3 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.action_open_kind(event.option.id)
 
-
-STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}

@@ -3,7 +3,6 @@ exchange — read the up-bundles on a stick, write the down-bundles to it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from rich.text import Text
@@ -15,31 +14,26 @@ from textual.screen import Screen
 from textual.widgets import DataTable, RichLog, Static
 
 from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.services.hub import import_up_files, is_silent, publish_bundles
+from fazhi_tui.services.office import last_folder, remember_folder
+from fazhi_tui.services.verdicts import MARKS
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
-from fazhi_tui.ui.screens.sync import last_folder, remember_folder
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
-__all__ = ["HubScreen", "ConflictsScreen", "ImportsScreen", "is_silent"]
-
-
-def is_silent(last_import: str | None, today: dt.date, interval_days: int) -> bool:
-    """Never heard from, or no bundle within the configured interval."""
-    if not last_import:
-        return True
-    return (today - dt.date.fromisoformat(last_import[:10])).days > interval_days
+__all__ = ["HubScreen", "ConflictsScreen", "ImportsScreen"]
 
 
 class HubScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+o", "import", t("key.hub_import"), priority=True),
-        Binding("ctrl+e", "publish", t("key.hub_publish"), priority=True),
-        Binding("m", "matrix", t("key.matrix")),
-        Binding("k", "conflicts", t("key.conflicts")),
-        Binding("w", "changes", t("key.changes")),
-        Binding("c", "catalog", t("key.catalog")),
-        Binding("r", "refresh", t("key.refresh")),
+        Binding("ctrl+o", "import", "key.hub_import", priority=True),
+        Binding("ctrl+e", "publish", "key.hub_publish", priority=True),
+        Binding("m", "matrix", "key.matrix"),
+        Binding("k", "conflicts", "key.conflicts"),
+        Binding("w", "changes", "key.changes"),
+        Binding("c", "catalog", "key.catalog"),
+        Binding("r", "refresh", "key.refresh"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -50,7 +44,7 @@ class HubScreen(Screen[None]):
             table.add_column(t(f"hub.col.{key}"), key=key, width=width)
         yield table
         with Vertical(id="hub-exchange"):
-            yield FolderPicker(last_folder(self.app), id="picker")
+            yield FolderPicker(last_folder(self.app.home), id="picker")
             yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
 
@@ -96,23 +90,19 @@ class HubScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="hub-sync")
     def _import(self, folder: Path) -> None:
-        from fazhi_tui.services.verdicts import MARKS, import_lines
-        from fazhi_tui.sync.hub import import_bundle
-
         app = self.app
         files = sorted(folder.glob("fazhi-up-*.fzb")) if folder.is_dir() else []
         if not files:
             app.call_from_thread(self.say, t("hub.nothing_found", path=folder))
             return
-        for path in files:
-            try:
-                outcome = import_bundle(app.home, app.config, app.store, path)
-            except DatabaseError as exc:
-                app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
-                return
-            for verdict, line in import_lines(outcome, path.name):
-                app.call_from_thread(self.say, f"{MARKS[verdict]} {line}")
-        remember_folder(app, folder)
+        try:
+            for _, lines in import_up_files(app.home, app.config, app.store, files):
+                for verdict, line in lines:
+                    app.call_from_thread(self.say, f"{MARKS[verdict]} {line}")
+        except DatabaseError as exc:
+            app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
+            return
+        remember_folder(app.home, folder)
         app.call_from_thread(self.action_refresh)
 
     def action_publish(self) -> None:
@@ -120,11 +110,9 @@ class HubScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="hub-sync")
     def _publish(self, folder: Path) -> None:
-        from fazhi_tui.sync.hub import publish
-
         app = self.app
         try:
-            paths = publish(app.home, app.config, app.store, folder)
+            lines = publish_bundles(app.home, app.config, app.store, folder)
         except BundleRefused as exc:
             app.call_from_thread(self.say, f"× {exc.message()}")
             return
@@ -132,34 +120,27 @@ class HubScreen(Screen[None]):
             reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
             app.call_from_thread(self.say, f"× {reason}")
             return
-        for path in paths:
-            app.call_from_thread(self.say, "√ " + t("sync.published", path=path))
-        remember_folder(app, folder)
+        for line in lines:
+            app.call_from_thread(self.say, "√ " + line)
+        remember_folder(app.home, folder)
 
     def action_conflicts(self) -> None:
         self.app.push_screen(ConflictsScreen())
 
     def action_catalog(self) -> None:
-        from fazhi_tui.ui.screens.catalog import CatalogScreen
-
-        if self.app.config.hub.level != "county":
-            self.notify(t("err.catalog_city"), severity="warning")
-            return
-        self.app.push_screen(CatalogScreen())
+        self.app.open_catalog()
 
     def action_changes(self) -> None:
         self.app.push_screen(ImportsScreen())
 
     def action_matrix(self) -> None:
-        from fazhi_tui.ui.screens.matrix import MatrixScreen
-
-        self.app.push_screen(MatrixScreen(self.app.today.year))
+        self.app.open_matrix()
 
 
 class ConflictsScreen(Screen[None]):
     """Records two devices of one office both changed: the version kept and the one set aside."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", key_display="Esc")]
 
     def compose(self) -> ComposeResult:
         yield Static(t("hub.conflicts_title"), id="title-bar")
@@ -196,7 +177,7 @@ class ImportsScreen(Screen[None]):
     """What each import did: added, changed, deleted, conflicts (the command line's
     ``hub changes --since --until`` gives the same per township between two dates)."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", key_display="Esc")]
 
     def compose(self) -> ComposeResult:
         yield Static(t("changes.title"), id="title-bar")

@@ -15,11 +15,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from fazhi_tui.base.i18n import t
-from fazhi_tui.services.checklist import Matrix, hub_matrix, load_active_rules
+from fazhi_tui.services.checklist import Matrix
 from fazhi_tui.services.checklist_report import status_mark
+from fazhi_tui.services.hub import is_silent, matrix_now, save_hub_report
+from fazhi_tui.services.office import rules_problem_line
 from fazhi_tui.storage.database import DatabaseError
-from fazhi_tui.ui.screens.home import STATUS_STYLES
-from fazhi_tui.ui.screens.hub import is_silent
+from fazhi_tui.ui.helpers import STATUS_STYLES
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["MatrixScreen", "rule_headers"]
@@ -46,11 +47,11 @@ def rule_headers(rules) -> list[str]:
 
 class MatrixScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "evidence", t("key.open"), priority=True),
-        Binding("left_square_bracket", "year(-1)", t("key.prev_year"), key_display="["),
-        Binding("right_square_bracket", "year(1)", t("key.next_year"), key_display="]"),
-        Binding("x", "xlsx", t("key.xlsx")),
-        Binding("escape", "app.pop_screen", t("key.back"), key_display="Esc"),
+        Binding("enter", "evidence", "key.open", priority=True),
+        Binding("left_square_bracket", "year(-1)", "key.prev_year", key_display="["),
+        Binding("right_square_bracket", "year(1)", "key.next_year", key_display="]"),
+        Binding("x", "xlsx", "key.xlsx"),
+        Binding("escape", "app.pop_screen", "key.back", key_display="Esc"),
     ]
 
     def __init__(self, year: int) -> None:
@@ -60,6 +61,9 @@ class MatrixScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
+        problem = Static(id="rules-problem")  # the county's rules.toml refused: said, as the command line does
+        problem.display = False
+        yield problem
         yield DataTable(id="matrix-table", cursor_type="cell", cell_padding=0)
         yield Static(id="matrix-rule")
         yield key_footer()
@@ -78,16 +82,20 @@ class MatrixScreen(Screen[None]):
     def _compute(self, year: int) -> None:
         app = self.app
         try:
-            matrix = hub_matrix(app.store, load_active_rules(app.home).ruleset, app.config, year=year, on=app.today)
+            active, matrix = matrix_now(app.home, app.config, app.store, year=year, on=app.today)
         except DatabaseError as exc:
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
-        app.call_from_thread(self._show, matrix)
+        app.call_from_thread(self._show, matrix, rules_problem_line(active))
 
-    def _show(self, matrix: Matrix) -> None:
+    def _show(self, matrix: Matrix, problem_line: str | None = None) -> None:
         if matrix.year != self.year:
             return
         self.matrix = matrix
+        problem = self.query_one("#rules-problem", Static)
+        if problem_line:
+            problem.update(Text(problem_line))
+        problem.display = problem_line is not None
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
@@ -137,8 +145,6 @@ class MatrixScreen(Screen[None]):
         self._refresh()
 
     def action_evidence(self) -> None:
-        from fazhi_tui.ui.screens.checklist import EvidenceScreen
-
         matrix = self.matrix
         if matrix is None:
             return
@@ -146,25 +152,18 @@ class MatrixScreen(Screen[None]):
         if row >= len(matrix.rows) or column < FIXED_COLUMNS or not matrix.rows[row].results:
             return
         rule = matrix.rules[column - FIXED_COLUMNS]
-        self.app.push_screen(EvidenceScreen(self.year, rule.id, township=matrix.rows[row].code))
+        self.app.open_evidence(self.year, rule.id, township=matrix.rows[row].code)
 
     def action_xlsx(self) -> None:
         self._write_xlsx(self.year)
 
     @work(thread=True, exclusive=True, group="matrix-xlsx")
     def _write_xlsx(self, year: int) -> None:
-        from fazhi_tui.services.checklist import evidence_labels
-        from fazhi_tui.services.hub_report import write_report
-
         app = self.app
-        hub = app.config.hub
         try:
-            matrix = hub_matrix(app.store, load_active_rules(app.home).ruleset, app.config, year=year, on=app.today)
-            labels = evidence_labels(app.store, [r for row in matrix.rows for r in row.results])
-            path = app.home.reports / f"hub-{hub.code}-{year}-{app.today.isoformat()}.xlsx"
-            write_report(path, "xlsx", matrix, {"level": hub.level, "code": hub.code, "name": hub.name}, labels)
+            report = save_hub_report(app.home, app.config, app.store, year=year, on=app.today)
         except (DatabaseError, OSError) as exc:
             reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
             app.call_from_thread(self.notify, reason, severity="error", timeout=10)
             return
-        app.call_from_thread(self.notify, t("report.saved", path=path), timeout=8)
+        app.call_from_thread(self.notify, t("report.saved", path=report.path), timeout=8)

@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from fazhi_tui.base.i18n import choice_label, field_label, kind_label, t
 from fazhi_tui.domain.dates import DateParseError, parse_date
-from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
+from fazhi_tui.domain.kinds import CHOICES, Field, Kind
 from fazhi_tui.domain.validation import Problem, validate
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
@@ -28,23 +28,15 @@ from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from fazhi_tui.ui.widgets.tick import Tick
 
-__all__ = ["RecordFormScreen", "load_form_data"]
-
-
-def load_form_data(store, kind: Kind, record_uuid: str | None) -> tuple[dict[str, Any] | None, dict[str, list[tuple[str, str]]]]:
-    """The record (None for a new one) and the choices of its pickers. Blocking: call it
-    from a worker thread. Raises RecordNotFound or DatabaseError."""
-    record = store.get(kind, record_uuid) if record_uuid else None
-    options = {f.name: store.options(KINDS[f.ref]) for f in kind.fields if f.ref}
-    return record, options
+__all__ = ["RecordFormScreen"]
 
 
 class RecordFormScreen(Screen[str | None]):
     """Answers with the uuid of the saved record, or None when left without saving."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), priority=True),
-        Binding("escape", "leave", t("key.back"), key_display="Esc"),
+        Binding("ctrl+s", "save", "key.save", priority=True),
+        Binding("escape", "leave", "key.back", key_display="Esc"),
     ]
 
     def __init__(self, kind: Kind, record: dict[str, Any] | None, options: dict[str, list[tuple[str, str]]]) -> None:

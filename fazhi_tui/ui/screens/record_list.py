@@ -17,7 +17,7 @@ from fazhi_tui.domain.kinds import KINDS, Kind
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import cell_text, record_label, ref_label_key
-from fazhi_tui.ui.screens.home import kind_bindings
+from fazhi_tui.ui.helpers import kind_bindings, load_form_data
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.record_table import SEPARATOR, Column, RecordTable
@@ -29,12 +29,12 @@ FILTER_DELAY_SECONDS = 0.25
 
 class RecordListScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "open", t("key.open")),
-        Binding("n", "new", t("key.new")),
-        Binding("slash", "filter", t("key.filter"), key_display="/"),
-        Binding("delete", "delete", t("key.delete"), key_display="Del"),
-        Binding("u", "undo", t("key.undo")),
-        Binding("escape", "back", t("key.back"), key_display="Esc"),
+        Binding("enter", "open", "key.open"),
+        Binding("n", "new", "key.new"),
+        Binding("slash", "filter", "key.filter", key_display="/"),
+        Binding("delete", "delete", "key.delete", key_display="Del"),
+        Binding("u", "undo", "key.undo"),
+        Binding("escape", "back", "key.back", key_display="Esc"),
         *kind_bindings(),
     ]
 
@@ -187,8 +187,6 @@ class RecordListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="list-form")
     def _prepare_form(self, record_uuid: str | None) -> None:
         """Load the record and the choices of its pickers off the interface thread."""
-        from fazhi_tui.ui.screens.record_form import load_form_data
-
         try:
             record, options = load_form_data(self.app.store, self.kind, record_uuid)
         except RecordNotFound:

@@ -21,8 +21,8 @@ class SetupScreen(Screen[Config | None]):
     """Answers with the saved Config, or None if the clerk left (Esc) without saving."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), priority=True),
-        Binding("escape", "app.quit", t("key.quit"), show=False),
+        Binding("ctrl+s", "save", "key.save", priority=True),
+        Binding("escape", "app.quit", "key.quit", show=False),
     ]
 
     def __init__(self, home: Home) -> None:

@@ -17,9 +17,9 @@ class ConfirmScreen(ModalScreen[bool]):
     """Ask a question; Y or Enter on 是 answers yes, N or Esc answers no."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", t("key.yes")),
-        Binding("n", "answer(False)", t("key.no")),
-        Binding("escape", "answer(False)", t("key.no"), show=False),
+        Binding("y", "answer(True)", "key.yes"),
+        Binding("n", "answer(False)", "key.no"),
+        Binding("escape", "answer(False)", "key.no", show=False),
     ]
 
     def __init__(self, question: str) -> None:

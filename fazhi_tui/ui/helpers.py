@@ -1,0 +1,62 @@
+"""What several screens share: status colours, the record-kind keys, a form's data, and key
+labels put into words when shown.
+
+Key labels: a screen's ``BINDINGS`` give i18n keys as descriptions (``Binding("p", "print",
+"key.print")``), never ``t(...)`` evaluated at import. :func:`translate_keys` puts them into
+words: the app does it for every screen it shows (``push_screen``, ``switch_screen``) and
+again for all of them when the language changes (:meth:`FazhiApp.use_language`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from fazhi_tui.base.i18n import CATALOG, t
+from fazhi_tui.domain.kinds import KIND_ORDER, KINDS, Kind
+
+__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "load_form_data"]
+
+STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}
+
+
+def _in_words(binding: Binding) -> Binding:
+    if binding.description in CATALOG:
+        return replace(binding, description=t(binding.description))
+    return binding
+
+
+def translate_keys(node: DOMNode) -> None:
+    """Put the key labels of ``node``'s own BINDINGS into words in the current language.
+    Keys added to the node at run time (Textual's palette key) are left as they are."""
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    own = node._bindings.key_to_bindings
+    for key, bindings in merged.key_to_bindings.items():
+        own[key] = [_in_words(binding) for binding in bindings]
+
+
+def kind_bindings() -> list[Binding]:
+    """Number keys 1-7 open the record kinds (one footer entry); c opens the checklist."""
+    return [
+        # The footer shows one entry "1-7 台账"; help (F1) and the palette list each kind.
+        *(
+            Binding(str(i), f"app.open_kind('{k.name}')", "key.kinds", key_display="1-7")
+            if i == 1
+            else Binding(str(i), f"app.open_kind('{k.name}')", f"kind.{k.name}", show=False)
+            for i, k in enumerate(KIND_ORDER, start=1)
+        ),
+        Binding("c", "app.open_checklist", "key.checklist"),
+    ]
+
+
+def load_form_data(store, kind: Kind, record_uuid: str | None) -> tuple[dict[str, Any] | None, dict[str, list[tuple[str, str]]]]:
+    """The record (None for a new one) and the choices of its pickers. Blocking: call it
+    from a worker thread. Raises RecordNotFound or DatabaseError."""
+    record = store.get(kind, record_uuid) if record_uuid else None
+    options = {f.name: store.options(KINDS[f.ref]) for f in kind.fields if f.ref}
+    return record, options
