@@ -97,3 +97,18 @@ def test_catalog_needs_a_command(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["hub", "catalog"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_help_fits_an_80_column_window(capsys, monkeypatch, language):
+    """Chinese characters take two columns: the help is wrapped by columns, not characters."""
+    from fazhi_tui.base.i18n import set_language
+    from fazhi_tui.cli.common import cells
+
+    monkeypatch.setenv("COLUMNS", "80")
+    set_language(language)
+    for path, _ in every_command():
+        out = help_of(capsys, *path)
+        too_wide = [line for line in out.splitlines() if cells(line) > 80]
+        assert too_wide == [], path
+        assert not any(line.lstrip().startswith(("）", "，", "。")) for line in out.splitlines()), path

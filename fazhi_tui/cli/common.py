@@ -8,7 +8,9 @@ home's config, read before the arguments are parsed), never at import.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -38,6 +40,65 @@ EXIT_FAILURE = 1
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def cells(text: str) -> int:
+    """How many terminal columns ``text`` takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+# Chinese closing punctuation stays with what it closes.
+_CLOSING = "，。、；：！？）》」』】"
+# A word of narrow characters, or one wide character (Chinese may break between any two),
+# either with the closing punctuation that follows it; or spaces.
+_TOKENS = re.compile(rf"(?:[^\s\u1100-\uffff]+|[\u1100-\uffff])[{_CLOSING}]*|\s+")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, counted as the terminal counts them
+    (click's own wrapping counts characters, so Chinese help overflowed an 80-column window)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for token in _TOKENS.findall(paragraph):
+            if cells(line) + cells(token) > width and line.strip():
+                lines.append(line.rstrip())
+                line = ""
+            if not line and token.isspace():
+                continue
+            line += token
+        lines.append(line.rstrip())
+    return lines
+
+
+class HelpFormatter(click.HelpFormatter):
+    """click's help layout, wrapped by terminal columns."""
+
+    def write_text(self, text: str) -> None:
+        for line in wrap(text, max(self.width - self.current_indent, 20)):
+            self.write(f"{'':>{self.current_indent}}{line}\n")
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first = min(max((cells(term) for term, _ in rows), default=0), col_max)
+        start = self.current_indent + first + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if cells(term) > first:
+                self.write("\n" + " " * start)
+            else:
+                self.write(" " * (first + col_spacing - cells(term)))
+            lines = wrap(text, max(self.width - start, 20))
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(" " * start + line + "\n")
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
 class Option(click.Option):
     """An option whose ``help`` is an i18n key."""
 
@@ -61,6 +122,8 @@ def _section(formatter: click.HelpFormatter, title: str) -> Iterator[None]:
 
 class _Translated:
     """Help, short help and the section titles in the user's language; examples after the help."""
+
+    context_class = Context
 
     def __init__(self, *args: Any, examples: Sequence[str] = (), **kwargs: Any) -> None:
         kwargs.setdefault("context_settings", CONTEXT)
