@@ -59,30 +59,39 @@ def record_needs(rules: RuleSet, *, year: int, on: dt.date) -> dict[str, RecordN
         elif windows[kind] is not None:
             windows[kind].add(window)
 
+    def own(kind: str) -> list[str]:
+        """The fields that say when a record happened or a person was in post."""
+        k = KINDS[kind]
+        tenure = (k.tenure.start, k.tenure.end, k.tenure.current) if k.tenure else ()
+        return [*([k.held_by] if k.held_by else []), *tenure]
+
     def condition(kind: str, cond: Condition) -> list[str]:
         for name, value in cond:
             f = KINDS[kind].field(name)
             if value == NON_EMPTY and f.type in ("ref", "refs"):
-                use(f.ref, (), None)  # a link counts only if it points at a live record: all of them
+                # a link counts only if it points at a live record (a person in post): all of them
+                use(f.ref, own(f.ref), None)
         return [name for name, _ in cond]
 
     for rule in rules.enabled:
         start, end = (d.isoformat() for d in _period(rule, year, on))
         fields = condition(rule.kind, rule.where) + condition(rule.kind, rule.require)
-        for alternative in rule.require_any:
+        for alternative in (*rule.require_any, *rule.at_risk_any):
             fields += condition(rule.kind, alternative)
         if rule.type == "deadline":
             use(rule.kind, [*fields, rule.year_field, *(name for name, _ in rule.deadlines)], None)
             continue
-        fields += [rule.date_field, rule.valid_until]
+        fields += [rule.date_field, rule.valid_until, *own(rule.kind)]
         use(rule.kind, fields, (rule.date_field, start, end) if rule.date_field else None)
         if rule.link is not None:
             link = rule.link
-            link_fields = [link.field, *condition(link.kind, link.where)]
+            link_fields = [link.field, *condition(link.kind, link.where), *([] if link.in_period else own(link.kind))]
             if link.in_period:
                 use(link.kind, [*link_fields, link.date_field], (link.date_field, start, end))
             else:
-                use(link.kind, link_fields, None, plain_link=not link.where)
+                # a dated linking record is told held from planned, and a planned one is
+                # named in the evidence: read by uuid, not as bare links
+                use(link.kind, link_fields, None, plain_link=not link.where and not KINDS[link.kind].held_by)
     return {
         kind: RecordNeed(
             tuple(sorted(columns[kind] - {"uuid", "deleted_at"})),

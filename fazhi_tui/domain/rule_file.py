@@ -89,6 +89,7 @@ class Rule:
     where: Condition = ()
     require: Condition = ()
     require_any: tuple[Condition, ...] = ()
+    at_risk_any: tuple[Condition, ...] = ()  # every: failing require, yet in progress (at risk)
     date_field: str | None = None  # count: default "date"; share/every: limits the population
     min: int | None = None  # count
     period: str = "year"
@@ -123,7 +124,7 @@ _COMMON_KEYS = ("id", "task", "name", "name_en", "quote", "type", "kind", "enabl
 _TYPE_KEYS = {
     "count": ("date_field", "min", "period", "window_days"),
     "share": ("require", "require_any", "target", "date_field", "period", "window_days"),
-    "every": ("require", "require_any", "link", "valid_until", "date_field", "period", "window_days"),
+    "every": ("require", "require_any", "at_risk_any", "link", "valid_until", "date_field", "period", "window_days"),
     "deadline": ("year_field", "year_offset", "deadlines"),
 }
 _LINK_KEYS = ("kind", "field", "in_period", "date_field", "where")
@@ -229,12 +230,10 @@ class _RuleReader:
             )
         return value
 
-    def conditions_any(self, kind: Kind, raw: Any) -> tuple[Condition, ...]:
+    def conditions_any(self, kind: Kind, raw: Any, what: str = "require_any") -> tuple[Condition, ...]:
         if not isinstance(raw, list) or not raw:
-            raise self.fail(
-                "require_any must be a non-empty list of conditions", "err.rules_bad_value", name="require_any"
-            )
-        return tuple(self.condition(kind, c, "require_any") for c in raw)
+            raise self.fail(f"{what} must be a non-empty list of conditions", "err.rules_bad_value", name=what)
+        return tuple(self.condition(kind, c, what) for c in raw)
 
     def bad_threshold(self, key: str, value: Any, expected: str) -> RuleFileError:
         reason = f"{key} = {value!r}: must be {expected}"
@@ -284,6 +283,8 @@ class _RuleReader:
             values["require"] = self.condition(kind, d["require"], "require")
         if "require_any" in d:
             values["require_any"] = self.conditions_any(kind, d["require_any"])
+        if "at_risk_any" in d:
+            values["at_risk_any"] = self.conditions_any(kind, d["at_risk_any"], "at_risk_any")
         if "date_field" in d:
             values["date_field"] = self.field(kind, d["date_field"], "date_field", ("date",)).name
         elif rule_type == "count":
@@ -333,6 +334,8 @@ class _RuleReader:
             values["link"] = self.read_link(kind, d["link"])
         if "valid_until" in d:
             values["valid_until"] = self.field(kind, d["valid_until"], "valid_until", ("date",)).name
+        if "at_risk_any" in values and "require" not in values and "require_any" not in values:
+            raise self.fail("at_risk_any needs require or require_any", "err.rules_missing_key", name="require")
         if not any(k in values for k in ("require", "require_any", "link", "valid_until")):
             raise self.fail(
                 "an every rule needs require, require_any, link or valid_until", "err.rules_missing_key", name="require"

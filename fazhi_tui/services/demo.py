@@ -535,6 +535,7 @@ class _TownshipGenerator:
                 "education": education,
                 "start_date": start.isoformat(),
                 "active": left is None,
+                "end_date": (left - dt.timedelta(days=1)).isoformat() if left else None,  # the last day in post
                 "rule_of_law": rule_of_law,
                 "enforcement": enforcement,
                 **cert(expiry),

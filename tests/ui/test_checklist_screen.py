@@ -91,4 +91,4 @@ async def test_a_refused_rule_file_is_named_with_its_line_and_the_built_in_set_i
         await settle(pilot)
         problem = app.screen.query_one("#rules-problem")
         assert problem.display and "第 3 行" in str(problem.render()) and "内置规则" in str(problem.render())
-        assert len(app.screen.results) == 12
+        assert len(app.screen.results) == 13
