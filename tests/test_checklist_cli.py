@@ -179,7 +179,12 @@ def test_table(demo, capsys):
         assert row.startswith(rule.task) and rule.name in row
         mark = {"met": "√", "not_met": "×", "at_risk": "!", "not_applicable": "-"}[data[rule.id]["status"]]
         assert mark in row
-    assert lines[-1].startswith("达标 ")
+    assert lines[-3].startswith("达标 ")
+    counts = {status: sum(r["status"] == status for r in data.values()) for status in ("met", "at_risk", "not_met")}
+    # at risk counts as met today, not applicable is neither; the legend says so
+    met, applicable = counts["met"] + counts["at_risk"], counts["met"] + counts["at_risk"] + counts["not_met"]
+    assert lines[-2] == f"今天达标（含有风险）{met}/{applicable} 项"
+    assert "有风险" in lines[-1] and "计入达标" in lines[-1] and "不适用，不计入" in lines[-1]
 
 
 def test_csv(demo, capsys):

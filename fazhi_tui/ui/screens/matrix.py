@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.checklist import Matrix, hub_matrix, load_active_rules
-from fazhi_tui.services.checklist_report import status_mark
+from fazhi_tui.services.checklist_report import legend, status_mark
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.screens.home import STATUS_STYLES
 from fazhi_tui.ui.screens.hub import is_silent
@@ -62,6 +62,8 @@ class MatrixScreen(Screen[None]):
         yield Static(id="title-bar")
         yield DataTable(id="matrix-table", cursor_type="cell", cell_padding=0)
         yield Static(id="matrix-rule")
+        # the share row counts "at risk" as met today and leaves "not applicable" out: say so
+        yield Static(Text(legend()), id="matrix-legend")
         yield key_footer()
 
     def on_mount(self) -> None:
