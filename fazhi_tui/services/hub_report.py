@@ -82,7 +82,12 @@ def _json(matrix: Matrix, hub: dict[str, str]) -> bytes:
                         "status": result.status,
                         "actual": result.actual,
                         "target": result.target,
-                        "evidence": {"kind": result.evidence_kind, "proving": list(result.proving), "breaking": list(result.breaking)},
+                        "evidence": {
+                            "kind": result.evidence_kind,
+                            "proving": list(result.proving),
+                            "breaking": list(result.breaking),
+                            "planned": list(result.planned),
+                        },
                     }
                     for result in row.results
                 },
