@@ -376,3 +376,14 @@ def test_tombstoned_and_restored_through_the_store(tmp_path):
         assert (r.status, r.proving, r.planned) == ("met", (uuid,), (later,))
     finally:
         store.close()
+
+
+def test_the_matrix_share_counts_at_risk_as_met_and_leaves_not_applicable_out():
+    from fazhi_tui.services.checklist import Matrix, MatrixRow
+
+    rule = builtin_rules().get("T29")
+    results = {status: run(year=YEAR)["T29"].__class__(rule, status, 0, 0, "all", 0, (), (), "staff", (AFTER, AFTER))
+               for status in ("met", "at_risk", "not_met", "not_applicable")}
+    rows = tuple(MatrixRow(f"64030210{i}", status, "2026-01-01", (results[status],)) for i, status in enumerate(results))
+    rows += (MatrixRow("640302109", "silent", None, ()),)  # never reported: counts against
+    assert Matrix(YEAR, AFTER, (rule,), rows).share_met(0) == (2, 4)

@@ -524,6 +524,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.col.role": ("作用", "Role"),
     "report.role.breaking": ("未达标或有风险", "falls short / at risk"),
     "report.role.proving": ("达标依据", "proves it"),
+    "report.role.planned": ("计划中，不计入", "planned, not counted"),
     "report.sheet.matrix": ("汇总", "Matrix"),
     "key.xlsx": ("导出表格", "Export xlsx"),
     "key.hub_import": ("读取上报包", "Import"),

@@ -180,6 +180,8 @@ def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
             result = row.results[index]
             common = [row.code, row.name, status_text(result.status), actual_text(result), target_text(result), kind_label(result.evidence_kind)]
             cited = [(u, t("report.role.breaking")) for u in result.breaking] + [(u, t("report.role.proving")) for u in result.proving]
+            listed = {u for u, _ in cited}
+            cited += [(u, t("report.role.planned")) for u in result.planned if u not in listed]  # not counted
             if not cited:
                 body.append([*common, "", ""])
             for record_uuid, role in cited:
