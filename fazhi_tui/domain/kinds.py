@@ -37,7 +37,7 @@ class Field:
     ref: str | None = None  # kind name for types "ref" / "refs"
     default: object = None
     list_width: int = 0  # > 0: shown as a list column this many cells wide
-    only_if: tuple[str, str] | None = None  # (field, value): the field applies only then
+    only_if: tuple[str, object] | None = None  # (field, value): the field applies only then
     max_length: int = 200
     added: int = 1  # the schema migration that added the column (bundles of older townships lack it)
 
