@@ -316,3 +316,12 @@ DROP INDEX training_township;
 CREATE INDEX training_township_date ON training (township, deleted_at, date);
 DROP INDEX hearing_township;
 CREATE INDEX hearing_township_date ON hearing (township, deleted_at, date);
+
+-- migration 4: staff tenure and the year of a service item (checklist truth)
+-- the last day in post of one who left: an old "not active" record has none (the day is
+-- unknown: the person counts in no period until the form has it, as before); an active one
+-- has none because they are still in post
+ALTER TABLE staff ADD COLUMN end_date TEXT;
+-- the year a service item was first listed: the county sees the share handled at the township
+-- year by year; an item with no year counts in every year
+ALTER TABLE service_item ADD COLUMN year INTEGER;

@@ -102,7 +102,7 @@ def test_json_has_every_rule_with_its_figures_and_evidence(demo, capsys):
     data = json.loads(out)
     assert data["township"] == {"code": "640302100", "name": "金星镇"}
     assert data["year"] == 2026 and data["date"] == DAY and data["rules_source"] == "builtin"
-    assert [r["id"] for r in data["rules"]] == BUILTIN_IDS and len(BUILTIN_IDS) == 12
+    assert [r["id"] for r in data["rules"]] == BUILTIN_IDS and len(BUILTIN_IDS) == 13
     statuses = [r["status"] for r in data["rules"]]
     assert "not_met" in statuses
     assert data["summary"] == {s: statuses.count(s) for s in STATUSES}
@@ -173,13 +173,18 @@ def test_table(demo, capsys):
     lines = out.splitlines()
     assert "金星镇" in lines[0] and "2026" in lines[0] and DAY in lines[1]
     rows = [line for line in lines if TASK.match(line.split(" ", 1)[0])]
-    assert len(rows) == 12
+    assert len(rows) == 13
     data = by_id(as_json(capsys, demo, "--date", DAY))
     for row, rule in zip(rows, builtin_rules().rules):
         assert row.startswith(rule.task) and rule.name in row
         mark = {"met": "√", "not_met": "×", "at_risk": "!", "not_applicable": "-"}[data[rule.id]["status"]]
         assert mark in row
-    assert lines[-1].startswith("达标 ")
+    assert lines[-3].startswith("达标 ")
+    counts = {status: sum(r["status"] == status for r in data.values()) for status in ("met", "at_risk", "not_met")}
+    # at risk counts as met today, not applicable is neither; the legend says so
+    met, applicable = counts["met"] + counts["at_risk"], counts["met"] + counts["at_risk"] + counts["not_met"]
+    assert lines[-2] == f"今天达标（含有风险）{met}/{applicable} 项"
+    assert "有风险" in lines[-1] and "计入达标" in lines[-1] and "不适用，不计入" in lines[-1]
 
 
 def test_csv(demo, capsys):
@@ -187,7 +192,7 @@ def test_csv(demo, capsys):
     assert code == 0, err
     table = list(csv.reader(io.StringIO(out, newline="")))
     header, rows = table[0], table[1:]
-    assert len(rows) == 12
+    assert len(rows) == 13
     assert "status" in header and "id" in header
     status_col, id_col = header.index("status"), header.index("id")
     assert all(len(row) == len(header) for row in rows)
@@ -205,7 +210,7 @@ def test_markdown(demo, capsys):
     lines = out.splitlines()
     assert lines[0].startswith("# ") and "金星镇" in lines[0] and "2026" in lines[0]
     table_rows = [line for line in lines if line.startswith("| T")]
-    assert len(table_rows) == 12
+    assert len(table_rows) == 13
     assert any(re.fullmatch(r"\|( --- \|)+", line) for line in lines)
     assert not UUID.search(out)  # evidence is named, never by its uuid
     data = by_id(as_json(capsys, demo, "--date", DAY))
@@ -351,7 +356,7 @@ def test_a_home_rule_file_switches_a_rule_off_and_is_remembered(demo, capsys):
 
     # other formats still print, with the warning on stderr only
     code, out, err = checklist(capsys, demo, "--format", "csv", "--date", DAY)
-    assert code == 0 and "第 " in err and "T44" not in out and len(out.splitlines()) == 12
+    assert code == 0 and "第 " in err and ",T44," not in out and len(out.splitlines()) == 13
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,9 @@ def test_needs_of_the_builtin_rules():
     assert needs["meeting"].windows == (("date", "2026-01-01", "2026-12-31"),)
     assert needs["hearing"].windows == (("date", "2026-01-01", "2026-12-31"),)
     assert needs["staff"].windows is None and needs["delegated_item"].windows is None
-    assert needs["training"].links_only and needs["training"].columns == ("items",)
+    # a training counts for T42 only if held by the checklist day: its date is read, and its
+    # uuid (a planned one is named in the evidence), so it is not read as bare links
+    assert not needs["training"].links_only and needs["training"].columns == ("date", "items")
     assert not needs["meeting"].links_only and not needs["hearing"].links_only
     # a condition "points at a live record" needs every staff record, not only some
     assert "staff" in needs and needs["staff"].windows is None

@@ -131,7 +131,8 @@ def test_matrix_has_every_enrolled_township_and_the_silent_one_counts_against_ev
     checklists = county4["checklists"]
     for index, rule in enumerate(matrix.rules):
         township_statuses = [next(r["status"] for r in checklists[code]["rules"] if r["id"] == rule.id) for code in DEMOS]
-        met = township_statuses.count("met")
+        # "at risk" is met today; "not applicable" is neither
+        met = township_statuses.count("met") + township_statuses.count("at_risk")
         applicable = 1 + sum(s != "not_applicable" for s in township_statuses)  # the silent one always counts
         assert matrix.share_met(index) == (met, applicable), rule.id
     # No demo township finds these rules inapplicable: the share is out of all four.
@@ -208,6 +209,12 @@ def text(value) -> str:
     return "" if value is None else value
 
 
+# at risk is met today, not applicable neither met nor counted
+LEGEND = (
+    "√ 达标；! 有风险：今天达标，但即将失效、年内尚差或仅靠计划记录，计入达标；× 未达标；- 不适用，不计入达标率。只计入检查日及以前的记录。"
+)
+
+
 def share_text(met: int, applicable: int) -> str:
     return f"{met}/{applicable}（{round(100 * met / applicable)}%）" if applicable else "-"
 
@@ -270,10 +277,12 @@ def test_xlsx_report_read_back_cell_by_cell(county4, tmp_path):
     assert sheet.freeze_panes == "D2"
     expected = expected_matrix_rows(matrix, county4["checklists"])
     got = [[text(cell.value) for cell in row] for row in sheet.iter_rows()]
-    assert got == expected
-    assert sheet.max_row == 1 + 4 + 1
+    assert got[:-2] == expected
+    # below the share row, after a blank one: the legend saying how the share counts
+    assert not any(got[-2]) and got[-1][0] == LEGEND and not any(got[-1][1:])
+    assert sheet.max_row == 1 + 4 + 1 + 2
     assert all(value == "从未" for value in got[4][3:])  # the silent township, in words
-    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_col=4) for cell in row)  # statuses as text
+    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_col=4, max_row=len(expected)) for cell in row)  # statuses as text
     assert sheet.cell(row=5, column=2).value == NAMES[SILENT] and sheet.cell(row=5, column=2).data_type == "s"
     for column in range(1, 4):  # code, name, last bundle: wide enough for their header
         width = sheet.column_dimensions[get_column_letter(column)].width
@@ -313,7 +322,7 @@ def test_csv_report_is_the_same_matrix_with_formulas_quoted(county4, tmp_path):
         got = list(csv.reader(handle))
     expected = expected_matrix_rows(matrix_of(county4["county"]), county4["checklists"])
     quoted = [[("'" + v) if v[:1] in ("=", "+", "-", "@") else v for v in row] for row in expected]
-    assert got == quoted
+    assert got[:-1] == quoted and got[-1] == [LEGEND]
     assert got[4][1] == "'" + NAMES[SILENT]  # the "=" text, quoted
     assert not [v for row in got for v in row if v[:1] in ("=", "+", "-", "@")]
 
@@ -332,6 +341,7 @@ def test_json_report_statuses_equal_the_matrix(county4, tmp_path):
     for index, rule in enumerate(matrix.rules):
         met, applicable = matrix.share_met(index)
         assert data["share_met"][rule.id] == {"met": met, "applicable": applicable}
+    assert data["legend"] == LEGEND
 
 
 # -- what changed ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Field", "Kind", "KINDS", "KIND_ORDER", "kind", "CHOICES"]
+__all__ = ["Field", "Kind", "Tenure", "KINDS", "KIND_ORDER", "kind", "CHOICES"]
 
 # Language-neutral codes stored in the database, per choice set.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -37,13 +37,29 @@ class Field:
     ref: str | None = None  # kind name for types "ref" / "refs"
     default: object = None
     list_width: int = 0  # > 0: shown as a list column this many cells wide
-    only_if: tuple[str, str] | None = None  # (field, value): the field applies only then
+    only_if: tuple[str, object] | None = None  # (field, value): the field applies only then
     max_length: int = 200
+    added: int = 1  # the schema migration that added the column (bundles of older townships lack it)
 
     def __post_init__(self) -> None:
         assert self.type in FIELD_TYPES, self.type
         assert (self.type == "choice") == (self.choices is not None), self.name
         assert (self.type in ("ref", "refs")) == (self.ref is not None), self.name
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """How a kind of person record says when the person was in post.
+
+    ``start``: the first day (empty: always was). ``current``: a yes/no field, still in
+    post. ``end``: the last day in post of one who is not current; empty means the day is
+    not known (an old record: the form asks for it at the next edit), and then the person
+    is counted in no period at all, as before the dates existed.
+    """
+
+    start: str
+    end: str
+    current: str
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,10 @@ class Kind:
     label_fields: tuple[str, ...]  # fields that name a record in pickers and messages
     search_fields: tuple[str, ...]  # text columns matched by the list filter
     tasks: tuple[str, ...] = field(default=())  # plan tasks this kind serves
+    # The field that dates what the record says happened (a date, or a year read as its
+    # 1 January): a record dated after the checklist day is planned, not held.
+    held_by: str | None = None
+    tenure: Tenure | None = None  # a kind of person: when each was in post
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -91,6 +111,7 @@ MEETING = Kind(
     label_fields=("date", "title"),
     search_fields=("title", "chair", "attendees", "minutes_no", "notes"),
     tasks=("T40", "T46", "T49"),
+    held_by="date",
 )
 
 STAFF = Kind(
@@ -102,6 +123,7 @@ STAFF = Kind(
         F("education", "text", list_width=6),
         F("start_date", "date"),
         F("active", "bool", default=True, list_width=4),
+        F("end_date", "date", only_if=("active", False), added=4),
         F("rule_of_law", "bool", default=True),
         F("enforcement", "bool", default=False, list_width=4),
         F("cert_no", "text", max_length=50),
@@ -113,6 +135,7 @@ STAFF = Kind(
     label_fields=("name", "post"),
     search_fields=("name", "post", "education", "cert_no", "notes"),
     tasks=("T43", "T29", "T46"),
+    tenure=Tenure(start="start_date", end="end_date", current="active"),
 )
 
 DELEGATED_ITEM = Kind(
@@ -134,6 +157,7 @@ DELEGATED_ITEM = Kind(
     label_fields=("code", "name"),
     search_fields=("code", "name", "legal_basis", "department", "notes"),
     tasks=("T41",),
+    held_by="delegated_on",
 )
 
 TRAINING = Kind(
@@ -152,6 +176,7 @@ TRAINING = Kind(
     label_fields=("date", "title"),
     search_fields=("title", "department", "notes"),
     tasks=("T42",),
+    held_by="date",
 )
 
 HEARING = Kind(
@@ -168,6 +193,7 @@ HEARING = Kind(
     label_fields=("date", "case_name"),
     search_fields=("court", "case_name", "notes"),
     tasks=("T46",),
+    held_by="date",
 )
 
 SERVICE_ITEM = Kind(
@@ -177,12 +203,14 @@ SERVICE_ITEM = Kind(
         F("guide_published", "bool", default=False, list_width=12),
         F("procedure_done", "bool", default=False, list_width=12),
         F("handled_locally", "bool", default=False, list_width=10),
+        F("year", "int", list_width=6, added=4),  # the year the item was first listed
         F("notes", "longtext", max_length=2000),
     ),
     order_by="name, uuid",
     label_fields=("name",),
     search_fields=("name", "notes"),
     tasks=("T44",),
+    held_by="year",
 )
 
 ANNUAL_REPORT = Kind(
@@ -202,6 +230,13 @@ ANNUAL_REPORT = Kind(
 
 KIND_ORDER: tuple[Kind, ...] = (MEETING, STAFF, DELEGATED_ITEM, TRAINING, HEARING, SERVICE_ITEM, ANNUAL_REPORT)
 KINDS: dict[str, Kind] = {k.name: k for k in KIND_ORDER}
+
+for _k in KIND_ORDER:  # a kind's dating and tenure fields exist, of the right types
+    if _k.held_by:
+        assert _k.field(_k.held_by).type in ("date", "int"), _k.name
+    if _k.tenure:
+        assert _k.field(_k.tenure.start).type == _k.field(_k.tenure.end).type == "date", _k.name
+        assert _k.field(_k.tenure.current).type == "bool", _k.name
 
 
 def kind(name: str) -> Kind:

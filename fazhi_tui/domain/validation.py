@@ -185,6 +185,15 @@ def _check_staff(values, today, lookup, uuid, limits):
     start = _date(values, "start_date")
     if start and start > today + dt.timedelta(days=limits.future_meeting_days):
         yield "start_date", Problem("err.date_too_far", {"days": limits.future_meeting_days})
+    if not values.get("active"):
+        # left post: the last day is asked for (an old record only knew "not active")
+        end = _date(values, "end_date")
+        if end is None:
+            yield "end_date", Problem("err.end_date_required")
+        elif end > today:
+            yield "end_date", Problem("err.date_in_future")
+        elif start and end < start:
+            yield "end_date", Problem("err.end_before_start")
 
 
 def _check_delegated_item(values, today, lookup, uuid, limits):

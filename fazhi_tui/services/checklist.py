@@ -98,7 +98,9 @@ def evidence_labels(store: Store, results: list[RuleResult]) -> dict[str, str]:
     """A short name for every record cited as evidence, for printed reports."""
     wanted: dict[str, set[str]] = {}
     for result in results:
-        wanted.setdefault(result.evidence_kind, set()).update(result.proving, result.breaking)
+        wanted.setdefault(result.evidence_kind, set()).update(result.proving, result.breaking, result.planned)
+        if result.link_kind and result.planned_links:
+            wanted.setdefault(result.link_kind, set()).update(result.planned_links)
     labels: dict[str, str] = {}
     for kind_name, uuids in wanted.items():
         labels.update(store.labels(KINDS[kind_name], sorted(uuids)))
@@ -131,7 +133,9 @@ class Matrix:
     rows: tuple[MatrixRow, ...]
 
     def share_met(self, rule_index: int) -> tuple[int, int]:
-        """(townships meeting the rule, townships it applies to) — the plan's targets are shares."""
+        """(townships meeting the rule today, townships it applies to) — the plan's targets
+        are shares. "At risk" is met today (a certificate valid now that lapses soon); "not
+        applicable" is neither met nor counted."""
         met = applicable = 0
         for row in self.rows:
             if not row.results:
@@ -140,7 +144,7 @@ class Matrix:
             status = row.results[rule_index].status
             if status != "not_applicable":
                 applicable += 1
-                met += status == "met"
+                met += status in ("met", "at_risk")
         return met, applicable
 
 

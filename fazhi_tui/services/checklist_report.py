@@ -29,6 +29,8 @@ __all__ = [
     "actual_text",
     "rule_name",
     "summary_counts",
+    "met_today",
+    "legend",
     "render",
 ]
 
@@ -70,6 +72,12 @@ def target_text(result: RuleResult) -> str:
 
 
 def actual_text(result: RuleResult) -> str:
+    """The figure, held records only, with the planned ones beside it ("3 + 1 planned")."""
+    held = _held_text(result)
+    return t("actual.planned", actual=held, n=len(result.planned)) if result.planned else held
+
+
+def _held_text(result: RuleResult) -> str:
     if result.status == "not_applicable" and not result.total and result.unit != "count":
         return t("actual.none")
     if result.unit == "count":
@@ -91,6 +99,21 @@ def summary_counts(results: Sequence[RuleResult]) -> dict[str, int]:
     for result in results:
         counts[result.status] += 1
     return counts
+
+
+def met_today(counts: Mapping[str, int]) -> tuple[int, int]:
+    """(rules met today, rules that apply): "at risk" is met today; "not applicable" is neither."""
+    return counts["met"] + counts["at_risk"], counts["met"] + counts["at_risk"] + counts["not_met"]
+
+
+def legend() -> str:
+    """What the marks mean and how the share counts them, for every printed form."""
+    return t("report.legend")
+
+
+def _met_today_text(counts: Mapping[str, int]) -> str:
+    n, applicable = met_today(counts)
+    return t("report.met_today", n=n, applicable=applicable)
 
 
 # -- formats ----------------------------------------------------------------------------------
@@ -122,6 +145,9 @@ def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
         "date": header.on.isoformat(),
         "rules_source": header.rules_source,
         "summary": summary_counts(results),
+        # "at risk" is met today; "not applicable" is neither met nor counted
+        "met_today": dict(zip(("met", "applicable"), met_today(summary_counts(results)))),
+        "legend": legend(),
         "rules": [
             {
                 "id": r.rule.id,
@@ -140,6 +166,8 @@ def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
                     "proving": list(r.proving),
                     "breaking": list(r.breaking),
                     "at_risk": list(r.at_risk),
+                    "planned": list(r.planned),
+                    "planned_links": {"kind": r.link_kind, "records": list(r.planned_links)} if r.planned_links else None,
                 },
             }
             for r in results
@@ -171,6 +199,8 @@ def _table(results: Sequence[RuleResult], header: ReportHeader) -> str:
         lines.append("  ".join(set_cell_size(c, w) for c, w in zip(cells, TABLE_WIDTHS)).rstrip())
     counts = summary_counts(results)
     lines.append(t("report.summary", **counts))
+    lines.append(_met_today_text(counts))
+    lines.append(legend())
     return "\n".join(lines) + "\n"
 
 
@@ -180,6 +210,7 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
     out: list[str] = []
     if markdown:
         out += [f"# {title}", "", t("report.as_of", date=header.on.isoformat()), "", t("report.summary", **counts), ""]
+        out += [_met_today_text(counts), "", _md(legend()), ""]
         out += [
             f"| {t('head.task')} | {t('head.rule')} | {t('head.target')} | {t('head.actual')} | {t('head.status')} |",
             "| --- | --- | --- | --- | --- |",
@@ -188,17 +219,24 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
             out.append(f"| {r.rule.task} | {_md(rule_name(r))} | {_md(target_text(r))} | {_md(actual_text(r))} | {status_text(r.status)} |")
         out.append("")
     else:
-        out += [title, "=" * cell_len(title), t("report.as_of", date=header.on.isoformat()), t("report.summary", **counts), ""]
+        out += [title, "=" * cell_len(title), t("report.as_of", date=header.on.isoformat()), t("report.summary", **counts)]
+        out += [_met_today_text(counts), legend(), ""]
     for r in results:
         heading = f"{r.rule.task} {rule_name(r)}: {status_text(r.status)}"
         out += [f"## {_md(heading)}" if markdown else heading, ""]
         if r.rule.quote:
             out += [(f"> {_md(r.rule.quote)}" if markdown else f"  “{r.rule.quote}”"), ""]
         out.append(t("report.figures", target=target_text(r), actual=actual_text(r)))
-        for title_key, ids in (("report.breaking", r.breaking), ("report.proving", r.proving)):
-            if not ids:
+        sections = [
+            ("report.breaking", r.breaking, r.evidence_kind),
+            ("report.proving", r.proving, r.evidence_kind),
+            ("report.planned", r.planned, r.evidence_kind),
+            ("report.planned_links", r.planned_links, r.link_kind),
+        ]
+        for title_key, ids, kind in sections:
+            if not ids or kind is None:
                 continue
-            out += ["", t(title_key, kind=kind_label(r.evidence_kind), count=len(ids))]
+            out += ["", t(title_key, kind=kind_label(kind), count=len(ids))]
             for record_uuid in ids:
                 label = labels.get(record_uuid, record_uuid)
                 risk = t("report.at_risk_mark") if record_uuid in r.at_risk else ""

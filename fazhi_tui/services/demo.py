@@ -535,6 +535,7 @@ class _TownshipGenerator:
                 "education": education,
                 "start_date": start.isoformat(),
                 "active": left is None,
+                "end_date": (left - dt.timedelta(days=1)).isoformat() if left else None,  # the last day in post
                 "rule_of_law": rule_of_law,
                 "enforcement": enforcement,
                 **cert(expiry),
@@ -606,11 +607,14 @@ class _TownshipGenerator:
             if index >= len(SERVICES):
                 name += f"（{VILLAGES[(index // len(SERVICES)) % len(VILLAGES)]}便民服务站）"
             local = rng.random() < 0.7
+            # listed over the years (no random draw: the rest of the demo stays as it was)
+            listed = self.first_year + index * (self.today.year - self.first_year + 1) // self.n(20, minimum=3)
             self.add("service_item", {
                 "name": name,
                 "guide_published": rng.random() < 0.8,
                 "procedure_done": rng.random() < 0.6,
                 "handled_locally": local,
+                "year": listed,
                 "notes": "镇便民服务中心窗口受理办结" if local else f"镇便民服务中心受理后转报{self.config.county_name}政务服务中心办理",
             })
 

@@ -20,7 +20,7 @@ from rich.cells import cell_len
 from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.services.checklist import Matrix
-from fazhi_tui.services.checklist_report import actual_text, status_text, target_text
+from fazhi_tui.services.checklist_report import actual_text, legend, status_text, target_text
 
 __all__ = ["REPORT_FORMATS", "write_report", "safe_csv_text"]
 
@@ -82,14 +82,21 @@ def _json(matrix: Matrix, hub: dict[str, str]) -> bytes:
                         "status": result.status,
                         "actual": result.actual,
                         "target": result.target,
-                        "evidence": {"kind": result.evidence_kind, "proving": list(result.proving), "breaking": list(result.breaking)},
+                        "evidence": {
+                            "kind": result.evidence_kind,
+                            "proving": list(result.proving),
+                            "breaking": list(result.breaking),
+                            "planned": list(result.planned),
+                        },
                     }
                     for result in row.results
                 },
             }
             for row in matrix.rows
         ],
+        # "at risk" is met today, "not applicable" is neither (see legend)
         "share_met": {rule.id: dict(zip(("met", "applicable"), matrix.share_met(i))) for i, rule in enumerate(matrix.rules)},
+        "legend": legend(),
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -99,6 +106,7 @@ def _csv(matrix: Matrix) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in _matrix_rows(matrix):
         writer.writerow([safe_csv_text(v) for v in row])
+    writer.writerow([safe_csv_text(legend())])  # how the share row counts
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel and WPS read UTF-8
 
 
@@ -158,6 +166,7 @@ def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
 
         sheet.column_dimensions[get_column_letter(4 + i)].width = 16
     sheet.freeze_panes = "D2"
+    _put(sheet, len(rows) + 2, 1, legend())  # how the share row counts, below it after a blank row
 
     for index, rule in enumerate(matrix.rules):
         ws = book.create_sheet(_sheet_name(f"{rule.id}", used))
@@ -171,6 +180,8 @@ def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
             result = row.results[index]
             common = [row.code, row.name, status_text(result.status), actual_text(result), target_text(result), kind_label(result.evidence_kind)]
             cited = [(u, t("report.role.breaking")) for u in result.breaking] + [(u, t("report.role.proving")) for u in result.proving]
+            listed = {u for u, _ in cited}
+            cited += [(u, t("report.role.planned")) for u in result.planned if u not in listed]  # not counted
             if not cited:
                 body.append([*common, "", ""])
             for record_uuid, role in cited:

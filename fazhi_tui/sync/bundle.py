@@ -55,7 +55,7 @@ MAX_JSON_DEPTH = 8
 MEMBERS = {"manifest.json": MANIFEST_LIMIT, "manifest.sig": SIGNATURE_SIZE, "payload.bin": PAYLOAD_LIMIT}
 
 # field types whose column may hold NULL when the field is optional (see schema.sql)
-NULLABLE_TYPES = ("date", "choice")
+NULLABLE_TYPES = ("date", "choice", "int")
 
 _CODE = re.compile(r"^\d{4,9}$")
 _UUIDISH = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -264,14 +264,26 @@ def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
     return value
 
 
+def _default(f: Field) -> Any:
+    """The database value of a column a row does not carry: its default, as a migration gives it."""
+    if f.type == "bool":
+        return 1 if f.default else 0
+    if f.type == "refs":
+        return "[]"
+    return f.default if f.default is not None else ("" if f.type in ("text", "longtext") else None)
+
+
 def decode_rows(kind: Kind, rows: Any, member: str) -> list[dict[str, Any]]:
     """Bundle rows → database values, refusing any row that is malformed or not ``member``'s."""
     if not isinstance(rows, list):
         raise BundleRefused("err.bundle_damaged", f"{kind.name}: not a list")
     expected = set(SYSTEM_COLUMNS) | {"sync_stamp"} | set(kind.columns)
+    # a township not yet upgraded sends rows without the columns added since (they take
+    # their default: a staff member's end date, a service item's year)
+    optional = {f.name for f in kind.fields if f.added > 1}
     out = []
     for index, row in enumerate(rows):
-        if not isinstance(row, dict) or set(row) != expected:
+        if not isinstance(row, dict) or not expected - optional <= set(row) <= expected:
             raise _bad(kind, index, "unexpected or missing fields")
         for name in ("uuid", "device_id"):
             if not isinstance(row[name], str) or not _UUIDISH.match(row[name]):
@@ -292,6 +304,6 @@ def decode_rows(kind: Kind, rows: Any, member: str) -> list[dict[str, Any]]:
         clean = {name: row[name] for name in SYSTEM_COLUMNS}
         clean["sync_stamp"] = row["sync_stamp"]
         for f in kind.fields:
-            clean[f.name] = _check_value(kind, f, row[f.name], index)
+            clean[f.name] = _check_value(kind, f, row[f.name], index) if f.name in row else _default(f)
         out.append(clean)
     return out

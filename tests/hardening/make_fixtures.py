@@ -98,6 +98,13 @@ def build_v2(path: Path) -> None:
     _build_township(path, 2)
 
 
+def build_v3(path: Path) -> None:
+    """A township's database as version 3 left it (migrations 1-3): version 2's records
+    (migration 3 added only indexes). Staff still have the bare "active" flag and no end
+    date, service items no year (migration 4)."""
+    _build_township(path, 3)
+
+
 def _build_township(path: Path, version: int) -> None:
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -168,7 +175,7 @@ def _build_township(path: Path, version: int) -> None:
 
 
 # version → builder of a database of that version; every version before the latest
-BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2}
+BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3}
 
 
 def fixture_path(version: int) -> Path:

@@ -9,6 +9,7 @@ county in a full bundle.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from pathlib import Path
@@ -140,3 +141,43 @@ def test_an_upgraded_township_sends_every_record_to_the_county(fixture, world_te
             at_hub = query(w.hub.db, f"SELECT deleted_at, updated_at, rev FROM {name} WHERE uuid = ?", (uuid,))
             assert at_hub == [(row["deleted_at"], row["updated_at"], row["rev"])], (name, uuid)
     tried("upgraded township exported to the county")
+
+
+def test_migration_4_turns_the_active_flag_into_tenure(tmp_path):
+    """Version 3 knew only "active": an active person stays in post with no end date; an
+    inactive one has left on a day not known, counts in no period, and the form asks for
+    the day at the next edit. Service items get a year, empty for old ones."""
+    from fazhi_tui.domain.checklist import builtin_rules, evaluate
+    from fazhi_tui.domain.validation import validate
+
+    db = tmp_path / "fazhi.db"
+    shutil.copyfile(make_fixtures.fixture_path(3), db)
+    store = Store.open(db, tmp_path / "backups")
+    try:
+        staff = {r["uuid"]: r for r in store.all_live(KINDS["staff"])}
+        active, left = staff[make_fixtures._uuid(1)], staff[make_fixtures._uuid(3)]
+        assert (active["active"], active["end_date"]) == (1, None)
+        assert (left["active"], left["end_date"]) == (0, None)
+        assert all(r["year"] is None for r in store.all_live(KINDS["service_item"]))
+
+        records = {name: store.all_live(kind) for name, kind in KINDS.items()}
+        results = {r.rule.id: r for r in evaluate(builtin_rules(), records, year=2025, on=dt.date(2025, 12, 31))}
+        counted = set(results["T46-hearing"].proving) | set(results["T46-hearing"].breaking)
+        assert make_fixtures._uuid(1) in counted and make_fixtures._uuid(3) not in counted
+
+        class Lookup:
+            def is_taken(self, *args) -> bool:
+                return False
+
+            def exists(self, *args) -> bool:
+                return True
+
+        raw = {f.name: left[f.name] for f in KINDS["staff"].fields}
+        raw.update(active=False, rule_of_law=False, enforcement=False)
+        checked = validate(KINDS["staff"], raw, today=dt.date(2026, 1, 5), lookup=Lookup(), uuid=left["uuid"])
+        assert checked.problems["end_date"].key == "err.end_date_required"
+        raw["end_date"] = "2024-06-30"
+        assert "end_date" not in validate(KINDS["staff"], raw, today=dt.date(2026, 1, 5), lookup=Lookup()).problems
+    finally:
+        store.close()
+    tried("migration 4: active flag to tenure")

@@ -91,4 +91,55 @@ async def test_a_refused_rule_file_is_named_with_its_line_and_the_built_in_set_i
         await settle(pilot)
         problem = app.screen.query_one("#rules-problem")
         assert problem.display and "第 3 行" in str(problem.render()) and "内置规则" in str(problem.render())
-        assert len(app.screen.results) == 12
+        assert len(app.screen.results) == 13
+
+
+async def test_planned_records_show_beside_the_figure_and_apart_in_the_evidence(home):
+    # today is 2026-11-27: three studies held, one entered ahead for December
+    held = [seed(home, "meeting", {"kind": "study", "date": f"2026-0{m}-10", "title": f"会前学法{m}"}) for m in (3, 4, 5)]
+    planned = seed(home, "meeting", {"kind": "study", "date": "2026-12-15", "title": "会前学法（计划）"})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert row_status(screen, "T46-study") == "at_risk"  # met only with the planned one
+        table = screen.query_one(DataTable)
+        assert "3 次 + 1 计划" in str(table.get_row("T46-study")[3])
+        table.move_cursor(row=[r.rule.id for r in screen.results].index("T46-study"))
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        heading = ids.index(None)  # the "planned" heading, not selectable
+        assert "计划中" in str(options.get_option_at_index(heading).prompt)
+        assert options.get_option_at_index(heading).disabled
+        assert set(ids[:heading]) == set(held) and ids[heading + 1:] == [planned]
+
+
+async def test_the_staff_form_asks_for_the_day_a_person_left(home):
+    person = seed(home, "staff", {"name": "海军", "background": "other", "active": True})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from fazhi_tui.domain.kinds import KINDS
+        from fazhi_tui.ui.helpers import load_form_data
+
+        record, options = load_form_data(app.store, KINDS["staff"], person)
+        app.push_screen(RecordFormScreen(KINDS["staff"], record, options))
+        await settle(pilot)
+        form = app.screen
+        assert not form.query_one("#row-end_date").display  # in post: no end date
+        form.query_one("#f-active").value = False
+        await settle(pilot)
+        assert form.query_one("#row-end_date").display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "离岗日期" in str(form.query_one("#err-end_date").render())
+        form.query_one("#f-end_date").value = "2026-06-30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+        saved = app.store.get(KINDS["staff"], person)
+        assert (saved["active"], saved["end_date"]) == (0, "2026-06-30")

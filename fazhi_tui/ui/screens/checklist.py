@@ -150,6 +150,7 @@ class EvidenceScreen(Screen[None]):
         self.rule_id = rule_id
         self.township = township  # at a hub: whose records
         self.result: RuleResult | None = None
+        self._kinds: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -189,11 +190,22 @@ class EvidenceScreen(Screen[None]):
             Text.assemble((f"{kind_label(result.evidence_kind)} · ", "bold"), figures)
         )
         options: list[Option | None] = []
+        self._kinds: dict[str, str] = {}  # option id (a uuid) → its record's kind
         for ids, mark_status in ((result.breaking, "not_met"), (result.proving, "met")):
             for record_uuid in ids:
                 status = "at_risk" if record_uuid in result.at_risk else mark_status
                 prompt = Text.assemble((status_text(status), STATUS_STYLES[status]), "  ", labels.get(record_uuid, record_uuid))
                 options.append(Option(prompt, id=record_uuid))
+                self._kinds[record_uuid] = result.evidence_kind
+        # planned records, apart: dated after the checklist day, not counted
+        planned = [(result.evidence_kind, u) for u in result.planned if u not in self._kinds]
+        planned += [(result.link_kind, u) for u in result.planned_links if result.link_kind]
+        if planned:
+            options.append(Option(Text(t("checklist.planned"), style="bold"), disabled=True))
+            for kind_name, record_uuid in planned:
+                prompt = Text.assemble((f"{kind_label(kind_name)}  ", "dim"), labels.get(record_uuid, record_uuid))
+                options.append(Option(prompt, id=record_uuid))
+                self._kinds[record_uuid] = kind_name
         evidence = self.query_one(OptionList)
         highlighted = evidence.highlighted
         evidence.set_options(options or [Option(t("checklist.evidence_none"), disabled=True)])
@@ -209,7 +221,7 @@ class EvidenceScreen(Screen[None]):
             return
         option = evidence.get_option_at_index(evidence.highlighted)
         if option.id:
-            self._open(self.result.evidence_kind, option.id)
+            self._open(self._kinds.get(option.id, self.result.evidence_kind), option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.checklist import Matrix
-from fazhi_tui.services.checklist_report import status_mark
+from fazhi_tui.services.checklist_report import legend, status_mark
 from fazhi_tui.services.hub import is_silent, matrix_now, save_hub_report
 from fazhi_tui.services.office import rules_problem_line
 from fazhi_tui.storage.database import DatabaseError
@@ -66,6 +66,8 @@ class MatrixScreen(Screen[None]):
         yield problem
         yield DataTable(id="matrix-table", cursor_type="cell", cell_padding=0)
         yield Static(id="matrix-rule")
+        # the share row counts "at risk" as met today and leaves "not applicable" out: say so
+        yield Static(Text(legend()), id="matrix-legend")
         yield key_footer()
 
     def on_mount(self) -> None:

@@ -143,14 +143,15 @@ class RecordFormScreen(Screen[str | None]):
     # -- fields that apply only to some records ------------------------------------------------
 
     @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
+    @on(Checkbox.Changed)
+    def _select_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
         self._apply_only_if()
 
     def _apply_only_if(self) -> None:
         for f in self.kind.fields:
             if f.only_if:
-                controlling = self.query_one(f"#f-{f.only_if[0]}", Select).value
-                applies = controlling == f.only_if[1]
+                controlling = self.query_one(f"#f-{f.only_if[0]}").value  # a Select or a Tick
+                applies = controlling == f.only_if[1] and controlling is not Select.NULL
                 self.query_one(f"#row-{f.name}").display = applies
                 if not applies:
                     self._show_problem(f.name, None)

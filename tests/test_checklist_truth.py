@@ -1,0 +1,389 @@
+"""Checklist truth (issue 14): every built-in rule on its boundary — one record short of the
+threshold, exactly at it, the deciding record tombstoned and restored, dated in the previous
+and the next year, dated after the checklist day (planned) — and every per-person rule
+against tenure: joined after the period, left during it, left before it, left on a day not
+recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.i18n import set_language
+from fazhi_tui.domain.checklist import builtin_rules, load_rules
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.services.checklist import run_checklist
+from fazhi_tui.services.checklist_report import actual_text, met_today, summary_counts
+from fazhi_tui.storage.store import Actor, Store
+from tests.test_checklist import item, meeting, rec, run, staff
+
+YEAR = 2025
+AFTER = dt.date(2026, 1, 10)  # 2025 is over (records of early 2026 exist by now)
+MID = dt.date(2025, 6, 30)  # half way through 2025: under the at-risk fraction
+IN_YEAR = "2025-03-01"  # held by MID
+LATER = "2025-09-01"  # after MID: planned then
+PREVIOUS, NEXT = "2024-11-01", "2026-01-05"  # the next year's day is still before AFTER
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """``records(day, deleted)``: the records around the deciding one, which is dated ``day``
+    (None: left out). ``expect``: the status for each case."""
+
+    rule: str
+    records: Callable[[str | None, bool], list[dict]]
+    deciding: str
+    expect: dict[str, str]
+
+
+def deciding_meetings(kind: str, count: int) -> Callable[[str | None, bool], list[dict]]:
+    def make(day: str | None, deleted: bool) -> list[dict]:
+        rows = [meeting(f"meeting-{kind}{i}", kind, f"2025-0{i + 1}-10") for i in range(count - 1)]
+        if day:
+            rows.append(meeting("meeting-deciding", kind, day, deleted=deleted))
+        return rows
+
+    return make
+
+
+COUNT = {"at": "met", "short": "not_met", "prev": "not_met", "next": "not_met", "planned": "at_risk"}
+
+
+def head_meetings(day, deleted):
+    # one administrative meeting with the head there in full; the deciding one without
+    rows = [meeting("meeting-full", "admin", "2025-02-10")]
+    if day:
+        rows.append(meeting("meeting-deciding", "admin", day, head_attendance="absent", head_absence_reason="病假", deleted=deleted))
+    return rows
+
+
+def t41_items(day, deleted):
+    rows = [staff("staff-1"), item("delegated_item-ok", "taken", staff=["staff-1"], delegated_on="2024-01-01")]
+    if day:  # an item delegated that day, taken on by no one
+        rows.append(item("delegated_item-deciding", "taken", delegated_on=day, deleted=deleted))
+    return rows
+
+
+def t42_trainings(day, deleted):
+    rows = [item("delegated_item-1", "taken", delegated_on="2024-01-01")]
+    if day:
+        rows.append(rec("training", "training-deciding", date=day, title="培训", items=["delegated_item-1"], deleted=deleted))
+    return rows
+
+
+def t43_people(day, deleted):
+    rows = [staff("staff-law", background="law_degree")]
+    if day:  # one without a law background, in post from that day
+        rows.append(staff("staff-deciding", background="other", start_date=day, deleted=deleted))
+    return rows
+
+
+def t29_people(day, deleted):
+    rows = [staff("staff-ok", enforcement=True, cert_no="1", cert_expiry="2030-01-01")]
+    if day:  # an officer without a certificate, in post from that day
+        rows.append(staff("staff-deciding", enforcement=True, start_date=day, deleted=deleted))
+    return rows
+
+
+def hearings(day, deleted):
+    rows = [staff("staff-1")]
+    if day:
+        rows.append(rec("hearing", "hearing-deciding", staff_uuid="staff-1", date=day, deleted=deleted))
+    return rows
+
+
+def t44_items(require: dict, fail: dict, background: int):
+    def make(day, deleted):
+        rows = [rec("service_item", f"service_item-{i}", name=f"事项{i}", year=2020, **require) for i in range(background)]
+        if require.get("handled_locally"):  # T44-local: 50 %, one already failing
+            rows.append(rec("service_item", "service_item-off", name="转报", year=2020, **fail))
+        if day:
+            rows.append(rec("service_item", "service_item-deciding", name="新事项", year=int(day[:4]), deleted=deleted, **fail))
+        return rows
+
+    return make
+
+
+def t7_report(day, deleted):
+    if not day:
+        return []
+    year = int(day[:4])  # the report of the year before its sending
+    return [rec("annual_report", "annual_report-deciding", year=year - 1, sent_on=day,
+                published_on=day if day[5:] <= "04-01" else f"{year}-03-31", deleted=deleted)]
+
+
+SCENARIOS = [
+    Scenario("T40-deploy", deciding_meetings("deploy", 1), "meeting-deciding", COUNT),
+    Scenario("T46-study", deciding_meetings("study", 4), "meeting-deciding", COUNT),
+    Scenario("T46-lecture", deciding_meetings("lecture", 2), "meeting-deciding", COUNT),
+    Scenario("T49", deciding_meetings("forum", 2), "meeting-deciding", COUNT),
+    # share and every rules: the deciding record breaks the rule while it counts
+    Scenario("T40-head", head_meetings, "meeting-deciding",
+             {"at": "not_met", "short": "met", "prev": "met", "next": "met", "planned": "met"}),
+    Scenario("T41", t41_items, "delegated_item-deciding",
+             {"at": "not_met", "short": "met", "prev": "not_met", "next": "met", "planned": "met"}),
+    Scenario("T43", t43_people, "staff-deciding",
+             {"at": "not_met", "short": "met", "prev": "not_met", "next": "met", "planned": "met"}),
+    Scenario("T29", t29_people, "staff-deciding",
+             {"at": "not_met", "short": "met", "prev": "not_met", "next": "met", "planned": "met"}),
+    Scenario("T44", t44_items({"guide_published": True, "procedure_done": True}, {}, 2), "service_item-deciding",
+             {"at": "not_met", "short": "met", "prev": "not_met", "next": "met", "planned": None}),
+    Scenario("T44-local", t44_items({"handled_locally": True}, {"handled_locally": False}, 1), "service_item-deciding",
+             {"at": "not_met", "short": "met", "prev": "not_met", "next": "met", "planned": None}),
+    # every rules met by the deciding linking record
+    Scenario("T42", t42_trainings, "training-deciding",
+             {"at": "met", "short": "not_met", "prev": "met", "next": "not_met", "planned": "at_risk"}),
+    Scenario("T46-hearing", hearings, "hearing-deciding",
+             {"at": "met", "short": "not_met", "prev": "not_met", "next": "not_met", "planned": "at_risk"}),
+]
+IDS = [s.rule for s in SCENARIOS]
+
+
+def status(s: Scenario, day: str | None, *, deleted: bool = False, on: dt.date = AFTER) -> str:
+    return run(*s.records(day, deleted), year=YEAR, on=on)[s.rule].status
+
+
+def test_every_rule_has_a_boundary_scenario():
+    assert {s.rule for s in SCENARIOS} | {"T7"} == {r.id for r in builtin_rules().rules}
+
+
+@pytest.mark.parametrize("s", SCENARIOS, ids=IDS)
+def test_at_the_threshold_and_one_short(s):
+    assert status(s, IN_YEAR) == s.expect["at"]
+    assert status(s, None) == s.expect["short"]
+
+
+@pytest.mark.parametrize("s", SCENARIOS, ids=IDS)
+def test_the_deciding_record_tombstoned_then_restored(s):
+    assert status(s, IN_YEAR, deleted=True) == s.expect["short"]
+    assert status(s, IN_YEAR, deleted=False) == s.expect["at"]
+
+
+@pytest.mark.parametrize("s", SCENARIOS, ids=IDS)
+def test_dated_in_the_previous_or_the_next_year(s):
+    assert status(s, PREVIOUS) == s.expect["prev"]
+    # dated in 2026 but before the checklist day: a past year never looks at it
+    assert status(s, NEXT) == s.expect["next"]
+
+
+@pytest.mark.parametrize("s", [s for s in SCENARIOS if s.expect["planned"]], ids=lambda s: s.rule)
+def test_dated_after_the_checklist_day_is_planned(s):
+    held = run(*s.records(IN_YEAR, False), year=YEAR, on=MID)[s.rule]
+    assert held.status == s.expect["at"] and not held.planned
+    planned = run(*s.records(LATER, False), year=YEAR, on=MID)[s.rule]
+    assert planned.status == s.expect["planned"], planned
+    assert s.deciding not in planned.proving
+    if planned.evidence_kind == s.deciding.split("-")[0]:
+        assert s.deciding in planned.planned  # listed apart
+    else:
+        assert planned.planned_links == (s.deciding,) and planned.link_kind == s.deciding.split("-")[0]
+    # once the day has come, it counts
+    assert run(*s.records(LATER, False), year=YEAR, on=dt.date(2025, 9, 1))[s.rule].status == s.expect["at"]
+
+
+# --------------------------------------------------------------------------- counts with planned
+
+
+def test_three_held_and_one_planned_is_at_risk_and_reads_3_plus_1_planned():
+    studies = [meeting(f"meeting-s{i}", "study", f"2025-0{i}-10") for i in (1, 2, 3)]
+    planned = meeting("meeting-s4", "study", "2025-10-10")
+    r = run(*studies, planned, year=YEAR, on=MID)["T46-study"]
+    assert (r.status, r.actual, r.planned) == ("at_risk", 3, ("meeting-s4",))
+    assert r.proving == ("meeting-s1", "meeting-s2", "meeting-s3")
+    set_language("zh")
+    assert actual_text(r) == "3 次 + 1 计划"
+    set_language("en")
+    try:
+        assert actual_text(r) == "3 + 1 planned"
+    finally:
+        set_language("zh")
+    # a deploy meeting dated in September does not meet T40 in June
+    r = run(meeting("meeting-d", "deploy", "2025-09-15"), year=YEAR, on=MID)["T40-deploy"]
+    assert (r.status, r.actual, r.planned) == ("at_risk", 0, ("meeting-d",))
+
+
+def test_planned_records_that_would_not_meet_it_leave_it_as_it_was():
+    r = run(meeting("meeting-l1", "lecture", "2025-10-01"), year=YEAR, on=MID)["T46-lecture"]
+    assert (r.status, r.actual, r.planned) == ("not_met", 0, ("meeting-l1",))
+
+
+def test_an_administrative_meeting_entered_ahead_does_not_count():
+    held = meeting("meeting-a1", "admin", "2025-03-01", head_attendance="absent", head_absence_reason="出差")
+    ahead = [meeting(f"meeting-a{i}", "admin", f"2025-{i:02d}-01") for i in (8, 9, 10, 11)]
+    r = run(held, *ahead, year=YEAR, on=MID)["T40-head"]
+    assert (r.status, r.total, r.planned) == ("not_met", 1, tuple(a["uuid"] for a in ahead))
+    # only planned ones, all in full: at risk, not met and not "not applicable"
+    r = run(*ahead, year=YEAR, on=MID)["T40-head"]
+    assert r.status == "at_risk" and r.total == 0
+
+
+# --------------------------------------------------------------------------- T7: deadlines
+
+
+def test_t7_report_sent_exactly_on_time_one_day_late_tombstoned_and_planned():
+    def report(sent: str, published: str = "2025-03-31", deleted: bool = False) -> dict:
+        return rec("annual_report", "annual_report-1", year=2024, sent_on=sent, published_on=published, deleted=deleted)
+
+    assert run(report("2025-02-20"), year=YEAR)["T7"].status == "met"
+    assert run(report("2025-02-21"), year=YEAR)["T7"].status == "not_met"
+    assert run(report("2025-02-20", deleted=True), year=YEAR)["T7"].status == "not_met"
+    assert run(report("2025-02-20", deleted=False), year=YEAR)["T7"].status == "met"
+    # the report of the year before last, or sent in the next year, does not do
+    assert run(rec("annual_report", "annual_report-2", year=2023, sent_on="2025-02-01", published_on="2025-03-01"),
+               year=YEAR)["T7"].status == "not_met"
+    assert run(report("2026-01-05", "2026-01-05"), year=YEAR)["T7"].status == "not_met"
+    # dated after the checklist day (entered ahead): not done yet, still in time
+    r = run(report("2025-02-15", "2025-03-20"), year=YEAR, on=dt.date(2025, 2, 10))["T7"]
+    assert (r.status, r.actual) == ("at_risk", 0)
+
+
+# --------------------------------------------------------------------------- tenure
+
+
+def person_with(rule: str, uuid: str, **tenure) -> list[dict]:
+    """A person breaking ``rule`` (no background, certificate or hearing) with ``tenure``."""
+    values = {"T43": {"background": "other"}, "T29": {"enforcement": True}, "T46-hearing": {}}[rule]
+    return [staff(uuid, **values, **tenure)]
+
+
+def good_people() -> list[dict]:
+    return [
+        staff("staff-good", background="law_degree", enforcement=True, cert_no="9", cert_expiry="2030-01-01"),
+        rec("hearing", "hearing-good", staff_uuid="staff-good", date="2025-05-05"),
+    ]
+
+
+TENURE = [
+    ({"start_date": "2026-02-01"}, "met"),  # joined after the period
+    ({"start_date": "2025-12-31"}, "not_met"),  # joined on its last day: in post on a day of it
+    ({"active": False, "end_date": "2025-06-30"}, "not_met"),  # left during it: counted for that year
+    ({"active": False, "end_date": "2025-01-01"}, "not_met"),  # left on its first day
+    ({"active": False, "end_date": "2024-12-31"}, "met"),  # left before it
+    ({"active": False, "end_date": None}, "met"),  # left on a day not recorded: counted nowhere
+]
+
+
+@pytest.mark.parametrize("rule", ["T43", "T29", "T46-hearing"])
+@pytest.mark.parametrize(("tenure", "expected"), TENURE, ids=["joined-after", "joined-last-day", "left-during",
+                                                               "left-first-day", "left-before", "left-unknown"])
+def test_per_person_rules_take_the_people_in_post_during_the_period(rule, tenure, expected):
+    r = run(*good_people(), *person_with(rule, "staff-x", **tenure), year=YEAR)[rule]
+    assert r.status == expected, r
+    assert ("staff-x" in r.breaking) == (expected == "not_met")
+
+
+def test_a_person_starting_after_the_checklist_day_is_planned():
+    r = run(*good_people(), *person_with("T43", "staff-x", start_date="2025-09-01"), year=YEAR, on=MID)["T43"]
+    assert (r.status, r.planned) == ("met", ("staff-x",))
+
+
+def test_a_certificate_counts_up_to_the_last_day_in_post():
+    officer = {"enforcement": True, "cert_no": "7", "active": False, "end_date": "2025-06-30"}
+    assert run(*good_people(), staff("staff-x", **officer, cert_expiry="2025-07-01"), year=YEAR)["T29"].status == "met"
+    assert run(*good_people(), staff("staff-x", **officer, cert_expiry="2025-06-01"), year=YEAR)["T29"].status == "not_met"
+    # a past year: valid on its 31 December, whatever happened since (no "lapsing soon" then)
+    keeps = staff("staff-x", enforcement=True, cert_no="7", cert_expiry="2026-01-05")
+    assert run(*good_people(), keeps, year=YEAR)["T29"].status == "met"
+    assert run(*good_people(), keeps, year=2026, on=dt.date(2026, 1, 2))["T29"].status == "at_risk"
+
+
+# --------------------------------------------------------------------------- T41
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"status": "taken", "staff": ["staff-in"]}, "met"),
+        ({"status": "taken", "staff": ["staff-left"]}, "not_met"),  # the only person assigned has left
+        ({"status": "taken", "staff": ["staff-left", "staff-in"]}, "met"),
+        ({"status": "taken", "staff": ["staff-later"]}, "not_met"),  # not yet in post on the checklist day
+        ({"status": "taking", "staff": ["staff-in"]}, "at_risk"),  # 承接中 with staff: in progress
+        ({"status": "taking", "staff": ["staff-left"]}, "not_met"),
+        ({"status": "taking"}, "not_met"),
+    ],
+)
+def test_t41_counts_only_people_in_post_and_taking_on_with_staff_is_at_risk(values, expected):
+    people = [
+        staff("staff-in"),
+        staff("staff-left", active=False, end_date="2025-08-31"),
+        staff("staff-later", start_date="2026-01-05"),
+    ]
+    r = run(*people, item("delegated_item-1", **values), year=YEAR)["T41"]
+    assert r.status == expected, r
+    assert (r.at_risk == ("delegated_item-1",)) == (expected == "at_risk")
+
+
+def test_t41_a_person_who_left_after_the_year_still_carried_it_then():
+    people = [staff("staff-1", active=False, end_date="2026-01-05")]
+    assert run(*people, item("delegated_item-1", "taken", staff=["staff-1"]), year=YEAR)["T41"].status == "met"
+    assert run(*people, item("delegated_item-1", "taken", staff=["staff-1"]), year=2026,
+               on=dt.date(2026, 2, 1))["T41"].status == "not_met"
+
+
+# --------------------------------------------------------------------------- the rule file
+
+
+def test_at_risk_any_is_checked_by_the_loader():
+    base = """version = 1
+[[rule]]
+id = "x"
+task = "T41"
+name = "x"
+type = "every"
+kind = "delegated_item"
+"""
+    rules = load_rules(base + 'require = { status = "taken" }\nat_risk_any = [{ status = "taking" }]\n')
+    assert rules.rules[0].at_risk_any == ((("status", "taking"),),)
+    for bad in ('at_risk_any = [{ status = "taking" }]\nlink = { kind = "training", field = "items" }\n',
+                'require = { status = "taken" }\nat_risk_any = []\n',
+                'require = { status = "taken" }\nat_risk_any = [{ status = "sideways" }]\n'):
+        with pytest.raises(ValueError):
+            load_rules(base + bad)
+
+
+def test_met_today_counts_at_risk_and_leaves_not_applicable_out():
+    results = list(run(meeting("meeting-d", "deploy", "2025-09-15"), year=YEAR, on=MID).values())
+    counts = summary_counts(results)
+    n, applicable = met_today(counts)
+    assert n == counts["met"] + counts["at_risk"] and applicable == len(results) - counts["not_applicable"]
+
+
+# --------------------------------------------------------------------------- through the store
+
+
+def test_tombstoned_and_restored_through_the_store(tmp_path):
+    store = Store.open(tmp_path / "fazhi.db", tmp_path / "backups")
+    actor = Actor("测试员", "640302100")
+    config = Config(township_code="640302100", township_name="金星镇", operator="测试员")
+    try:
+        uuid = store.insert(KINDS["meeting"], {"kind": "deploy", "date": "2025-03-01", "title": "部署会"}, actor)
+
+        def verdict(on=AFTER) -> str:
+            return {r.rule.id: r for r in run_checklist(store, builtin_rules(), config, year=YEAR, on=on)}["T40-deploy"].status
+
+        assert verdict() == "met"
+        store.tombstone(KINDS["meeting"], uuid, actor)
+        assert verdict() == "not_met"
+        store.restore(KINDS["meeting"], uuid, actor)
+        assert verdict() == "met"
+        assert verdict(on=dt.date(2025, 2, 1)) == "at_risk"  # before it was held: planned only
+        later = store.insert(KINDS["meeting"], {"kind": "deploy", "date": "2025-09-01", "title": "下半年部署会"}, actor)
+        r = {r.rule.id: r for r in run_checklist(store, builtin_rules(), config, year=YEAR, on=MID)}["T40-deploy"]
+        assert (r.status, r.proving, r.planned) == ("met", (uuid,), (later,))
+    finally:
+        store.close()
+
+
+def test_the_matrix_share_counts_at_risk_as_met_and_leaves_not_applicable_out():
+    from fazhi_tui.services.checklist import Matrix, MatrixRow
+
+    rule = builtin_rules().get("T29")
+    results = {status: run(year=YEAR)["T29"].__class__(rule, status, 0, 0, "all", 0, (), (), "staff", (AFTER, AFTER))
+               for status in ("met", "at_risk", "not_met", "not_applicable")}
+    rows = tuple(MatrixRow(f"64030210{i}", status, "2026-01-01", (results[status],)) for i, status in enumerate(results))
+    rows += (MatrixRow("640302109", "silent", None, ()),)  # never reported: counts against
+    assert Matrix(YEAR, AFTER, (rule,), rows).share_met(0) == (2, 4)
