@@ -59,7 +59,6 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: SQL still in sync/ and services/")
 def test_no_sql_outside_storage():
     """Every line of SQL lives in the storage layer."""
     offenders = [
