@@ -406,10 +406,11 @@ class Store:
     def page(self, kind: Kind, offset: int, limit: int, text: str = "") -> list[dict[str, Any]]:
         """``limit`` live records from ``offset`` in list order, filtered by the words of ``text``."""
         where, params = self._where(kind, text)
-        rows = self._read(
-            f"SELECT * FROM {kind.name} WHERE {where} ORDER BY {kind.order_by} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
+        with self._lock:
+            try:
+                rows = list(self.db.table(kind.name).rows_where(where, params, order_by=kind.order_by, limit=int(limit), offset=int(offset)))
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
         return [_decode(kind, r) for r in rows]
 
     def position(self, kind: Kind, record_uuid: str, text: str = "") -> int | None:
