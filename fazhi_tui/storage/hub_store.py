@@ -22,12 +22,12 @@ __all__ = [
     "COUNTS",
     "CATALOG_ALL",
     "CATALOG_FIELDS",
-    "member",
+    "member_row",
     "member_generation",
     "member_codes",
     "member_names",
     "save_member",
-    "device",
+    "device_row",
     "save_device",
     "bundle_seen",
     "seq_taken",
@@ -61,7 +61,7 @@ CATALOG_FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mo
 # -- members and their devices -------------------------------------------------------------------
 
 
-def member(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+def member_row(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM hub_member WHERE code = ?", (code,)).fetchone()
 
 
@@ -85,7 +85,7 @@ def save_member(db: Any, code: str, name: str, generation: int, secret: str, at:
     db.table("hub_office").upsert({"code": code, "name": name}, pk="code")
 
 
-def device(conn: sqlite3.Connection, member_code: str, device_id: str) -> sqlite3.Row | None:
+def device_row(conn: sqlite3.Connection, member_code: str, device_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT public_key, generation FROM hub_device WHERE member = ? AND device_id = ?", (member_code, device_id)
     ).fetchone()

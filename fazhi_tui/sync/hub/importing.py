@@ -84,7 +84,7 @@ class _DryRun(Exception):
 
 
 def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> None:
-    member = hub_store.member(conn, manifest["member"])
+    member = hub_store.member_row(conn, manifest["member"])
     if member is None:
         raise BundleRefused("err.bundle_not_enrolled", f"office {manifest['member']} is not enrolled here", code=manifest["member"])
     if manifest["generation"] != member["generation"]:
@@ -97,7 +97,7 @@ def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> N
         device_key = crypto.unb64(manifest["device_key"])
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_damaged", "device key is not base64") from exc
-    known = hub_store.device(conn, manifest["member"], manifest["device_id"])
+    known = hub_store.device_row(conn, manifest["member"], manifest["device_id"])
     if known is not None and known["generation"] == member["generation"]:
         if crypto.unb64(known["public_key"]) != device_key:
             raise BundleRefused("err.bundle_old_enrolment", "device key differs from the one enrolled", code=manifest["member"])
