@@ -91,6 +91,12 @@ def _json_list(text: str | None) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+def _as_stored(kind: Kind, name: str, value: Any) -> Any:
+    """A stored value as :func:`encode_record` would store it now: a reason an older version
+    stored in words reads as its code (giving the same words back is not a change)."""
+    return reason_value(value) if (kind.name, name) in REASON_FIELDS else value
+
+
 def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
     for f in kind.fields:
@@ -338,7 +344,7 @@ class Store:
             old = conn.execute(f"SELECT * FROM {kind.name} WHERE uuid = ? AND deleted_at IS NULL", (record_uuid,)).fetchone()
             if old is None:
                 raise RecordNotFound(record_uuid)
-            changes = {k: [old[k], v] for k, v in data.items() if old[k] != v}
+            changes = {k: [old[k], v] for k, v in data.items() if _as_stored(kind, k, old[k]) != v}
             if not changes:
                 return False
             at, version = self._write_marks(conn)

@@ -84,3 +84,19 @@ def test_an_unknown_code_or_bad_date_is_refused():
     with pytest.raises(ValueError):
         reason_code(CATALOG_WITHDRAWN, "March")
 
+
+
+def test_a_reason_an_older_version_stored_in_words_is_left_alone_by_an_unchanged_form(world):
+    """Data written before reasons were codes keeps its words until the clerk changes them."""
+    words = "县里下发的事项目录已不再包含此事项（2026-03-05）"
+    kind = KINDS["delegated_item"]
+    with world.a.store() as store:
+        item = store.all_live(kind)[0]
+        with store.transaction() as conn:  # as an older version wrote it
+            conn.execute("UPDATE delegated_item SET status = 'withdrawn', status_reason = ? WHERE uuid = ?", (words, item["uuid"]))
+        shown = store.get(kind, item["uuid"])
+        assert shown["status_reason"] == words
+        assert not store.update(kind, item["uuid"], {"status_reason": shown["status_reason"]}, world.a.actor())
+        assert store.update(kind, item["uuid"], {"status_reason": shown["status_reason"], "notes": "改过"}, world.a.actor())
+    (row,) = query(world.a.db, "SELECT status_reason, notes FROM delegated_item WHERE uuid = ?", (item["uuid"],))
+    assert tuple(row) == (words, "改过")
