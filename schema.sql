@@ -16,6 +16,68 @@
 --   deleted_at  tombstone: NULL while the record is live; records are never hard-deleted
 -- Choice columns hold language-neutral codes (see fazhi_tui/domain/kinds.py); the
 -- interface shows them in Chinese or English.
+--
+-- == Tables: their shape after every migration below has run ==========================
+-- (tests/test_schema.py builds a database from the migrations and checks it has exactly
+-- these tables with exactly these columns, in this order: change both together.)
+--
+-- meta            key, value
+-- audit_log       id, at, operator, device_id, table_name, record_uuid, action, changes
+-- meeting         uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 kind, date, title, chair, attendees, minutes_no, head_attendance,
+--                 head_absence_reason, notes, sync_version, sync_stamp
+-- staff           uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 name, post, background, education, start_date, active, rule_of_law,
+--                 enforcement, cert_no, cert_issued, cert_expiry, notes, sync_version,
+--                 sync_stamp, end_date
+-- delegated_item  uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 code, name, power_type, legal_basis, department, mode, delegated_on,
+--                 status, status_reason, staff, notes, sync_version, sync_stamp
+-- training        uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 date, title, department, form, hours, items, staff, notes,
+--                 sync_version, sync_stamp
+-- hearing         uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 staff_uuid, date, mode, court, case_name, notes, sync_version, sync_stamp
+-- service_item    uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 name, guide_published, handled_locally, procedure_done, notes,
+--                 sync_version, sync_stamp, year
+-- annual_report   uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 year, sent_on, published_on, published_where, notes, sync_version,
+--                 sync_stamp
+-- export_log      seq, bundle_id, created_at, since_seq, max_version, records, file_name
+-- hub_member      code, name, generation, secret, enrolled_at
+-- hub_device      member, device_id, public_key, generation, first_seen
+-- hub_bundle      bundle_id, file_sha256, member, device_id, seq, since_seq, created_at,
+--                 imported_at, archive, summary
+-- sync_conflict   id, at, member, table_name, record_uuid, winner_device, loser_device,
+--                 winner, loser, bundle_id
+-- hub_catalog     code, name, power_type, legal_basis, department, mode, townships,
+--                 updated_at
+-- hub_publish     member, seq, created_at
+-- hub_office      code, name, last_import
+--
+-- The record tables are meeting, staff, delegated_item, training, hearing, service_item
+-- and annual_report; export_log is a township's, the hub_* tables and sync_conflict a
+-- hub's (a county hub that sends up to a city uses both). The migrations say what each
+-- column holds.
+--
+-- == Keys of the meta table (named in fazhi_tui/storage/meta.py) =======================
+--
+-- device_id          this database's device id (32 hex digits), made on first open; a
+--                    restored backup forgets it and goes on as a new device
+-- hlc                the newest write stamp this database has seen (its hybrid logical
+--                    clock): no write is stamped earlier, even if the PC's clock is
+-- sync_version       the change counter: the number of the last write (every record
+--                    row keeps the number of its own last write in sync_version)
+-- confirmed_seq      township: the newest of its up-bundles the hub confirmed holding;
+--                    the next up-bundle carries what changed since (forgotten on restore)
+-- down_seq           township: the number of the last down-bundle imported (forgotten on
+--                    restore)
+-- catalog_codes      township: JSON list of the item codes of the last catalog the
+--                    county sent down
+-- catalog_withdrawn  township: JSON list of the codes this office marked withdrawn
+--                    because the county's catalog stopped listing them
+-- == end ================================================================================
 
 -- migration 1: records, links, audit log and metadata
 CREATE TABLE meta (

@@ -36,6 +36,7 @@ from fazhi_tui.base.division import check_township_code
 from fazhi_tui.base.i18n import CATALOG as MESSAGES
 from fazhi_tui.base.i18n import field_label, t
 from fazhi_tui.domain.kinds import CHOICES, KINDS
+from fazhi_tui.storage import hub_store
 
 __all__ = [
     "CatalogError",
@@ -485,9 +486,9 @@ def store_catalog(store, preview: CatalogPreview) -> int:
     keep = {row.code for row in preview.refused if row.code} - {item.code for item in preview.good}
     with store.transaction() as conn:
         now = store.clock()
-        old = {row["code"]: row for row in conn.execute("SELECT * FROM hub_catalog")}
+        old = hub_store.catalog(conn)
         stays = keep | {item.code for item in preview.good}
-        conn.executemany("DELETE FROM hub_catalog WHERE code = ?", [(code,) for code in old if code not in stays])
+        rows = []
         for item in preview.good:
             values = {
                 "code": item.code,
@@ -501,10 +502,8 @@ def store_catalog(store, preview: CatalogPreview) -> int:
             before = old.get(item.code)
             same = before is not None and all(before[k] == v for k, v in values.items())
             values["updated_at"] = before["updated_at"] if same else now
-            conn.execute(
-                f"INSERT OR REPLACE INTO hub_catalog ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
-                tuple(values.values()),
-            )
+            rows.append(values)
+        hub_store.replace_catalog(store.db, [code for code in old if code not in stays], rows)
     return len(preview.good)
 
 
@@ -512,6 +511,6 @@ def preview_file(store, path: Path | str) -> CatalogPreview:
     """Read ``path`` and sort its rows into good and refused against the townships this hub
     has enrolled (by code or by name). Raises CatalogError when the file is no catalog."""
     with store.read_lock() as conn:
-        members = {code: name for code, name in conn.execute("SELECT code, name FROM hub_member")}
+        members = hub_store.member_names(conn)
     rows = read_table(Path(path))
     return parse_catalog(rows, set(members), township_names={name: code for code, name in members.items()})

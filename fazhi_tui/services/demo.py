@@ -16,7 +16,6 @@ are then tombstoned through the store so deletions exist too.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import uuid as uuid_module
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from fazhi_tui.base.division import check_township_code, county_of
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.domain.validation import Limits, validate
+from fazhi_tui.storage.records import add_audit_rows, audit_row, save_records
 from fazhi_tui.storage.store import Actor, Store, encode_record
 
 __all__ = ["DemoError", "DemoSummary", "build_demo", "DEFAULT_TOWNSHIP", "DEFAULT_SEED"]
@@ -866,29 +866,22 @@ def _write(store: Store, records: list[_Record], actor: Actor) -> None:
     Columns and encoding are those of :meth:`Store.insert`; tombstones go through
     :meth:`Store.tombstone` so they carry its ``delete`` audit row.
     """
-    by_kind: dict[str, list[tuple[Any, ...]]] = {name: [] for name in KINDS}
-    audit: list[tuple[Any, ...]] = []
+    by_kind: dict[str, list[dict[str, Any]]] = {name: [] for name in KINDS}
+    audit: list[dict[str, Any]] = []
     for record in records:
         kind = KINDS[record.kind]
         data = encode_record(kind, record.values)
         at = store.clock()
         by_kind[record.kind].append(
-            (record.uuid, actor.township, at, at, store.device_id, 1, *(data[c] for c in kind.columns))
+            {"uuid": record.uuid, "township": actor.township, "created_at": at, "updated_at": at, "device_id": store.device_id,
+             "rev": 1, **{c: data[c] for c in kind.columns}}
         )
-        changes = json.dumps({k: [None, v] for k, v in data.items()}, ensure_ascii=False)
-        audit.append((at, actor.operator, store.device_id, record.kind, record.uuid, "insert", changes))
-    with store.transaction() as conn:
+        changes = {k: [None, v] for k, v in data.items()}
+        audit.append(audit_row(at, actor.operator, store.device_id, record.kind, record.uuid, "insert", changes))
+    with store.transaction():
         for name, rows in by_kind.items():
-            if not rows:
-                continue
-            columns = ("uuid", "township", "created_at", "updated_at", "device_id", "rev", *KINDS[name].columns)
-            marks = ", ".join("?" for _ in columns)
-            conn.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows)
-        conn.executemany(
-            "INSERT INTO audit_log (at, operator, device_id, table_name, record_uuid, action, changes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            audit,
-        )
+            save_records(store.db, name, rows)
+        add_audit_rows(store.db, audit)
     for record in records:
         if record.tombstone:
             store.tombstone(KINDS[record.kind], record.uuid, actor)

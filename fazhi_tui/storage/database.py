@@ -10,6 +10,9 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+from fazhi_tui.storage.meta import DEVICE_KEYS, forget_meta
 
 __all__ = [
     "Migration",
@@ -25,6 +28,7 @@ __all__ = [
     "list_backups",
     "restore_backup",
     "latest_version",
+    "wrap",
 ]
 
 _MARKER = re.compile(r"^-- migration (\d+):\s*(.*)$", re.MULTILINE)
@@ -120,6 +124,25 @@ def connect(path: Path | str) -> sqlite3.Connection:
     if str(mode).lower() != "wal":  # e.g. a file system that cannot hold the WAL index
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def wrap(conn: sqlite3.Connection) -> Any:
+    """A ``sqlite_utils.Database`` over ``conn``, the connection :func:`connect` opened
+    (WAL, foreign keys, busy timeout and the caller's transactions stay as they are).
+
+    sqlite-utils is imported on first use, not at start. Its writes nest in an open
+    transaction as savepoints (``Database.atomic``), so a bulk insert inside
+    ``Store.transaction`` commits with it, all or nothing. It changes nothing on the
+    connection (no recursive-triggers pragma, no plugins) and creates no table: the
+    schema is schema.sql's. SQLite's ``ON CONFLICT`` upsert is known to be there (the
+    program's own statements use it), so sqlite-utils need not probe for it with a
+    scratch table in the user's file.
+    """
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    db._supports_on_conflict = True
+    return db
 
 
 def _classify(path: Path | str, exc: sqlite3.Error) -> DatabaseError:
@@ -255,7 +278,7 @@ def _new_device_identity(conn: sqlite3.Connection) -> None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.execute("BEGIN IMMEDIATE")
     if "meta" in tables:
-        conn.execute("DELETE FROM meta WHERE key IN ('device_id', 'confirmed_seq', 'down_seq')")
+        forget_meta(conn, DEVICE_KEYS)
     if "export_log" in tables:
         conn.execute("DELETE FROM export_log")
     conn.execute("COMMIT")

@@ -19,7 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_tui.domain.kinds import KINDS, Kind
-from fazhi_tui.storage.database import DatabaseBusy, DatabaseError, _classify, open_database
+from fazhi_tui.domain.reasons import REASON_FIELDS, reason_text, reason_value
+from fazhi_tui.storage import meta
+from fazhi_tui.storage.database import DatabaseBusy, DatabaseError, _classify, open_database, wrap
+from fazhi_tui.storage.hub_store import newest_import
+from fazhi_tui.storage.records import add_audit_rows, audit_row, save_records
 
 __all__ = ["Store", "Actor", "RecordNotFound", "utc_now"]
 
@@ -55,7 +59,8 @@ class Actor:
 
 
 def encode_record(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
-    """Python values → SQLite values (lists as JSON, bools as 0/1)."""
+    """Python values → SQLite values (lists as JSON, bools as 0/1, a reason's words as its
+    code: see :mod:`fazhi_tui.domain.reasons`)."""
     out = {}
     for f in kind.fields:
         if f.name not in values:
@@ -65,6 +70,8 @@ def encode_record(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
             value = json.dumps(list(value or []), ensure_ascii=False)
         elif f.type == "bool":
             value = 1 if value else 0
+        elif (kind.name, f.name) in REASON_FIELDS:
+            value = reason_value(value)
         out[f.name] = value
     return out
 
@@ -84,6 +91,12 @@ def _json_list(text: str | None) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+def _as_stored(kind: Kind, name: str, value: Any) -> Any:
+    """A stored value as :func:`encode_record` would store it now: a reason an older version
+    stored in words reads as its code (giving the same words back is not a change)."""
+    return reason_value(value) if (kind.name, name) in REASON_FIELDS else value
+
+
 def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
     for f in kind.fields:
@@ -93,6 +106,8 @@ def _decode(kind: Kind, row: sqlite3.Row) -> dict[str, Any]:
             record[f.name] = json.loads(record[f.name] or "[]")
         elif f.type == "bool":
             record[f.name] = bool(record[f.name])
+        elif (kind.name, f.name) in REASON_FIELDS:
+            record[f.name] = reason_text(record[f.name])
     return record
 
 
@@ -105,7 +120,16 @@ class Store:
         self.clock = clock
         self._lock = threading.RLock()
         self._depth = 0  # open transactions (1) and savepoints (2, 3, ...) on this connection
+        self._db: Any = None
         self.device_id = self._ensure_device_id()
+
+    @property
+    def db(self) -> Any:
+        """The connection as a ``sqlite_utils.Database`` (made on first use: sqlite-utils is
+        not imported at start). Use it inside :meth:`transaction` or :meth:`read_lock`."""
+        if self._db is None:
+            self._db = wrap(self.conn)
+        return self._db
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path, clock: Callable[[], str] = utc_now) -> Store:
@@ -196,28 +220,22 @@ class Store:
                 raise _classify(self.path, exc) from exc
 
     def _ensure_device_id(self) -> str:
-        row = self._read("SELECT value FROM meta WHERE key = 'device_id'")
-        if row:
-            return row[0]["value"]
-        device = uuid_module.uuid4().hex
+        with self._lock:
+            try:
+                found = meta.get_meta(self.conn, meta.DEVICE_ID)
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
+        if found is not None:
+            return found
         with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)", (device,))
-        return self._read("SELECT value FROM meta WHERE key = 'device_id'")[0]["value"]
+            meta.add_meta(conn, meta.DEVICE_ID, uuid_module.uuid4().hex)
+            return meta.get_meta(conn, meta.DEVICE_ID)
 
     # -- write stamps --------------------------------------------------------------------
 
-    def meta_value(self, conn: sqlite3.Connection, key: str) -> str | None:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value)
-        )
-
     def newest_stamp(self, conn: sqlite3.Connection) -> str:
         """The newest time this database has seen: the stored clock, else its newest record."""
-        stored = self.meta_value(conn, "hlc")
+        stored = meta.get_meta(conn, meta.HLC)
         if stored is not None:
             return stored
         parts = " UNION ALL ".join(f"SELECT max(updated_at) AS m FROM {name}" for name in KINDS)
@@ -233,10 +251,19 @@ class Store:
         now = self.clock()
         newest = self.newest_stamp(conn)
         stamp = now if now > newest else stamp_after(newest)
-        version = int(self.meta_value(conn, "sync_version") or 0) + 1
-        self.set_meta(conn, "hlc", stamp)
-        self.set_meta(conn, "sync_version", str(version))
+        version = self.next_change_number(conn)
+        meta.set_meta(conn, meta.HLC, stamp)
         return stamp, version
+
+    def change_number(self, conn: sqlite3.Connection) -> int:
+        """The number of the last change written to this database (0 before the first)."""
+        return int(meta.get_meta(conn, meta.SYNC_VERSION) or 0)
+
+    def next_change_number(self, conn: sqlite3.Connection) -> int:
+        """Take the next change number, inside the transaction that writes the change."""
+        version = self.change_number(conn) + 1
+        meta.set_meta(conn, meta.SYNC_VERSION, str(version))
+        return version
 
     def observe_stamp(self, conn: sqlite3.Connection, stamp: str) -> None:
         """Raise the clock to a time learnt from elsewhere (the hub's, in a down-bundle)."""
@@ -245,16 +272,16 @@ class Store:
         except (TypeError, ValueError):
             return  # not a time this program writes: every later stamp_after() would fail on it
         if stamp > self.newest_stamp(conn):
-            self.set_meta(conn, "hlc", stamp)
+            meta.set_meta(conn, meta.HLC, stamp)
 
     def _own_newest(self, conn: sqlite3.Connection) -> str:
         """The newest time this program itself has used. At a hub that is its last import,
         not the stamps of the records it received: a township PC set a year ahead must not
         make the county's correct clock look wrong."""
-        imported = conn.execute("SELECT max(imported_at) FROM hub_bundle").fetchone()[0]
+        imported = newest_import(conn)
         if imported is None:
             return self.newest_stamp(conn)
-        return max(imported, self.meta_value(conn, "hlc") or "")
+        return max(imported, meta.get_meta(conn, meta.HLC) or "")
 
     def clock_behind(self) -> str | None:
         """The newest time stamp this database holds, if the PC's clock (``self.clock()``)
@@ -281,11 +308,7 @@ class Store:
     # -- audit ---------------------------------------------------------------------------
 
     def _audit(self, conn, actor: Actor, at: str, table: str, record_uuid: str, action: str, changes: dict) -> None:
-        conn.execute(
-            "INSERT INTO audit_log (at, operator, device_id, table_name, record_uuid, action, changes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (at, actor.operator, self.device_id, table, record_uuid, action, json.dumps(changes, ensure_ascii=False)),
-        )
+        add_audit_rows(self.db, [audit_row(at, actor.operator, self.device_id, table, record_uuid, action, changes)])
 
     def audit_trail(self, record_uuid: str) -> list[dict[str, Any]]:
         rows = self._read("SELECT * FROM audit_log WHERE record_uuid = ? ORDER BY id", (record_uuid,))
@@ -310,9 +333,7 @@ class Store:
                 "sync_stamp": at,
                 **data,
             }
-            columns = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            conn.execute(f"INSERT INTO {kind.name} ({columns}) VALUES ({marks})", tuple(row.values()))
+            save_records(self.db, kind.name, [row])
             self._audit(conn, actor, at, kind.name, record_uuid, "insert", {k: [None, v] for k, v in data.items()})
         return record_uuid
 
@@ -323,7 +344,7 @@ class Store:
             old = conn.execute(f"SELECT * FROM {kind.name} WHERE uuid = ? AND deleted_at IS NULL", (record_uuid,)).fetchone()
             if old is None:
                 raise RecordNotFound(record_uuid)
-            changes = {k: [old[k], v] for k, v in data.items() if old[k] != v}
+            changes = {k: [old[k], v] for k, v in data.items() if _as_stored(kind, k, old[k]) != v}
             if not changes:
                 return False
             at, version = self._write_marks(conn)
@@ -391,10 +412,11 @@ class Store:
     def page(self, kind: Kind, offset: int, limit: int, text: str = "") -> list[dict[str, Any]]:
         """``limit`` live records from ``offset`` in list order, filtered by the words of ``text``."""
         where, params = self._where(kind, text)
-        rows = self._read(
-            f"SELECT * FROM {kind.name} WHERE {where} ORDER BY {kind.order_by} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
+        with self._lock:
+            try:
+                rows = list(self.db.table(kind.name).rows_where(where, params, order_by=kind.order_by, limit=int(limit), offset=int(offset)))
+            except sqlite3.DatabaseError as exc:
+                raise _classify(self.path, exc) from exc
         return [_decode(kind, r) for r in rows]
 
     def position(self, kind: Kind, record_uuid: str, text: str = "") -> int | None:

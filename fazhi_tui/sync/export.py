@@ -14,7 +14,10 @@ from fazhi_tui.base.config import Config
 from fazhi_tui.base.files import StagedFile, stage_bytes
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.storage import export_log, meta
 from fazhi_tui.storage.database import latest_version
+from fazhi_tui.storage.hub_store import office_names
+from fazhi_tui.storage.records import changed_since
 from fazhi_tui.storage.store import Store, stamp_after
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import SUFFIX, bundle_bytes, encode_rows, payload_bytes
@@ -44,7 +47,7 @@ def _offices(conn, config: Config) -> dict[str, str]:
     """Names the hub above should know: this office, and at a county hub its townships."""
     names = {config.office_code: config.office_name}
     if config.hub is not None:
-        names.update({code: name for code, name in conn.execute("SELECT code, name FROM hub_office")})
+        names.update(office_names(conn))
     return names
 
 
@@ -73,27 +76,22 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
     staged: StagedFile | None = None
     try:
         with store.transaction(durable=True) as conn:
-            seq = (conn.execute("SELECT max(seq) FROM export_log").fetchone()[0] or 0) + 1
-            confirmed = int(store.meta_value(conn, "confirmed_seq") or 0)
-            base = conn.execute("SELECT max_version FROM export_log WHERE seq = ?", (confirmed,)).fetchone()
+            seq = export_log.next_seq(conn)
+            confirmed = int(meta.get_meta(conn, meta.CONFIRMED_SEQ) or 0)
+            base = export_log.max_version_of(conn, confirmed)
             delta = not full and base is not None
-            since_seq, base_version = (confirmed, base[0]) if delta else (0, -1)
-            records = {
-                name: encode_rows(
-                    kind, conn.execute(f"SELECT * FROM {name} WHERE sync_version > ? ORDER BY rowid", (base_version,)).fetchall()
-                )
-                for name, kind in KINDS.items()
-            }
-            max_version = int(store.meta_value(conn, "sync_version") or 0)
+            since_seq, base_version = (confirmed, base) if delta else (0, -1)
+            records = {name: encode_rows(kind, changed_since(store.db, name, base_version)) for name, kind in KINDS.items()}
+            max_version = store.change_number(conn)
             now = store.clock()
             newest = store.newest_stamp(conn)
             created_at = now if now > newest else stamp_after(newest)
             name = up_bundle_name(config.office_code, store.device_id, seq)
             counts = {kind: len(rows) for kind, rows in records.items()}
-            conn.execute(
-                "INSERT INTO export_log (seq, bundle_id, created_at, since_seq, max_version, records, file_name)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (seq, bundle_id, created_at, since_seq, max_version, sum(counts.values()), name),
+            export_log.log_export(
+                store.db,
+                {"seq": seq, "bundle_id": bundle_id, "created_at": created_at, "since_seq": since_seq,
+                 "max_version": max_version, "records": sum(counts.values()), "file_name": name},
             )
             manifest = {
                 "direction": "up",
@@ -124,6 +122,6 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
         staged.commit()
     except OSError:
         with store.transaction() as conn:
-            conn.execute("DELETE FROM export_log WHERE seq = ? AND bundle_id = ?", (seq, bundle_id))
+            export_log.unlog_export(conn, seq, bundle_id)
         raise
     return ExportResult(to_dir / name, seq, not delta, counts)

@@ -27,6 +27,11 @@ from fazhi_tui.base.files import atomic_write_text
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import CHOICES, KINDS
+from fazhi_tui.domain.reasons import CATALOG_WITHDRAWN, reason_code
+from fazhi_tui.storage import meta
+from fazhi_tui.storage.export_log import logged_seqs
+from fazhi_tui.storage.hub_store import CATALOG_FIELDS
+from fazhi_tui.storage.records import live_item_by_code
 from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import payload_json, read_signed
@@ -35,7 +40,6 @@ from fazhi_tui.sync.keys import ensure_device_key, load_enrolment, parse_enrolme
 
 __all__ = ["enroll", "import_down", "DownOutcome"]
 
-CATALOG_FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mode")
 MAX_RULES_TEXT = 1024 * 1024
 
 
@@ -97,18 +101,12 @@ def _apply_catalog(store: Store, conn, catalog: list[dict[str, str]], actor: Act
     """Add and update the catalog's items; mark withdrawn those the county no longer lists
     (see the module's text). Meta ``catalog_codes``: the codes of the last catalog received;
     ``catalog_withdrawn``: the codes this office marked withdrawn because of it."""
-    from fazhi_tui.base.i18n import t
-
     items = KINDS["delegated_item"]
-    previous = set(json.loads(store.meta_value(conn, "catalog_codes") or "[]"))
-    withdrawn = set(json.loads(store.meta_value(conn, "catalog_withdrawn") or "[]"))
+    previous = set(json.loads(meta.get_meta(conn, meta.CATALOG_CODES) or "[]"))
+    withdrawn = set(json.loads(meta.get_meta(conn, meta.CATALOG_WITHDRAWN) or "[]"))
     current = {item["code"] for item in catalog}
-
-    def live(code: str):
-        return conn.execute("SELECT uuid, status FROM delegated_item WHERE code = ? AND deleted_at IS NULL", (code,)).fetchone()
-
     for item in catalog:
-        existing = live(item["code"])
+        existing = live_item_by_code(conn, item["code"])
         if existing is None:
             store.insert(items, {**item, "status": "taking", "staff": [], "notes": ""}, actor)
             outcome.catalog_added += 1
@@ -120,15 +118,15 @@ def _apply_catalog(store: Store, conn, catalog: list[dict[str, str]], actor: Act
             outcome.catalog_updated += 1
     withdrawn -= current  # listed again: no longer withdrawn by the county
     for code in sorted(previous - current):
-        existing = live(code)
+        existing = live_item_by_code(conn, code)
         if existing is None or existing["status"] == "withdrawn":
             continue
-        reason = t("sync.catalog_withdrawn_reason", date=day)
+        reason = reason_code(CATALOG_WITHDRAWN, day)  # a code: shown in words, in the reader's language
         store.update(items, existing["uuid"], {"status": "withdrawn", "status_reason": reason}, actor)
         withdrawn.add(code)
         outcome.catalog_withdrawn += 1
-    store.set_meta(conn, "catalog_codes", json.dumps(sorted(current), ensure_ascii=False))
-    store.set_meta(conn, "catalog_withdrawn", json.dumps(sorted(withdrawn), ensure_ascii=False))
+    meta.set_meta(conn, meta.CATALOG_CODES, json.dumps(sorted(current), ensure_ascii=False))
+    meta.set_meta(conn, meta.CATALOG_WITHDRAWN, json.dumps(sorted(withdrawn), ensure_ascii=False))
 
 
 def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOutcome:
@@ -164,19 +162,18 @@ def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOut
                 raise BundleRefused("err.bundle_damaged", f"rules refused: {exc}") from exc
         actor = Actor(config.operator or enrolment.hub_name, config.office_code)
         with store.transaction() as conn:
-            done = int(store.meta_value(conn, "down_seq") or 0)
+            done = int(meta.get_meta(conn, meta.DOWN_SEQ) or 0)
             if manifest["seq"] <= done:
                 outcome.verdict = "already"
                 return outcome
             held = set(confirm.get(store.device_id, []))
-            logged = [r[0] for r in conn.execute("SELECT seq FROM export_log ORDER BY seq")]
-            confirmed = max((s for s in logged if s in held), default=0)
-            if confirmed > int(store.meta_value(conn, "confirmed_seq") or 0):
-                store.set_meta(conn, "confirmed_seq", str(confirmed))
+            confirmed = max((s for s in logged_seqs(conn) if s in held), default=0)
+            if confirmed > int(meta.get_meta(conn, meta.CONFIRMED_SEQ) or 0):
+                meta.set_meta(conn, meta.CONFIRMED_SEQ, str(confirmed))
             outcome.confirmed_seq = confirmed
             store.observe_stamp(conn, manifest["created_at"])
             _apply_catalog(store, conn, catalog, actor, manifest["created_at"][:10], outcome)
-            store.set_meta(conn, "down_seq", str(manifest["seq"]))
+            meta.set_meta(conn, meta.DOWN_SEQ, str(manifest["seq"]))
             if rules_text is not None:
                 atomic_write_text(home.rules, rules_text)
                 outcome.rules = True

@@ -517,3 +517,34 @@ def test_signed_records_the_database_would_refuse_are_refused_cleanly(stage, kin
     assert outcome.verdict == "refused"
     assert outcome.error.key == "err.bundle_damaged", outcome.error.detail
     tried("signed record the database would refuse")
+
+
+def test_the_same_record_twice_in_one_bundle_is_merged_against_what_the_first_wrote(stage):
+    """The merge writes in bulk; a uuid met again in the same bundle is merged against the
+    version its first row wrote (as two bundles would be), not against the hub's older one."""
+    new_uuid = "twice-in-one-bundle"
+
+    def change(records):
+        first = next(row for row in records["meeting"] if row["deleted_at"] is None)
+        first["uuid"] = new_uuid
+        records["meeting"].append(dict(first, title="同一包里的第二个版本", rev=first["rev"] + 1))
+
+    path = _signed_with(stage, change)
+    w = stage.world
+    store = Store.open(w.hub.db, w.hub.home.backups)
+    try:
+        outcome = import_bundle(w.hub.home, w.hub.config, store, path)
+    finally:
+        store.close()
+    try:
+        assert outcome.verdict == "imported", outcome.error
+        assert query(w.hub.db, "SELECT title FROM meeting WHERE uuid = ?", (new_uuid,)) == [("同一包里的第二个版本",)]
+        actions = query(w.hub.db, "SELECT action FROM audit_log WHERE record_uuid = ? ORDER BY id", (new_uuid,))
+        assert actions == [("insert",), ("update",)]
+        assert outcome.summary["meeting"].added == 1 and outcome.summary["meeting"].changed >= 1
+        assert integrity(w.hub.db) == "ok"
+    finally:
+        shutil.copyfile(stage.pristine, w.hub.db)
+        for extra in (w.hub.root / "archive" / "640302100").iterdir():
+            if extra.name != w.bundle.name:
+                extra.unlink()

@@ -16,6 +16,7 @@ from pathlib import Path
 import fazhi_tui
 from fazhi_tui.domain.checklist import load_rules
 from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.domain.reasons import reason_text
 from fazhi_tui.services.checklist import load_active_rules
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import read_signed
@@ -484,7 +485,8 @@ def test_an_item_the_county_takes_back_is_marked_withdrawn_at_the_township_and_c
     conn.close()
     assert "收回事项 1" in publish_and_read()
     taken_back = item("QX-0001")
-    assert taken_back["status"] == "withdrawn" and taken_back["status_reason"].startswith("县里下发的事项目录已不再包含此事项")
+    assert taken_back["status"] == "withdrawn" and taken_back["status_reason"].startswith("@catalog_withdrawn:")  # a code
+    assert reason_text(taken_back["status_reason"]).startswith("县里下发的事项目录已不再包含此事项")  # shown in words
     assert item("QX-0002")["status"] == "taking"
     assert (item(own["code"])["status"], item(own["code"])["status_reason"]) == (own["status"], own["status_reason"])
     # the withdrawal is audited like any change, and reaches the county with the next bundle

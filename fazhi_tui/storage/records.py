@@ -1,0 +1,110 @@
+"""The record tables (one per kind) and the audit log: the one INSERT of each, and the
+reads that sync does on them.
+
+:func:`save_records` and :func:`add_audit_rows` are the only places a record row or an
+audit row is written as new: the store (one record typed in), the hub's import (a bundle's
+records, in bulk) and the demo (a township's worth) all go through them. They write
+through sqlite-utils (``insert_all`` / ``upsert_all``: many rows a statement); called
+inside ``Store.transaction`` they commit with it, all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fazhi_tui.domain.kinds import KINDS
+
+__all__ = [
+    "AUDIT_ACTIONS",
+    "audit_row",
+    "add_audit_rows",
+    "save_records",
+    "held_records",
+    "read_record",
+    "changed_since",
+    "live_item_by_code",
+]
+
+AUDIT_ACTIONS = ("insert", "update", "delete", "restore")
+HELD_CHUNK = 500  # uuids per query (well under SQLite's limit on parameters)
+
+
+def audit_row(at: str, operator: str, device_id: str, table: str, record_uuid: str, action: str, changes: dict) -> dict[str, Any]:
+    """One row of ``audit_log``: who changed which record how (``changes``: field → [old, new])."""
+    return {
+        "at": at,
+        "operator": operator,
+        "device_id": device_id,
+        "table_name": table,
+        "record_uuid": record_uuid,
+        "action": action,
+        "changes": json.dumps(changes, ensure_ascii=False),
+    }
+
+
+def add_audit_rows(db: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Append rows made by :func:`audit_row` to the audit log, in their order.
+
+    ``db``: a ``sqlite_utils.Database`` (see :func:`fazhi_tui.storage.database.wrap`)."""
+    db.table("audit_log").insert_all(_listed(list(rows)))
+
+
+def save_records(db: Any, table: str, rows: Sequence[dict[str, Any]], *, overwrite: bool = False) -> None:
+    """Write record rows (column → SQLite value) into the table of a kind, in their order.
+
+    Each row is new (a uuid the table holds already raises IntegrityError), or with
+    ``overwrite`` replaces the columns it gives of the row with its uuid (the hub taking a
+    newer version of a record). A unique, NOT NULL, CHECK or foreign-key rule a row breaks
+    raises ``sqlite3.IntegrityError`` as a single INSERT or UPDATE would.
+    """
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    if not rows:
+        return
+    if overwrite:
+        db.table(table).upsert_all(_listed(rows), pk="uuid")
+    else:
+        db.table(table).insert_all(_listed(rows))
+
+
+def _listed(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """Rows with the same columns as lists under a row of their names: the form sqlite-utils
+    writes quickest (no look-up of each column in each row)."""
+    if not rows:
+        return []
+    columns = list(rows[0])
+    return [columns, *([row[c] for c in columns] for row in rows)]
+
+
+def held_records(db: Any, table: str, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """uuid → the row, for those of ``uuids`` the table holds (a few queries, not one a uuid)."""
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    held = {}
+    for i in range(0, len(uuids), HELD_CHUNK):
+        chunk = list(uuids[i : i + HELD_CHUNK])
+        for found in db.table(table).rows_where(f"uuid IN ({', '.join('?' for _ in chunk)})", chunk):
+            held[found["uuid"]] = found
+    return held
+
+
+def read_record(db: Any, table: str, record_uuid: str) -> dict[str, Any] | None:
+    """The row of one record, tombstone or not; None if the table does not hold it."""
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    return next(db.table(table).rows_where("uuid = ?", [record_uuid]), None)
+
+
+def changed_since(db: Any, table: str, version: int) -> list[dict[str, Any]]:
+    """Every row (tombstones too) last written after change number ``version``, in table order."""
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    return list(db.table(table).rows_where("sync_version > ?", [version], order_by="rowid"))
+
+
+def live_item_by_code(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+    """(uuid, status) of the live delegated item with ``code``, if there is one."""
+    return conn.execute("SELECT uuid, status FROM delegated_item WHERE code = ? AND deleted_at IS NULL", (code,)).fetchone()

@@ -1,0 +1,315 @@
+"""Importing a member's up-bundle at the hub.
+
+Import checks a file completely — structure, manifest, enrolment, device key, signature,
+digest, decryption, every record — before touching the database, then merges it in one
+transaction. Records merge by UUID; a member may only write rows of its own townships.
+
+Which version of a record wins: the one with the later write stamp, then the higher
+revision, then the device id (a fixed order, so every hub decides alike). Stamps come
+from each device's hybrid logical clock (never earlier than the newest time that device
+has seen, including the hub's time from its last down-bundle), and the hub clamps any
+stamp later than its own clock at import down to the import time: a PC set to next year
+cannot win with a date in the future, a PC set to 2009 cannot write "older" than what it
+already held. When the two versions came from different devices the one set aside is
+kept in ``sync_conflict`` and shown at the hub: nothing is lost silently.
+
+The merge decides row by row and writes in bulk (sqlite-utils, inside the one
+transaction): the versions taken of each kind, in the bundle's order, then the audit rows
+and the clashes of the whole bundle.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fazhi_tui.base.config import Config
+from fazhi_tui.base.files import atomic_write_bytes
+from fazhi_tui.base.paths import Home
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.storage import hub_store
+from fazhi_tui.storage.database import DatabaseConflict
+from fazhi_tui.storage.hub_store import COUNTS
+from fazhi_tui.storage.records import add_audit_rows, audit_row, held_records, read_record, save_records
+from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
+from fazhi_tui.sync import crypto
+from fazhi_tui.sync.bundle import decode_rows, payload_json, read_signed
+from fazhi_tui.sync.container import read_file
+from fazhi_tui.sync.errors import BundleRefused, SyncError
+from fazhi_tui.sync.hub.common import archive_dir, hub_config
+from fazhi_tui.sync.keys import HubKeys, load_hub_keys
+
+__all__ = ["KindSummary", "ImportOutcome", "import_bundle"]
+
+
+@dataclass
+class KindSummary:
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTS}
+
+
+@dataclass
+class ImportOutcome:
+    """What importing one file did (or, in a dry run, would do)."""
+
+    path: Path
+    verdict: str  # "imported" | "already" | "refused"
+    member: str = ""
+    device_id: str = ""
+    seq: int = 0
+    summary: dict[str, KindSummary] = field(default_factory=dict)
+    missing: list[int] = field(default_factory=list)  # sequence numbers not yet seen
+    error: BundleRefused | None = None
+    bundle_id: str = ""
+
+    def totals(self) -> dict[str, int]:
+        out = dict.fromkeys(COUNTS, 0)
+        for summary in self.summary.values():
+            for name, value in summary.as_dict().items():
+                out[name] += value
+        return out
+
+
+class _DryRun(Exception):
+    """Raised to roll back a dry run once its summary is known."""
+
+
+def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> None:
+    member = hub_store.member_row(conn, manifest["member"])
+    if member is None:
+        raise BundleRefused("err.bundle_not_enrolled", f"office {manifest['member']} is not enrolled here", code=manifest["member"])
+    if manifest["generation"] != member["generation"]:
+        raise BundleRefused(
+            "err.bundle_old_enrolment",
+            f"signed under enrolment {manifest['generation']}, the current one is {member['generation']}",
+            code=manifest["member"],
+        )
+    try:
+        device_key = crypto.unb64(manifest["device_key"])
+    except crypto.CryptoError as exc:
+        raise BundleRefused("err.bundle_damaged", "device key is not base64") from exc
+    known = hub_store.device_row(conn, manifest["member"], manifest["device_id"])
+    if known is not None and known["generation"] == member["generation"]:
+        if crypto.unb64(known["public_key"]) != device_key:
+            raise BundleRefused("err.bundle_old_enrolment", "device key differs from the one enrolled", code=manifest["member"])
+    elif not crypto.check_enrolment_proof(crypto.unb64(member["secret"]), device_key, manifest["device_id"], manifest["proof"]):
+        raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
+    try:
+        crypto.verify(device_key, signature, manifest_bytes)
+    except crypto.CryptoError as exc:
+        raise BundleRefused("err.bundle_tampered", "signature does not verify") from exc
+
+
+def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[dict[str, Any]]]:
+    try:
+        plain = crypto.unseal(keys.box, sealed, manifest["bundle_id"].encode("ascii"))
+    except crypto.CryptoError as exc:
+        raise BundleRefused("err.bundle_tampered", "payload does not decrypt with this hub's key") from exc
+    data = payload_json(plain)
+    if not isinstance(data, dict) or set(data) != {"records"} or not isinstance(data["records"], dict):
+        raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
+    if set(data["records"]) - set(KINDS):
+        raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
+    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"]) for name, kind in KINDS.items()}
+    counts = {name: len(rows) for name, rows in records.items()}
+    if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
+        raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
+    return records
+
+
+def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_run: bool = False) -> ImportOutcome:
+    """Check one file completely, then merge it in one transaction (rolled back in a dry run)."""
+    outcome = ImportOutcome(path=path, verdict="refused")
+    try:
+        hub = hub_config(config).hub
+        keys = load_hub_keys(home)
+        if keys is None:
+            raise SyncError("err.bundle_not_enrolled", "this hub has enrolled nobody yet", code="?")
+        # Read once: the bytes checked are the bytes digested and archived, even if the
+        # file changes or the stick is pulled while the import runs.
+        data = read_file(path)
+        manifest, manifest_bytes, signature, sealed = read_signed(path, "up", data)
+        outcome.member, outcome.device_id, outcome.seq = manifest["member"], manifest["device_id"], manifest["seq"]
+        outcome.bundle_id = manifest["bundle_id"]
+        digest = crypto.sha256_hex(data)
+        if manifest["hub"] != hub.code:
+            raise BundleRefused("err.bundle_other_hub", f"made for hub {manifest['hub']}, this is {hub.code}", code=manifest["hub"])
+        with store.read_lock() as conn:
+            if hub_store.bundle_seen(conn, digest, manifest["bundle_id"]):
+                outcome.verdict = "already"
+                return outcome
+            _verify_sender(conn, manifest, manifest_bytes, signature)
+        records = _decode_payload(keys, manifest, sealed)
+        try:
+            with store.transaction() as conn:
+                _merge(store, conn, manifest, records, digest, path, outcome)
+                if dry_run:
+                    raise _DryRun
+                _archive(home, path, manifest, data)
+        except _DryRun:
+            pass
+        except DatabaseConflict as exc:
+            if "UNIQUE" not in exc.detail:  # NOT NULL, FOREIGN KEY, CHECK: a malformed record
+                raise BundleRefused("err.bundle_damaged", f"a record breaks the database's rules: {exc.detail}") from exc
+            # e.g. two PCs of one township each recorded item code X: two records, one live
+            # code. The import is rolled back; the township deletes one and exports again.
+            raise BundleRefused("err.bundle_duplicate", f"a record clashes with one the hub holds: {exc.detail}") from exc
+        outcome.verdict = "imported"
+    except BundleRefused as exc:
+        outcome.error = exc
+        outcome.summary = {}
+    return outcome
+
+
+def _archive(home: Home, path: Path, manifest, data: bytes) -> None:
+    """Keep the imported file, so the hub's data can be rebuilt from its bundles."""
+    target = archive_dir(home) / manifest["member"] / path.name
+    if not target.exists():
+        atomic_write_bytes(target, data)
+
+
+def _import_time(store: Store, conn) -> str:
+    """The hub's time for this import: its clock, but never earlier than (or equal to) the
+    time of an import before. A hub PC whose clock falls back to 2009 must not clamp a
+    newer version below the one it already holds (and then drop it as "older")."""
+    now = store.clock()
+    floor = hub_store.newest_import(conn) or ""
+    return now if now > floor else stamp_after(floor)
+
+
+def _merge(store: Store, conn, manifest, records, digest: str, path: Path, outcome: ImportOutcome) -> None:
+    member, device, seq = manifest["member"], manifest["device_id"], manifest["seq"]
+    if hub_store.seq_taken(conn, member, device, seq):
+        raise BundleRefused("err.bundle_seq_reused", f"bundle {seq} of device {device} was already imported from another file")
+    seen = hub_store.seqs_of(conn, member, device)
+    outcome.missing = [s for s in range(1, seq) if s not in seen]
+    now = _import_time(store, conn)
+    # Rows this import writes get a new change number of the hub's own, so that a county's
+    # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
+    version = store.next_change_number(conn)
+    merge = _Merge(store.db, now, f"bundle:{manifest['bundle_id']}", store.device_id, manifest, version)
+    for name, rows in records.items():
+        summary = outcome.summary.setdefault(name, KindSummary())
+        # The hub's versions of these records, read in a few queries rather than one per row.
+        merge.held = held_records(store.db, name, [row["uuid"] for row in rows])
+        merge.written = set()
+        # Tombstones first: a record restored at the township may take back a unique code
+        # (item code, report year) that another record of the same bundle gave up.
+        for row in sorted(rows, key=lambda r: r["deleted_at"] is None):
+            merge.row(name, row, summary)
+        merge.flush(name)
+    add_audit_rows(store.db, merge.audit)
+    hub_store.add_conflicts(store.db, merge.conflicts)
+    _note_offices(conn, manifest, records, now)
+    hub_store.save_device(conn, member, device, manifest["device_key"], manifest["generation"], now)
+    hub_store.add_bundle(
+        store.db,
+        {
+            "bundle_id": manifest["bundle_id"], "file_sha256": digest, "member": member, "device_id": device, "seq": seq,
+            "since_seq": manifest["since_seq"], "created_at": manifest["created_at"], "imported_at": now,
+            "archive": f"{member}/{path.name}", "summary": {k: v.as_dict() for k, v in outcome.summary.items()},
+        },
+    )
+
+
+def _note_offices(conn, manifest, records, now: str) -> None:
+    """Remember the names the bundle gives and when each office's records last arrived."""
+    member = manifest["member"]
+    # The hub's own name for a member (given at enrolment) wins over what the member calls itself.
+    names = {code: name for code, name in manifest.get("offices", {}).items() if code.startswith(member) and code != member}
+    present = {member} | {row["township"] for rows in records.values() for row in rows}
+    hub_store.note_offices(conn, [(code, names.get(code, ""), code in present) for code in sorted(present | set(names))], now)
+
+
+def _content(row: Any, columns: Iterable[str]) -> dict[str, Any]:
+    return {c: row[c] for c in columns}
+
+
+@functools.cache
+def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(system and kind columns, kind columns) of one record table."""
+    kind_columns = KINDS[table].columns
+    return (*SYSTEM_COLUMNS, *kind_columns), kind_columns
+
+
+class _Merge:
+    """One bundle's merge: decides row by row, gathers the writes for bulk statements."""
+
+    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int) -> None:
+        self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
+        self.manifest, self.version = manifest, version
+        self.held: dict[str, Any] = {}  # uuid → the hub's row, of the kind being merged
+        self.written: set[str] = set()
+        self.pending: list[dict[str, Any]] = []  # versions taken of the kind being merged, in order
+        self.audit: list[dict[str, Any]] = []
+        self.conflicts: list[dict[str, Any]] = []
+
+    def flush(self, table: str) -> None:
+        save_records(self.db, table, self.pending, overwrite=True)
+        self.pending = []
+
+    def _take(self, table: str, values: dict[str, Any], stamp: str) -> None:
+        self.pending.append({**values, "sync_stamp": stamp, "sync_version": self.version})
+
+    def _audit(self, table: str, record_uuid: str, action: str, changes: dict) -> None:
+        self.audit.append(audit_row(self.now, self.operator, self.hub_device, table, record_uuid, action, changes))
+
+    def _conflict(self, table: str, record_uuid: str, *, winner: dict, loser: dict) -> None:
+        manifest = self.manifest
+        self.conflicts.append(hub_store.conflict_row(self.now, manifest["member"], table, record_uuid, manifest["bundle_id"], winner=winner, loser=loser))
+
+    def row(self, table: str, row: dict[str, Any], summary: KindSummary) -> None:
+        columns, kind_columns = _columns(table)
+        incoming_stamp = min(row["sync_stamp"], self.now)  # a clock set ahead cannot win from the future
+        if row["uuid"] in self.written:  # the same uuid twice in one bundle: what the first one wrote counts
+            self.flush(table)
+            current = read_record(self.db, table, row["uuid"])
+        else:
+            current = self.held.get(row["uuid"])
+        self.written.add(row["uuid"])
+        if current is None:
+            self._take(table, _content(row, columns), incoming_stamp)
+            action = "delete" if row["deleted_at"] else "insert"
+            summary.deleted += action == "delete"
+            summary.added += action == "insert"
+            self._audit(table, row["uuid"], action, {c: [None, row[c]] for c in kind_columns})
+            return
+        if current["township"] != row["township"]:
+            raise BundleRefused("err.bundle_foreign_rows", f"{table} record {row['uuid']} already belongs to {current['township']}")
+        old, new = _content(current, columns), _content(row, columns)
+        if old == new:
+            summary.unchanged += 1
+            return
+        incoming_key = (incoming_stamp, row["rev"], row["device_id"])
+        current_key = (current["sync_stamp"] or current["updated_at"], current["rev"], current["device_id"])
+        if incoming_key > current_key:
+            self._take(table, new, incoming_stamp)
+            if current["device_id"] != row["device_id"]:
+                self._conflict(table, row["uuid"], winner=new, loser=old)
+                summary.conflicts += 1
+            changes = {c: [old[c], new[c]] for c in kind_columns if old[c] != new[c]}
+            if old["deleted_at"] is None and new["deleted_at"] is not None:
+                action = "delete"
+                summary.deleted += 1
+            elif old["deleted_at"] is not None and new["deleted_at"] is None:
+                action = "restore"
+                summary.changed += 1
+            else:
+                action = "update"
+                summary.changed += 1
+            changes["deleted_at"] = [old["deleted_at"], new["deleted_at"]]
+            self._audit(table, row["uuid"], action, changes)
+        elif incoming_key < current_key and current["device_id"] != row["device_id"]:
+            self._conflict(table, row["uuid"], winner=old, loser=new)
+            summary.conflicts += 1
+        else:
+            summary.unchanged += 1  # an older version from the same device: nothing to do
