@@ -15,6 +15,7 @@ from textual.widgets import Static
 from fazhi_tui.base.config import Config, ConfigError, load_config
 from fazhi_tui.base.i18n import set_language, t
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.text import visible
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
@@ -67,6 +68,11 @@ class FazhiApp(App[int]):
         assert self.config is not None
         return Limits(future_meeting_days=self.config.thresholds.future_meeting_days)
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification of this program is plain text, whatever the caller asks:
+        messages quote records, paths and names of files (see ui/format.py)."""
+        super().notify(visible(str(message), multiline=True), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
     def db_error_text(self, exc: DatabaseError) -> str:
         """What to tell the clerk about a database problem, with where the backups are."""
         return t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups)
@@ -105,7 +111,7 @@ class FazhiApp(App[int]):
         self.config = config
         set_language(config.language)
         self.title = t("app.title")
-        self.sub_title = t("app.subtitle", name=config.office_name, code=config.office_code)
+        self.sub_title = visible(t("app.subtitle", name=config.office_name, code=config.office_code))
         self._open_store()
 
     @work(thread=True, exclusive=True, group="open-store")
@@ -159,11 +165,12 @@ class FazhiApp(App[int]):
         """Show the list of one record kind (replacing a list already in front)."""
         from fazhi_tui.ui.screens.record_list import RecordListScreen
 
-        screen = RecordListScreen(KINDS[name])
         if isinstance(self.screen, RecordListScreen):
-            self.switch_screen(screen)
+            if self.screen.kind.name == name:
+                return  # already in front (a second screen of the same id would clash)
+            self.switch_screen(RecordListScreen(KINDS[name]))
         else:
-            self.push_screen(screen)
+            self.push_screen(RecordListScreen(KINDS[name]))
 
     def action_help(self) -> None:
         from fazhi_tui.ui.screens.help import HelpScreen

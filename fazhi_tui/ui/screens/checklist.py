@@ -30,6 +30,7 @@ from fazhi_tui.services.checklist_report import (
 )
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
+from fazhi_tui.ui.format import plain, visible
 from fazhi_tui.ui.screens.home import STATUS_STYLES
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -77,7 +78,7 @@ class ChecklistScreen(Screen[None]):
         self.refresh_results()
 
     def refresh_results(self) -> None:
-        self.query_one("#title-bar", Static).update(t("checklist.title", year=self.year, name=self.app.config.township_name))
+        self.query_one("#title-bar", Static).update(plain(t("checklist.title", year=self.year, name=self.app.config.township_name)))
         self._compute(self.year)
 
     @work(thread=True, exclusive=True, group="checklist")
@@ -96,17 +97,20 @@ class ChecklistScreen(Screen[None]):
         problem = self.query_one("#rules-problem", Static)
         if active.problem:
             fallback = t("checklist.fallback_last_good" if active.source == "last-good" else "checklist.fallback_builtin")
-            problem.update(t("checklist.rules_problem", message=problem_text(active.problem), fallback=fallback))
+            # The message may quote the county's rules.toml: plain text.
+            problem.update(plain(t("checklist.rules_problem", message=problem_text(active.problem), fallback=fallback)))
         problem.display = active.problem is not None
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
         for r in results:
-            table.add_row(r.rule.task, rule_name(r), target_text(r), actual_text(r), _status_cell(r.status), key=r.rule.id)
+            # Rule names come from a county's rules.toml: Text, never markup.
+            cells = (r.rule.task, rule_name(r), target_text(r), actual_text(r))
+            table.add_row(*(plain(c, multiline=False) for c in cells), _status_cell(r.status), key=r.rule.id)
         if results:
             table.move_cursor(row=min(cursor, len(results) - 1))
         counts = summary_counts(results)
-        self.query_one("#checklist-summary", Static).update(t("report.summary", **counts))
+        self.query_one("#checklist-summary", Static).update(plain(t("report.summary", **counts)))
 
     def action_year(self, delta: int) -> None:
         self.year += delta
@@ -196,8 +200,8 @@ class EvidenceScreen(Screen[None]):
         title = t("checklist.evidence_title", task=result.rule.task, name=rule_name(result), status=status_text(result.status))
         if self.township:
             title = f"{self.township} · {title}"
-        self.query_one("#title-bar", Static).update(title)
-        figures = t("report.figures", target=target_text(result), actual=actual_text(result))
+        self.query_one("#title-bar", Static).update(plain(title))
+        figures = visible(t("report.figures", target=target_text(result), actual=actual_text(result)))
         self.query_one("#evidence-figures", Static).update(
             Text.assemble((f"{kind_label(result.evidence_kind)} · ", "bold"), figures)
         )
@@ -205,11 +209,12 @@ class EvidenceScreen(Screen[None]):
         for ids, mark_status in ((result.breaking, "not_met"), (result.proving, "met")):
             for record_uuid in ids:
                 status = "at_risk" if record_uuid in result.at_risk else mark_status
-                prompt = Text.assemble((status_text(status), STATUS_STYLES[status]), "  ", labels.get(record_uuid, record_uuid))
+                label = visible(labels.get(record_uuid, record_uuid))  # a record's words: never markup, no controls
+                prompt = Text.assemble((status_text(status), STATUS_STYLES[status]), "  ", label)
                 options.append(Option(prompt, id=record_uuid))
         evidence = self.query_one(OptionList)
         highlighted = evidence.highlighted
-        evidence.set_options(options or [Option(t("checklist.evidence_none"), disabled=True)])
+        evidence.set_options(options or [Option(plain(t("checklist.evidence_none")), disabled=True)])
         if options:
             evidence.highlighted = min(highlighted or 0, len(options) - 1)
 
