@@ -45,7 +45,7 @@ def cell_text(kind: Kind, field_name: str, row: dict[str, Any]) -> str:
         return f"{value:g}"
     if value is None:
         return ""
-    return str(value).replace("\n", " ")
+    return visible(str(value))  # one line: every line break a space, controls shown
 
 
 def record_label(kind: Kind, row: dict[str, Any]) -> str:

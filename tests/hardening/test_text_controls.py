@@ -14,8 +14,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from fazhi_tui.base.text import clean_text, is_clean, visible
+from fazhi_tui.base.text import LINE_BREAKS, clean_text, is_clean, visible
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.domain.validation import validate
 from fazhi_tui.ui.screens.checklist import EvidenceScreen
@@ -179,3 +181,25 @@ def test_command_line_outputs_carry_no_control(tmp_path: Path):
     assert result.code != 0 and "pwned" in result.out + result.err
     assert not [ch for ch in result.out + result.err if harmful(ch) and ch != "\n"]
 
+
+
+# -- the rule as a property (fast: no files, many examples) -------------------------------------------------------
+
+ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=30)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=ANY_TEXT)
+def test_clean_text_and_visible_as_properties(value):
+    for multiline in (False, True):
+        cleaned = clean_text(value, multiline)
+        assert not any(harmful(ch) and ch not in "\n\t" for ch in cleaned)
+        assert not set(cleaned) & LINE_BREAKS
+        assert multiline or ("\n" not in cleaned and "\t" not in cleaned)
+        assert clean_text(cleaned, multiline) == cleaned and is_clean(cleaned, multiline)
+        shown = visible(value, multiline)
+        assert not any(harmful(ch) and not (multiline and ch == "\n") for ch in shown)
+        shown.encode("utf-8")  # no lone surrogate: a terminal can be written to
+        # clean text shows as itself (a tab, and on one line a line break, as a space)
+        expected = cleaned.replace("\t", " ") if multiline else cleaned
+        assert visible(cleaned, multiline) == expected
