@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -15,7 +15,7 @@ from textual.widgets import Static
 from fazhi_tui.base.config import Config, ConfigError, load_config
 from fazhi_tui.base.i18n import set_language, t
 from fazhi_tui.base.paths import Home
-from fazhi_tui.base.text import visible
+from fazhi_tui.base.text import clean_text, visible
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
@@ -72,6 +72,13 @@ class FazhiApp(App[int]):
         """Every notification of this program is plain text, whatever the caller asks:
         messages quote records, paths and names of files (see ui/format.py)."""
         super().notify(visible(str(message), multiline=True), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste (from Word, a web page, a chat) arrives clean wherever it goes: no control
+        character reaches a field, nor through it the terminal (base/text.py)."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = clean_text(event.text, multiline=True)
+        await super().on_event(event)
 
     def db_error_text(self, exc: DatabaseError) -> str:
         """What to tell the clerk about a database problem, with where the backups are."""

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual import events
 
 from fazhi_tui.base.text import LINE_BREAKS, clean_text, is_clean, visible
 from fazhi_tui.domain.kinds import KINDS
@@ -128,6 +129,32 @@ async def test_township_list_form_evidence_and_toasts_write_no_control(tmp_path:
         await settle(pilot)
         assert isinstance(app.screen, EvidenceScreen) and record in app.screen.result.proving
         assert_harmless(app, "evidence")
+
+
+
+async def test_a_paste_arrives_clean_in_the_filter_and_the_form(tmp_path: Path):
+    """A paste is delivered as the terminal delivers it (to the app, which forwards it)."""
+    a = township(tmp_path / "a", TOWN_A, records=30)
+    app = make_app(a.home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "1", "slash")
+        app.post_message(events.Paste(EVIL_TITLE))
+        await settle(pilot)
+        assert app.screen.query_one("#filter").value == clean_text(EVIL_TITLE)
+        assert_harmless(app, "filter after a paste")
+        await press_settled(pilot, "escape", "escape", "1", "n")
+        assert isinstance(app.screen, RecordFormScreen)
+        for field, multiline in (("title", False), ("notes", True)):
+            widget = app.screen.query_one(f"#f-{field}")
+            widget.focus()
+            await settle(pilot)
+            app.post_message(events.Paste(EVIL_TITLE + "\x0b第二行"))
+            await settle(pilot)
+            value = widget.text if multiline else widget.value
+            # An Input keeps a paste's first line; a TextArea all of it, Word's break as a line break.
+            assert value == clean_text(EVIL_TITLE) + ("\n第二行" if multiline else "")
+            assert_harmless(app, f"form {field} after a paste")
 
 
 # -- the hub ------------------------------------------------------------------------------------------------------
