@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +129,15 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+# Excel and WPS read "_x001B_" in a cell's text as the character U+001B: an underscore
+# that starts such a pattern is itself written as "_x005F_", so the text reads as typed.
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def _put(sheet, row: int, column: int, value: Any):
     value = _clean(value)  # openpyxl refuses a workbook with a control character in it
+    if isinstance(value, str):
+        value = _EXCEL_ESCAPE.sub("_x005F_", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula

@@ -1,4 +1,5 @@
-"""What a screen writes to the terminal, for the hardening tests of text (classes 1, 2, 3).
+"""What a screen writes to the terminal, and what an xlsx shows, for the hardening tests of
+text (classes 1, 2, 3).
 
 The program runs headless (``run_test``); :func:`assert_harmless` looks at the screen the
 way the terminal would get it: every segment of every line the compositor draws (all layers,
@@ -10,8 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from tests.sync.util import TODAY
 
 # Sequences a township might hide in a record's title, each harmful if it reaches a terminal.
 OSC52_CLIPBOARD = "\x1b]52;c;ZWNobyBwd25lZA==\x07"
@@ -69,5 +68,17 @@ def assert_harmless(app, where: str = "") -> None:
     assert "\x1b" not in raw
 
 
-def current_year() -> int:
-    return TODAY.year
+_EXCEL_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def as_excel_shows(value: str) -> str:
+    """A cell's text as Excel and WPS show it: they read "_xHHHH_" as the character U+HHHH."""
+    return _EXCEL_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
+def xlsx_strings(path) -> list[str]:
+    """Every text cell of every sheet of an xlsx, as Excel shows it."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return [as_excel_shows(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import openpyxl
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +27,7 @@ from fazhi_tui.ui.screens.checklist import EvidenceScreen
 from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen
 from fazhi_tui.ui.screens.record_list import RecordListScreen
 from tests.hardening.helpers import COUNTY, TODAY, TOWN_A, copy_world, export, hub_import, query
-from tests.hardening.screens import EVIL_TITLE, MARKUP_TITLE, assert_harmless, harmful
+from tests.hardening.screens import EVIL_TITLE, MARKUP_TITLE, assert_harmless, harmful, xlsx_strings
 from tests.hardening.test_text_controls import evil_meeting
 from tests.sync.util import down, down_file, hub_publish
 from tests.ui.conftest import make_app, press_settled, settle
@@ -121,8 +120,7 @@ def test_any_text_survives_the_round_trip_harmless_and_as_its_cleaned_self(world
         path = reports / f"hub.{fmt}"
         write_report(path, fmt, matrix, {"level": "county", "code": COUNTY, "name": "利通区"}, labels)
         if fmt == "xlsx":
-            book = openpyxl.load_workbook(path)
-            cells = [c for sheet in book.worksheets for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+            cells = xlsx_strings(path)
             assert all(_no_harm(c, "\n\t") for c in cells)
             assert label in cells
         else:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 
-import openpyxl
-
 from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.domain.validation import validate
 from fazhi_tui.services.catalog_import import parse_catalog
 from fazhi_tui.ui.screens.matrix import MatrixScreen
 from tests.hardening.helpers import TODAY, TOWN_A, export, hub_import, query, run
-from tests.hardening.screens import assert_harmless, harmful
+from tests.hardening.screens import assert_harmless, harmful, xlsx_strings
 from tests.hardening.test_text_controls import evil_meeting
 from tests.ui.conftest import make_app, press_settled, settle
 
@@ -42,11 +40,6 @@ def test_a_catalog_pasted_with_vertical_tabs_is_read_clean():
     assert not preview.refused, [r.line() for r in preview.refused]
     (item,) = preview.good
     assert (item.name, item.legal_basis, item.department) == ("名称 第二行", "依据\n第二款[2J", "部门")
-
-
-def _xlsx_strings(path) -> list[str]:
-    book = openpyxl.load_workbook(path)
-    return [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
 
 
 def _stored_before_the_rule(hub_db, record: str) -> None:
@@ -74,7 +67,7 @@ async def test_vertical_tab_in_a_record_every_report_and_the_matrix_x_key(world,
             assert result.code == 0, (stage, fmt, result)
             assert "Traceback" not in result.err
             if fmt == "xlsx":
-                cells = _xlsx_strings(out)
+                cells = xlsx_strings(out)
                 assert not [c for c in cells if any(harmful(ch) and ch not in "\n\t" for ch in c)], stage
                 assert any(clean_text(WORD_PASTE) in c for c in cells), stage  # the evidence names the record
             else:
@@ -91,6 +84,19 @@ async def test_vertical_tab_in_a_record_every_report_and_the_matrix_x_key(world,
         await press_settled(pilot, "x")
         assert isinstance(app.screen, MatrixScreen)  # no crash
         (written,) = world.hub.home.reports.glob("hub-*.xlsx")
-        cells = _xlsx_strings(written)
+        cells = xlsx_strings(written)
         assert any(clean_text(WORD_PASTE) in c for c in cells)
         assert_harmless(app, "after x")
+
+
+def test_text_that_excel_would_read_as_an_escape_reads_as_typed_in_the_xlsx(world, tmp_path):
+    """Excel shows "_x001B_" in a cell as ESC: the report writes such text so it reads as typed."""
+    title = "_x001B_]0;pwned_x0007_ 与 _x005F_"
+    evil_meeting(world.a, title=title, notes=title)
+    assert hub_import(world.hub, export(world.a, world.usb).path).verdict == "imported"
+    out = tmp_path / "report.xlsx"
+    result = run("hub", "report", "--format", "xlsx", "--year", TODAY.year, "--date", TODAY, "--out", out, "--home", world.hub.root)
+    assert result.code == 0, result
+    cells = xlsx_strings(out)
+    assert not [c for c in cells if any(harmful(ch) and ch not in "\n\t" for ch in c)]
+    assert f"2026-11-27 {title}" in cells
