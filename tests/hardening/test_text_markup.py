@@ -11,11 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fazhi_tui.base.text import clean_text
+from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services.checklist import evidence_labels, load_active_rules, run_checklist
 from fazhi_tui.services.checklist_report import FORMATS, ReportHeader, render
 from fazhi_tui.ui.screens.checklist import ChecklistScreen, EvidenceScreen
 from fazhi_tui.ui.screens.hub import ConflictsScreen, HubScreen
 from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen
+from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_list import FILTER_DELAY_SECONDS, RecordListScreen
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from tests.hardening.helpers import TODAY, TOWN_A, export, hub_import, second_device, township
@@ -153,3 +155,27 @@ async def test_markup_and_controls_in_a_county_rule_name_read_literally_everywhe
         out = render(fmt, results, header, labels)
         assert not [ch for ch in out if harmful(ch) and ch != "\n"], fmt
         assert "[/]部署" in out, fmt
+
+
+async def test_markup_in_a_name_reads_literally_in_the_pickers_of_a_form(tmp_path: Path):
+    """A staff member's name is offered in the hearing form's picker (a Select) and the
+    training form's list of ticks (a SelectionList)."""
+    a = township(tmp_path / "a", TOWN_A, records=30)
+    with a.store() as store:
+        store.insert(KINDS["staff"], {"name": "[/]张[link=https://evil.example]三", "post": "", "background": "law_degree",
+                                      "education": "", "active": True, "rule_of_law": True, "enforcement": False,
+                                      "cert_no": "", "notes": ""}, a.actor())
+    app = make_app(a.home)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await settle(pilot)
+        for key, picker in (("5", "#f-staff_uuid"), ("4", "#f-staff")):
+            await press_settled(pilot, key, "n")
+            assert isinstance(app.screen, RecordFormScreen)
+            app.screen.query_one(picker).focus()
+            await press_settled(pilot, "enter")  # the Select opens its list
+            assert "[/]张[link=https://evil.example]三" in screen_text(app)
+            assert_harmless(app, picker)
+            await press_settled(pilot, "escape", "escape")
+            while isinstance(app.screen, RecordFormScreen):
+                await press_settled(pilot, "escape")
+            await press_settled(pilot, "escape")

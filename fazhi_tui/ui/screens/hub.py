@@ -90,7 +90,7 @@ class HubScreen(Screen[None]):
                 last.append(" !", style="bold yellow")
             conflicts = Text(str(m.conflicts), style="bold red" if m.conflicts else "")
             # Every cell is Text: a DataTable reads a str as markup, and names come from bundles.
-            table.add_row(plain(m.code), plain(m.name), plain(m.devices), last, plain(m.bundles), plain(m.records), conflicts, key=m.code)
+            table.add_row(plain(m.code), plain(m.name, multiline=False), plain(m.devices), last, plain(m.bundles), plain(m.records), conflicts, key=m.code)
         if not members:
             self.say(t("hub.no_members"))
 
@@ -229,6 +229,6 @@ class ImportsScreen(Screen[None]):
         for row in rows:
             totals = row["totals"]
             table.add_row(
-                row["imported_at"][:16].replace("T", " "), plain((row["member_name"] or row["member"])[:5]), str(row["seq"]),
+                row["imported_at"][:16].replace("T", " "), plain((row["member_name"] or row["member"])[:5], multiline=False), str(row["seq"]),
                 str(totals["added"]), str(totals["changed"]), str(totals["deleted"]), str(totals["conflicts"]),
             )
