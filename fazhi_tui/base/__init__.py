@@ -2,7 +2,8 @@
 
 Paths of a home (``paths``), the config file (``config``), statistical division codes
 (``division``, needed by the config), atomic file writes (``files``), translations
-(``i18n``) and the list of removable drives (``removable``).
+(``i18n``), the list of removable drives (``removable``) and the one rule for text people
+typed or files brought: stored clean, shown harmless (``text``).
 
 May import: the standard library and third-party packages only — nothing else of fazhi_tui.
 """

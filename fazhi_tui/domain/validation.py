@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.dates import DateParseError, parse_date
 from fazhi_tui.domain.kinds import CHOICES, Field, Kind
 
@@ -64,6 +65,9 @@ def _clean_one(f: Field, raw: Any) -> tuple[Any, Problem | None]:
     if f.type == "refs":
         items = list(dict.fromkeys(str(x) for x in (raw or [])))
         return items, None
+    if f.type in ("text", "longtext") and raw is not None:
+        # Controls, invisible format characters and foreign line breaks never reach storage.
+        raw = clean_text(str(raw), multiline=f.type == "longtext")
     if _blank(raw):
         if f.required:
             return None, Problem("err.required")
@@ -71,7 +75,7 @@ def _clean_one(f: Field, raw: Any) -> tuple[Any, Problem | None]:
             return "", None
         return (f.default if f.type in ("int", "float") else None), None
     if f.type in ("text", "longtext"):
-        text = str(raw).strip()
+        text = raw.strip()
         if len(text) > f.max_length:
             return text, Problem("err.too_long", {"max": f.max_length})
         return text, None

@@ -35,6 +35,7 @@ from typing import Any
 from fazhi_tui.base.division import check_township_code
 from fazhi_tui.base.i18n import CATALOG as MESSAGES
 from fazhi_tui.base.i18n import field_label, t
+from fazhi_tui.base.text import clean_text, visible
 from fazhi_tui.domain.kinds import CHOICES, KINDS
 from fazhi_tui.storage import hub_store
 
@@ -140,7 +141,7 @@ class RefusedRow:
         return t(self.reason_key, **self.params)
 
     def line(self) -> str:
-        return t("catalog.refused_row", row=self.row_number, what=self.what(), reason=self.reason())
+        return visible(t("catalog.refused_row", row=self.row_number, what=self.what(), reason=self.reason()))
 
 
 @dataclass
@@ -213,7 +214,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if not isinstance(value, str):
         value = getattr(value, "text", None) or str(value)  # ArrayFormula keeps its "=..." in .text
-    return value.translate(_INVISIBLE).strip()
+    # The one rule for text (base/text.py); one-line fields lose their line breaks in parse_catalog.
+    return clean_text(value.translate(_INVISIBLE), multiline=True).strip()
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
@@ -380,7 +382,10 @@ def parse_catalog(
     known = set(known_townships)
     first_row: dict[str, int] = {}
     for number, line in rows[header_index + 1 :]:
-        cells = {name: (line[column] if column < len(line) else "") for name, column in columns.items()}
+        cells = {
+            name: clean_text(line[column] if column < len(line) else "", multiline=name == "legal_basis").strip()
+            for name, column in columns.items()
+        }
         if not any(cells.values()):
             continue
         if _HEADERS.get(_key(cells["code"])) == "code" and _HEADERS.get(_key(cells["name"])) == "name":

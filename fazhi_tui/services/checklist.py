@@ -16,6 +16,7 @@ from pathlib import Path
 from fazhi_tui.base.config import Config
 from fazhi_tui.base.files import atomic_write_text
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.checklist import RuleFileError, RuleResult, RuleSet, builtin_rules, evaluate, load_rules, record_needs
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.store import Store
@@ -104,7 +105,8 @@ def evidence_labels(store: Store, results: list[RuleResult]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for kind_name, uuids in wanted.items():
         labels.update(store.labels(KINDS[kind_name], sorted(uuids)))
-    return labels
+    # Labels go into files and onto screens: one line, no control characters (base/text.py).
+    return {uuid: clean_text(label) for uuid, label in labels.items()}
 
 
 def problem_text(problem: RuleFileError) -> str:

@@ -9,6 +9,7 @@ actual, target and evidence ids), ``csv`` (one row per rule), ``markdown`` and `
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from fazhi_tui.base.i18n import get_language, kind_label, t
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.checklist import RuleResult
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "target_text",
     "actual_text",
     "rule_name",
+    "rule_title",
+    "rule_quote",
     "summary_counts",
     "met_today",
     "legend",
@@ -56,9 +60,19 @@ def status_text(status: str) -> str:
     return f"{MARKS[status]} {t(f'status.{status}')}"
 
 
+def rule_title(rule) -> str:
+    """A rule's name in the chosen language, as one clean line: names come from a county's
+    rules.toml, which may hold anything (base/text.py)."""
+    return clean_text(rule.name_en if get_language() == "en" and rule.name_en else rule.name)
+
+
+def rule_quote(rule) -> str:
+    """The plan's words a rule quotes, clean (line breaks kept)."""
+    return clean_text(rule.quote, multiline=True)
+
+
 def rule_name(result: RuleResult) -> str:
-    rule = result.rule
-    return rule.name_en if get_language() == "en" and rule.name_en else rule.name
+    return rule_title(result.rule)
 
 
 def target_text(result: RuleResult) -> str:
@@ -127,14 +141,19 @@ def render(
 ) -> str:
     """The checklist in format ``fmt``. ``labels`` (uuid → short name) is used by the
     printed report to name each piece of evidence."""
+    # Nothing from data (township name, rule names and quotes, record labels) may carry a
+    # control character into the file or the terminal (base/text.py): cleaned as it goes in,
+    # and the text formats once more as a whole.
+    header = dataclasses.replace(header, township_name=clean_text(header.township_name))
+    labels = {uuid: clean_text(label) for uuid, label in (labels or {}).items()}
     if fmt == "json":
         return _json(results, header)
     if fmt == "csv":
         return _csv(results)
     if fmt == "table":
-        return _table(results, header)
+        return clean_text(_table(results, header), multiline=True)
     if fmt in ("markdown", "text"):
-        return _report(results, header, labels or {}, markdown=fmt == "markdown")
+        return clean_text(_report(results, header, labels, markdown=fmt == "markdown"), multiline=True)
     raise ValueError(fmt)
 
 
@@ -152,8 +171,8 @@ def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
             {
                 "id": r.rule.id,
                 "task": r.rule.task,
-                "name": r.rule.name,
-                "name_en": r.rule.name_en,
+                "name": clean_text(r.rule.name),
+                "name_en": clean_text(r.rule.name_en),
                 "type": r.rule.type,
                 "status": r.status,
                 "actual": r.actual,
@@ -225,7 +244,8 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
         heading = f"{r.rule.task} {rule_name(r)}: {status_text(r.status)}"
         out += [f"## {_md(heading)}" if markdown else heading, ""]
         if r.rule.quote:
-            out += [(f"> {_md(r.rule.quote)}" if markdown else f"  “{r.rule.quote}”"), ""]
+            quote = rule_quote(r.rule)
+            out += [(f"> {_md(quote)}" if markdown else f"  “{quote}”"), ""]
         out.append(t("report.figures", target=target_text(r), actual=actual_text(r)))
         sections = [
             ("report.breaking", r.breaking, r.evidence_kind),

@@ -4,7 +4,9 @@ CSV or JSON.
 The xlsx opens in Excel and WPS: Chinese headers, a frozen header row, column widths that
 fit the text, statuses written as text ("√ 达标") with a colour as well. Nothing a
 township typed is ever written as a formula: text that starts with = + - @ is stored as
-text in xlsx and quoted in CSV (spreadsheet injection).
+text in xlsx and quoted in CSV (spreadsheet injection). No control character from data
+reaches any format (base/text.py): a vertical tab pasted from Word would make openpyxl
+refuse the whole workbook.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from rich.cells import cell_len
 
 from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.services.checklist import Matrix
 from fazhi_tui.services.checklist_report import actual_text, legend, status_text, target_text
 
@@ -29,10 +33,23 @@ FILLS = {"met": "C6EFCE", "not_met": "FFC7CE", "at_risk": "FFEB9C", "not_applica
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _clean(value: Any) -> Any:
+    """Strings (in lists and dicts too) as :func:`clean_text` leaves them, line breaks kept."""
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
 def safe_csv_text(value: Any) -> Any:
     """A cell value that no spreadsheet will run as a formula. Only our own marks that
     start with "-" ("-", and the status "- 不适用") are left alone: any other text starting
-    with "- " may still be one ("- 1+cmd|..." is a formula to Excel), so it is quoted."""
+    with "- " may still be one ("- 1+cmd|..." is a formula to Excel), so it is quoted.
+    Control characters are removed first."""
+    value = _clean(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START) and value not in _own_marks():
         return "'" + value
     return value
@@ -98,7 +115,7 @@ def _json(matrix: Matrix, hub: dict[str, str]) -> bytes:
         "share_met": {rule.id: dict(zip(("met", "applicable"), matrix.share_met(i))) for i, rule in enumerate(matrix.rules)},
         "legend": legend(),
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(_clean(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _csv(matrix: Matrix) -> bytes:
@@ -111,7 +128,7 @@ def _csv(matrix: Matrix) -> bytes:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    name = "".join("_" if c in "[]:*?/\\" else c for c in text)[:31]
+    name = "".join("_" if c in "[]:*?/\\" else c for c in clean_text(text))[:31] or "_"
     base, n = name, 2
     while name in used:
         name = f"{base[:28]}_{n}"
@@ -120,7 +137,15 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+# Excel and WPS read "_x001B_" in a cell's text as the character U+001B: an underscore
+# that starts such a pattern is itself written as "_x005F_", so the text reads as typed.
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def _put(sheet, row: int, column: int, value: Any):
+    value = _clean(value)  # openpyxl refuses a workbook with a control character in it
+    if isinstance(value, str):
+        value = _EXCEL_ESCAPE.sub("_x005F_", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula

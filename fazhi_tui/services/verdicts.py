@@ -1,8 +1,12 @@
-"""The words for what an import did, shared by the command line and the screens."""
+"""The words for what an import did, shared by the command line and the screens.
+
+Lines quote names of files found on a stick and details from inside them: they are made
+visible (base/text.py) so no control character reaches a terminal."""
 
 from __future__ import annotations
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.text import visible
 
 __all__ = ["import_lines", "down_line", "MARKS"]
 
@@ -17,6 +21,10 @@ def _refusal(outcome, detail: bool) -> str:
 
 def import_lines(outcome, name: str, *, dry_run: bool = False, detail: bool = False) -> list[tuple[str, str]]:
     """(verdict, line) for one up-bundle: its verdict, then any gap in the device's numbers."""
+    return [(verdict, visible(line)) for verdict, line in _import_lines(outcome, name, dry_run, detail)]
+
+
+def _import_lines(outcome, name: str, dry_run: bool, detail: bool) -> list[tuple[str, str]]:
     if outcome.verdict == "refused":
         return [("refused", t("sync.refused", path=name, reason=_refusal(outcome, detail)))]
     if outcome.verdict == "already":
@@ -34,6 +42,11 @@ def import_lines(outcome, name: str, *, dry_run: bool = False, detail: bool = Fa
 
 def down_line(outcome, name: str, *, detail: bool = False) -> tuple[str, str]:
     """(verdict, line) for one down-bundle read at a member office."""
+    verdict, line = _down_line(outcome, name, detail)
+    return verdict, visible(line)
+
+
+def _down_line(outcome, name: str, detail: bool) -> tuple[str, str]:
     if outcome.verdict == "imported":
         return "imported", t(
             "sync.down_imported", path=name, added=outcome.catalog_added, updated=outcome.catalog_updated,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS
@@ -169,6 +170,9 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
             or not all(isinstance(k, str) and _CODE.match(k) and isinstance(v, str) and len(v) <= 100 for k, v in offices.items())
         ):
             raise BundleRefused("err.bundle_damaged", "manifest offices are malformed")
+        # The one rule for text (base/text.py): office names are kept clean. The signature
+        # covers the manifest's bytes, not this parsed copy.
+        raw["offices"] = {code: clean_text(name) for code, name in offices.items()}
         counts = _require(raw, "counts", dict)
         if set(counts) - set(KINDS) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**8 for v in counts.values()):
             raise BundleRefused("err.bundle_damaged", "manifest counts are malformed")
@@ -238,6 +242,8 @@ def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
     if f.type in ("text", "longtext"):
         if not isinstance(value, str) or len(value) > max(f.max_length, 200) * 4:
             raise _bad(kind, index, f"{f.name} is not text of a sane length")
+        # The one rule for text (base/text.py): what a township sends is stored clean.
+        return clean_text(value, multiline=f.type == "longtext")
     elif f.type == "date":
         if not isinstance(value, str) or not _DATE.match(value):
             raise _bad(kind, index, f"{f.name} is not a date")

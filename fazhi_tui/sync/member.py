@@ -25,6 +25,7 @@ from typing import Any
 from fazhi_tui.base.config import Config
 from fazhi_tui.base.files import atomic_write_text
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import CHOICES, KINDS
 from fazhi_tui.domain.reasons import CATALOG_WITHDRAWN, reason_code
@@ -84,7 +85,8 @@ def _check_catalog(items: Any) -> list[dict[str, str]]:
             raise BundleRefused("err.bundle_damaged", f"catalog item {index} is malformed")
         if item["power_type"] not in CHOICES["power_type"] or item["mode"] not in CHOICES["mode"]:
             raise BundleRefused("err.bundle_damaged", f"catalog item {index} has an unknown code")
-        out.append(item)
+        # The one rule for text (base/text.py): the county's catalog is stored clean too.
+        out.append({k: clean_text(item[k], multiline=k == "legal_basis") for k in CATALOG_FIELDS})
     return out
 
 

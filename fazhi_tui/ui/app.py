@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -15,6 +15,7 @@ from textual.widgets import Static
 from fazhi_tui.base.config import Config, ConfigError, load_config
 from fazhi_tui.base.i18n import set_language, t
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.text import clean_text, visible
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
@@ -62,7 +63,7 @@ class FazhiApp(App[int]):
             translate_keys(screen)
         self.title = t("app.title")
         if self.config is not None:
-            self.sub_title = t("app.subtitle", name=self.config.office_name, code=self.config.office_code)
+            self.sub_title = visible(t("app.subtitle", name=self.config.office_name, code=self.config.office_code))
         self.refresh_bindings()
 
     def push_screen(self, screen, *args, **kwargs):
@@ -92,6 +93,18 @@ class FazhiApp(App[int]):
 
         assert self.config is not None
         return Limits(future_meeting_days=self.config.thresholds.future_meeting_days)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification of this program is plain text, whatever the caller asks:
+        messages quote records, paths and names of files (see ui/format.py)."""
+        super().notify(visible(str(message), multiline=True), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste (from Word, a web page, a chat) arrives clean wherever it goes: no control
+        character reaches a field, nor through it the terminal (base/text.py)."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = clean_text(event.text, multiline=True)
+        await super().on_event(event)
 
     def db_error_text(self, exc: DatabaseError) -> str:
         """What to tell the clerk about a database problem, with where the backups are."""
@@ -183,11 +196,12 @@ class FazhiApp(App[int]):
         """Show the list of one record kind (replacing a list already in front)."""
         from fazhi_tui.ui.screens.record_list import RecordListScreen
 
-        screen = RecordListScreen(KINDS[name])
         if isinstance(self.screen, RecordListScreen):
-            self.switch_screen(screen)
+            if self.screen.kind.name == name:
+                return  # already in front (a second screen of the same id would clash)
+            self.switch_screen(RecordListScreen(KINDS[name]))
         else:
-            self.push_screen(screen)
+            self.push_screen(RecordListScreen(KINDS[name]))
 
     def action_help(self) -> None:
         from fazhi_tui.ui.screens.help import HelpScreen

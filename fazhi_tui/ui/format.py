@@ -1,13 +1,27 @@
-"""How stored values read on screen, in the chosen language."""
+"""How stored values read on screen, in the chosen language.
+
+Text from data (records, names of offices and files, rule names from a county's
+rules.toml, what the clerk typed into a filter) is shown as ``rich.text.Text``, never as
+markup, and through :func:`~fazhi_tui.base.text.visible`, so a ``[/]`` reads as itself and
+no control character reaches the terminal. :func:`plain` does both.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
 from fazhi_tui.base.i18n import choice_label, t
+from fazhi_tui.base.text import visible
 from fazhi_tui.domain.kinds import Kind
 
-__all__ = ["cell_text", "record_label", "ref_label_key"]
+__all__ = ["cell_text", "record_label", "ref_label_key", "plain", "visible"]
+
+
+def plain(value: object, style: str = "", *, multiline: bool = True) -> Text:
+    """``value`` as text to show, never read as markup, controls made visible."""
+    return Text(visible(str(value), multiline=multiline), style=style)
 
 
 def ref_label_key(field_name: str) -> str:
@@ -31,7 +45,7 @@ def cell_text(kind: Kind, field_name: str, row: dict[str, Any]) -> str:
         return f"{value:g}"
     if value is None:
         return ""
-    return str(value).replace("\n", " ")
+    return visible(str(value))  # one line: every line break a space, controls shown
 
 
 def record_label(kind: Kind, row: dict[str, Any]) -> str:

@@ -112,4 +112,4 @@ async def test_hub_lists_each_import(county):
         assert members == sorted(TOWNSHIPS.values())
         # Newest first: the second file read comes first; each added records.
         assert str(table.get_row_at(0)[1]) == TOWNSHIPS["640302101"]
-        assert all(int(table.get_row_at(i)[3]) > 100 for i in range(table.row_count))
+        assert all(int(str(table.get_row_at(i)[3])) > 100 for i in range(table.row_count))

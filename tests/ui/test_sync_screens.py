@@ -62,7 +62,7 @@ async def test_township_exports_then_county_imports_and_publishes(home, tmp_path
         await settle(pilot)
         assert "已导入" in log_text(screen)
         table = screen.query_one(DataTable)
-        assert table.row_count == 1 and table.get_row("640302100")[1] == "金星镇"
+        assert table.row_count == 1 and str(table.get_row("640302100")[1]) == "金星镇"
         await pilot.press("ctrl+o")  # again: already imported
         await settle(pilot)
         assert "已导入过" in log_text(screen)

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.office import last_folder
 from fazhi_tui.storage.database import DatabaseError
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -58,7 +59,7 @@ class CatalogScreen(Screen[None]):
             for pattern in SPREADSHEETS:
                 files.extend(folder.glob(pattern))
         options = self.query_one("#catalog-files", OptionList)
-        options.set_options([Option(p.name, id=str(p)) for p in sorted(files)] or [Option(t("catalog.no_files"), disabled=True)])
+        options.set_options([Option(plain(p.name), id=str(p)) for p in sorted(files)] or [Option(t("catalog.no_files"), disabled=True)])
         if files:
             options.highlighted = 0
 
@@ -92,7 +93,7 @@ class CatalogScreen(Screen[None]):
         log = self.query_one(RichLog)
         log.clear()
         for line in lines:
-            log.write(line)
+            log.write(plain(line))  # lines quote the file and its cells
 
     def action_store(self) -> None:
         if self.preview is None:
@@ -108,7 +109,7 @@ class CatalogScreen(Screen[None]):
         try:
             stored = store_previewed_catalog(app.store, preview)
         except DatabaseError as exc:
-            app.call_from_thread(self.query_one(RichLog).write, f"× {app.db_error_text(exc)}")
+            app.call_from_thread(self.query_one(RichLog).write, plain(f"× {app.db_error_text(exc)}"))
             return
         self.preview = None
         app.call_from_thread(self.query_one(RichLog).write, "√ " + stored)

@@ -22,6 +22,7 @@ from fazhi_tui.services.checklist_report import actual_text, rule_name, status_t
 from fazhi_tui.services.office import rules_problem_line, save_checklist_report
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
+from fazhi_tui.ui.format import plain, visible
 from fazhi_tui.ui.helpers import STATUS_STYLES, load_form_data
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -69,7 +70,7 @@ class ChecklistScreen(Screen[None]):
         self.refresh_results()
 
     def refresh_results(self) -> None:
-        self.query_one("#title-bar", Static).update(t("checklist.title", year=self.year, name=self.app.config.township_name))
+        self.query_one("#title-bar", Static).update(plain(t("checklist.title", year=self.year, name=self.app.config.township_name)))
         self._compute(self.year)
 
     @work(thread=True, exclusive=True, group="checklist")
@@ -88,17 +89,20 @@ class ChecklistScreen(Screen[None]):
         problem = self.query_one("#rules-problem", Static)
         line = rules_problem_line(active)
         if line:
-            problem.update(Text(line))
+            # The message may quote the county's rules.toml: plain text.
+            problem.update(plain(line))
         problem.display = line is not None
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
         for r in results:
-            table.add_row(r.rule.task, rule_name(r), target_text(r), actual_text(r), _status_cell(r.status), key=r.rule.id)
+            # Rule names come from a county's rules.toml: Text, never markup.
+            cells = (r.rule.task, rule_name(r), target_text(r), actual_text(r))
+            table.add_row(*(plain(c, multiline=False) for c in cells), _status_cell(r.status), key=r.rule.id)
         if results:
             table.move_cursor(row=min(cursor, len(results) - 1))
         counts = summary_counts(results)
-        self.query_one("#checklist-summary", Static).update(t("report.summary", **counts))
+        self.query_one("#checklist-summary", Static).update(plain(t("report.summary", **counts)))
 
     def action_year(self, delta: int) -> None:
         self.year += delta
@@ -184,8 +188,8 @@ class EvidenceScreen(Screen[None]):
         title = t("checklist.evidence_title", task=result.rule.task, name=rule_name(result), status=status_text(result.status))
         if self.township:
             title = f"{self.township} · {title}"
-        self.query_one("#title-bar", Static).update(title)
-        figures = t("report.figures", target=target_text(result), actual=actual_text(result))
+        self.query_one("#title-bar", Static).update(plain(title))
+        figures = visible(t("report.figures", target=target_text(result), actual=actual_text(result)))
         self.query_one("#evidence-figures", Static).update(
             Text.assemble((f"{kind_label(result.evidence_kind)} · ", "bold"), figures)
         )
@@ -194,7 +198,8 @@ class EvidenceScreen(Screen[None]):
         for ids, mark_status in ((result.breaking, "not_met"), (result.proving, "met")):
             for record_uuid in ids:
                 status = "at_risk" if record_uuid in result.at_risk else mark_status
-                prompt = Text.assemble((status_text(status), STATUS_STYLES[status]), "  ", labels.get(record_uuid, record_uuid))
+                label = visible(labels.get(record_uuid, record_uuid))  # a record's words: never markup, no controls
+                prompt = Text.assemble((status_text(status), STATUS_STYLES[status]), "  ", label)
                 options.append(Option(prompt, id=record_uuid))
                 self._kinds[record_uuid] = result.evidence_kind
         # planned records, apart: dated after the checklist day, not counted
@@ -208,7 +213,7 @@ class EvidenceScreen(Screen[None]):
                 self._kinds[record_uuid] = kind_name
         evidence = self.query_one(OptionList)
         highlighted = evidence.highlighted
-        evidence.set_options(options or [Option(t("checklist.evidence_none"), disabled=True)])
+        evidence.set_options(options or [Option(plain(t("checklist.evidence_none")), disabled=True)])
         if options:
             evidence.highlighted = min(highlighted or 0, len(options) - 1)
 

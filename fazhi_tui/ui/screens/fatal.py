@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.storage.database import DatabaseError, list_backups, restore_backup
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -38,10 +39,10 @@ class FatalScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         backups = list_backups(self.app.home.backups) if self.offer_backups else []
         with Vertical(id="fatal-box"):
-            yield Static(self.message, id="fatal-message")
+            yield Static(plain(self.message), id="fatal-message")
             if backups:
                 yield Static(t("restore.pick"), id="restore-hint")
-                yield OptionList(*(Option(p.name, id=str(p)) for p in backups), id="backups")
+                yield OptionList(*(Option(plain(p.name), id=str(p)) for p in backups), id="backups")
 
     def on_mount(self) -> None:
         for backups in self.query("#backups"):

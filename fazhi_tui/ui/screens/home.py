@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KIND_ORDER
 from fazhi_tui.storage.database import DatabaseError
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.helpers import STATUS_STYLES, kind_bindings
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -33,7 +34,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         config = self.app.config
         yield Static(
-            f"{t('app.title')} · " + t("app.subtitle", name=config.township_name, code=config.township_code),
+            plain(f"{t('app.title')} · " + t("app.subtitle", name=config.township_name, code=config.township_code)),
             id="title-bar",
         )
         yield Static(t("home.records"), classes="section-title")

@@ -19,6 +19,7 @@ from fazhi_tui.services.office import last_folder, remember_folder
 from fazhi_tui.services.verdicts import MARKS
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -38,7 +39,7 @@ class HubScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         hub = self.app.config.hub
-        yield Static(t("hub.title", name=hub.name, code=hub.code, level=t(f"hub.level.{hub.level}")), id="title-bar")
+        yield Static(plain(t("hub.title", name=hub.name, code=hub.code, level=t(f"hub.level.{hub.level}"))), id="title-bar")
         table: DataTable = DataTable(id="members", cursor_type="row", zebra_stripes=True)
         for key, width in (("code", 9), ("name", 10), ("devices", 4), ("last", 10), ("bundles", 4), ("records", 6), ("conflicts", 4)):
             table.add_column(t(f"hub.col.{key}"), key=key, width=width)
@@ -55,7 +56,8 @@ class HubScreen(Screen[None]):
         self.action_refresh()
 
     def say(self, text: str) -> None:
-        self.query_one(RichLog).write(text)
+        """A line in the log: it may quote files of the stick, so it is shown as plain text."""
+        self.query_one(RichLog).write(plain(text))
 
     def action_refresh(self) -> None:
         self._load()
@@ -81,7 +83,8 @@ class HubScreen(Screen[None]):
             if silent:
                 last.append(" !", style="bold yellow")
             conflicts = Text(str(m.conflicts), style="bold red" if m.conflicts else "")
-            table.add_row(m.code, m.name, str(m.devices), last, str(m.bundles), str(m.records), conflicts, key=m.code)
+            # Every cell is Text: a DataTable reads a str as markup, and names come from bundles.
+            table.add_row(plain(m.code), plain(m.name, multiline=False), plain(m.devices), last, plain(m.bundles), plain(m.records), conflicts, key=m.code)
         if not members:
             self.say(t("hub.no_members"))
 
@@ -165,12 +168,13 @@ class ConflictsScreen(Screen[None]):
         table = self.query_one(DataTable)
         for row in rows:
             label = row["winner"].get("title") or row["winner"].get("name") or row["record_uuid"][:8]
+            # The record's words are a township's: Text, never markup ("[/]" must not crash).
             table.add_row(
-                row["at"][:10], row["member"], kind_label(row["table_name"]), label,
-                row["winner_device"][:8], row["loser_device"][:8],
+                plain(row["at"][:10]), plain(row["member"]), plain(kind_label(row["table_name"])), plain(label, multiline=False),
+                plain(row["winner_device"][:8]), plain(row["loser_device"][:8]),
             )
         if not rows:
-            table.add_row("", "", t("hub.no_conflicts"), "", "", "")
+            table.add_row("", "", plain(t("hub.no_conflicts")), "", "", "")
 
 
 class ImportsScreen(Screen[None]):
@@ -206,6 +210,6 @@ class ImportsScreen(Screen[None]):
         for row in rows:
             totals = row["totals"]
             table.add_row(
-                row["imported_at"][:16].replace("T", " "), (row["member_name"] or row["member"])[:5], str(row["seq"]),
+                row["imported_at"][:16].replace("T", " "), plain((row["member_name"] or row["member"])[:5], multiline=False), str(row["seq"]),
                 str(totals["added"]), str(totals["changed"]), str(totals["deleted"]), str(totals["conflicts"]),
             )

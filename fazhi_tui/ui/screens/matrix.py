@@ -16,10 +16,11 @@ from textual.widgets import DataTable, Static
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.checklist import Matrix
-from fazhi_tui.services.checklist_report import legend, status_mark
+from fazhi_tui.services.checklist_report import legend, rule_title, status_mark
 from fazhi_tui.services.hub import is_silent, matrix_now, save_hub_report
 from fazhi_tui.services.office import rules_problem_line
 from fazhi_tui.storage.database import DatabaseError
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.helpers import STATUS_STYLES
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -77,7 +78,7 @@ class MatrixScreen(Screen[None]):
         self._refresh()
 
     def _refresh(self) -> None:
-        self.query_one("#title-bar", Static).update(t("matrix.title", year=self.year, name=self.app.config.office_name))
+        self.query_one("#title-bar", Static).update(plain(t("matrix.title", year=self.year, name=self.app.config.office_name)))
         self._compute(self.year)
 
     @work(thread=True, exclusive=True, group="matrix")
@@ -96,7 +97,7 @@ class MatrixScreen(Screen[None]):
         self.matrix = matrix
         problem = self.query_one("#rules-problem", Static)
         if problem_line:
-            problem.update(Text(problem_line))
+            problem.update(plain(problem_line))
         problem.display = problem_line is not None
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
@@ -104,7 +105,7 @@ class MatrixScreen(Screen[None]):
         table.add_column(t("matrix.township"), width=10, key="township")
         table.add_column(t("matrix.last"), width=6, key="last")
         for rule, header in zip(matrix.rules, rule_headers(matrix.rules)):
-            table.add_column(header, width=5, key=rule.id)
+            table.add_column(plain(header, multiline=False), width=5, key=rule.id)
         interval = self.app.config.thresholds.report_interval_days
         for row in matrix.rows:
             silent = is_silent(row.last_import, self.app.today, interval)
@@ -112,7 +113,7 @@ class MatrixScreen(Screen[None]):
             cells = [Text(f" {status_mark(r.status)}", style=STATUS_STYLES[r.status]) for r in row.results]
             if not row.results:
                 cells = [Text(" ·", style="dim") for _ in matrix.rules]
-            table.add_row(Text(row.name[:5]), last, *cells, key=row.code)
+            table.add_row(plain(row.name[:5], multiline=False), last, *cells, key=row.code)
         totals = []
         for index in range(len(matrix.rules)):
             met, applicable = matrix.share_met(index)
@@ -130,7 +131,7 @@ class MatrixScreen(Screen[None]):
         matrix = self.matrix
         table = self.query_one(DataTable)
         if matrix is None or not matrix.rows:
-            self.query_one("#matrix-rule", Static).update(t("matrix.empty"))
+            self.query_one("#matrix-rule", Static).update(plain(t("matrix.empty")))
             return
         row, column = table.cursor_coordinate
         parts = []
@@ -139,8 +140,9 @@ class MatrixScreen(Screen[None]):
             parts.append(f"{office.name}（{office.code}）")
         if column >= FIXED_COLUMNS:
             rule = matrix.rules[column - FIXED_COLUMNS]
-            parts.append(f"{rule.task} {rule.name}")
-        self.query_one("#matrix-rule", Static).update(" · ".join(parts))
+            parts.append(f"{rule.task} {rule_title(rule)}")
+        # Names of townships (from bundles) and rules (from rules.toml): plain text, one line.
+        self.query_one("#matrix-rule", Static).update(plain(" · ".join(parts), multiline=False))
 
     def action_year(self, delta: int) -> None:
         self.year += delta

@@ -18,11 +18,13 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from fazhi_tui.base.i18n import choice_label, field_label, kind_label, t
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.dates import DateParseError, parse_date
 from fazhi_tui.domain.kinds import CHOICES, Field, Kind
 from fazhi_tui.domain.validation import Problem, validate
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
@@ -51,7 +53,7 @@ class RecordFormScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         title = t("form.edit" if self.record else "form.new", kind=kind_label(self.kind.name))
-        yield Static(title, id="title-bar")
+        yield Static(plain(title), id="title-bar")
         with VerticalScroll(id="form"):
             for f in self.kind.fields:
                 with Horizontal(classes="field-row", id=f"row-{f.name}"):
@@ -81,7 +83,8 @@ class RecordFormScreen(Screen[str | None]):
                 id=wid,
             )
         if f.type == "ref":
-            options = self.options.get(f.name, [])
+            # Labels are records' words: Text, never markup, no control characters.
+            options = [(plain(label, multiline=False), uuid) for label, uuid in self.options.get(f.name, [])]
             known = {uuid for _, uuid in options}
             return Select(
                 options,
@@ -97,8 +100,9 @@ class RecordFormScreen(Screen[str | None]):
         if f.type == "bool":
             return Tick("", bool(value), id=wid, compact=True)
         if f.type == "longtext":
-            return TextArea(str(value or ""), id=wid, compact=True, classes="long-text", show_line_numbers=False)
-        text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+            # A stored value from before the rule for text is shown (and saved) clean.
+            return TextArea(clean_text(str(value or ""), multiline=True), id=wid, compact=True, classes="long-text", show_line_numbers=False)
+        text = "" if value is None else (f"{value:g}" if isinstance(value, float) else clean_text(str(value)))
         placeholder = t("form.date_hint") if f.type == "date" else ""
         return Input(text, placeholder=placeholder, id=wid, compact=True, max_length=f.max_length)
 
@@ -188,7 +192,7 @@ class RecordFormScreen(Screen[str | None]):
 
     def _show_problem(self, name: str, problem: Problem | None) -> None:
         label = self.query_one(f"#err-{name}", Static)
-        label.update(t(problem.key, **problem.params) if problem else "")
+        label.update(plain(t(problem.key, **problem.params)) if problem else "")  # it may quote what was typed
         label.display = problem is not None
         self.query_one(f"#row-{name}").set_class(problem is not None, "-invalid")
 
@@ -205,7 +209,7 @@ class RecordFormScreen(Screen[str | None]):
     def _save_failed(self, message: str) -> None:
         self._saving = False
         status = self.query_one("#form-status", Static)
-        status.update(message)
+        status.update(plain(message))
         status.set_class(True, "-error")
 
     def _saved(self, record_uuid: str) -> None:

@@ -16,7 +16,7 @@ from fazhi_tui.base.i18n import column_label, kind_label, t
 from fazhi_tui.domain.kinds import KINDS, Kind
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
-from fazhi_tui.ui.format import cell_text, record_label, ref_label_key
+from fazhi_tui.ui.format import cell_text, plain, record_label, ref_label_key
 from fazhi_tui.ui.helpers import kind_bindings, load_form_data
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
@@ -54,7 +54,7 @@ class RecordListScreen(Screen[None]):
         yield filter_input
         columns = [Column(f.name, column_label(self.kind.name, f.name), f.list_width) for f in self.kind.list_fields]
         header = " " + SEPARATOR.join(set_cell_size(c.label, c.width) for c in columns)
-        yield Static(header, id="column-header")
+        yield Static(plain(header), id="column-header")
         empty = Static(id="empty-message")
         empty.display = False
         yield empty
@@ -102,9 +102,10 @@ class RecordListScreen(Screen[None]):
         else:
             status = t("list.status", total=total)
         config = self.app.config
-        self.query_one("#title-bar", Static).update(f"{kind_label(self.kind.name)} · {config.township_name} · {status}")
+        # The filter is what the clerk typed: "[/]" is a search for those three characters.
+        self.query_one("#title-bar", Static).update(plain(f"{kind_label(self.kind.name)} · {config.township_name} · {status}"))
         empty = self.query_one("#empty-message", Static)
-        empty.update(t("list.no_match", text=self.filter_text) if self.filter_text else t("list.empty"))
+        empty.update(plain(t("list.no_match", text=self.filter_text) if self.filter_text else t("list.empty")))
         empty.display = total == 0
 
     @on(RecordTable.BlockWanted)

@@ -12,6 +12,8 @@ from fazhi_tui.base.config import Config, save_config
 from fazhi_tui.base.division import check_township_code, county_of
 from fazhi_tui.base.i18n import t
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.text import clean_text
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["SetupScreen"]
@@ -54,13 +56,13 @@ class SetupScreen(Screen[Config | None]):
 
     def _error(self, name: str, message: str) -> None:
         label = self.query_one(f"#err-{name}", Static)
-        label.update(message)
+        label.update(plain(message))
         label.display = bool(message)
 
     def action_save(self) -> None:
         raw_code = self.query_one("#setup-code", Input).value
-        name = self.query_one("#setup-name", Input).value.strip()
-        operator = self.query_one("#setup-operator", Input).value.strip()
+        name = clean_text(self.query_one("#setup-name", Input).value).strip()
+        operator = clean_text(self.query_one("#setup-operator", Input).value).strip()
         code = check_township_code(raw_code)
         self._error("code", "" if code else t("err.township_code"))
         self._error("name", "" if name else t("err.township_name"))

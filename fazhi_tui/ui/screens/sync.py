@@ -16,6 +16,7 @@ from fazhi_tui.services.office import export_bundle, exported_line, last_folder,
 from fazhi_tui.services.verdicts import MARKS
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
+from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.tick import Tick
@@ -31,7 +32,7 @@ class SyncScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(t("sync.title", name=self.app.config.office_name), id="title-bar")
+        yield Static(plain(t("sync.title", name=self.app.config.office_name)), id="title-bar")
         with VerticalScroll(id="sync-body"):
             yield FolderPicker(last_folder(self.app.home), id="picker")
             yield Tick(t("sync.full_export"), False, id="full", compact=True)
@@ -43,7 +44,8 @@ class SyncScreen(Screen[None]):
         self.query_one("#folders").focus()
 
     def say(self, text: str) -> None:
-        self.query_one(RichLog).write(text)
+        """A line in the log: it may quote files of the stick, so it is shown as plain text."""
+        self.query_one(RichLog).write(plain(text))
 
     def action_export(self) -> None:
         folder = self.query_one(FolderPicker).path

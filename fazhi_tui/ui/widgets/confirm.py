@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.ui.format import plain
 
 __all__ = ["ConfirmScreen"]
 
@@ -28,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(plain(self.question), id="confirm-question")  # it may quote a record
             with Horizontal(id="confirm-buttons"):
                 yield Button(t("confirm.yes"), id="yes", variant="error")
                 yield Button(t("confirm.no"), id="no", variant="primary")

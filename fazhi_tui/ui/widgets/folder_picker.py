@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.base.removable import removable_folders
+from fazhi_tui.ui.format import plain
 
 __all__ = ["FolderPicker"]
 
@@ -40,7 +41,8 @@ class FolderPicker(Vertical):
     def compose(self) -> ComposeResult:
         folders = self.candidates()
         yield Label(t("sync.pick_folder"))
-        yield OptionList(*(Option(f"{path}   （{what}）", id=str(path)) for path, what in folders), id="folders")
+        # A stick's name is its owner's choice: plain text, never markup.
+        yield OptionList(*(Option(plain(f"{path}   （{what}）"), id=str(path)) for path, what in folders), id="folders")
         first = folders[0][0] if folders else Path.home()
         yield Input(str(first), id="folder-path", placeholder=t("sync.folder_placeholder"), compact=True)
 

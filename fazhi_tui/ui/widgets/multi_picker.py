@@ -7,6 +7,8 @@ import time
 from textual import events
 from textual.widgets import SelectionList
 
+from fazhi_tui.ui.format import plain
+
 __all__ = ["MultiPicker"]
 
 SEARCH_RESET_SECONDS = 1.2
@@ -17,7 +19,8 @@ class MultiPicker(SelectionList[str]):
 
     def __init__(self, options: list[tuple[str, str]], selected: list[str], **kwargs) -> None:
         chosen = set(selected)
-        super().__init__(*((label, value, value in chosen) for label, value in options), **kwargs)
+        # Labels are records' words: Text, never markup, no control characters.
+        super().__init__(*((plain(label, multiline=False), value, value in chosen) for label, value in options), **kwargs)
         self._labels = [label for label, _ in options]
         self._search = ""
         self._last_key = 0.0

@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from fazhi_tui.base.text import visible
+
 __all__ = ["Column", "RecordTable"]
 
 BLOCK_SIZE = 100
@@ -162,7 +164,8 @@ class RecordTable(ScrollView, can_focus=True):
             self._want(index)
             style = self.get_component_rich_style("record-table--placeholder")
             return Strip([Segment(" …".ljust(self.row_width), style)], self.row_width)
-        cells = [set_cell_size(self.formatter(c.key, row), c.width) for c in self.columns]
+        # Segments go to the terminal as they are: no control character may be in them.
+        cells = [set_cell_size(visible(self.formatter(c.key, row)), c.width) for c in self.columns]
         text = " " + SEPARATOR.join(cells) + " "
         strip = Strip([Segment(text, Style())], cell_len(text))
         self._strips[index] = strip
