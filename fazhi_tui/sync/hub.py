@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import sqlite3
 import uuid as uuid_module
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict, latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
 from fazhi_tui.sync import crypto
@@ -52,6 +54,8 @@ __all__ = [
     "archive_dir",
     "CATALOG_ALL",
 ]
+
+log = logging.getLogger(__name__)
 
 CATALOG_ALL = "*"
 COUNTS = ("added", "changed", "deleted", "unchanged", "conflicts")
@@ -201,6 +205,8 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[di
 def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_run: bool = False) -> ImportOutcome:
     """Check one file completely, then merge it in one transaction (rolled back in a dry run)."""
     outcome = ImportOutcome(path=path, verdict="refused")
+    if not dry_run:
+        backup_before(home, "import", conn=store.conn)  # one covers a run of files
     try:
         hub = hub_config(config).hub
         keys = load_hub_keys(home)
@@ -221,6 +227,7 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
             ).fetchone()
             if seen is not None:
                 outcome.verdict = "already"
+                log.info("hub import %s: already imported", path)
                 return outcome
             _verify_sender(conn, manifest, manifest_bytes, signature)
         records = _decode_payload(keys, manifest, sealed)
@@ -242,6 +249,7 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
     except BundleRefused as exc:
         outcome.error = exc
         outcome.summary = {}
+    log.info("hub import %s%s: %s %s", path, " (dry run)" if dry_run else "", outcome.verdict, outcome.error or outcome.summary)
     return outcome
 
 
@@ -440,6 +448,7 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
             load_rules(rules_text)
         except RuleFileError as exc:
             raise SyncError("err.rules_invalid", str(exc), line=exc.line, reason=exc.reason) from exc
+    backup_before(home, "publish", conn=store.conn)
     written = []
     with store.transaction() as conn:
         members = conn.execute("SELECT code FROM hub_member ORDER BY code").fetchall()
@@ -477,6 +486,7 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
                 (member, seq, created_at),
             )
             written.append(path)
+    log.info("published %d down-bundles to %s", len(written), to_dir)
     return written
 
 
