@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from fazhi_tui.base.config import load_config, save_config
-from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.store import Actor, Store
 from tests.sync.util import ok, township
@@ -82,7 +81,7 @@ def test_every_command_survives_the_console_encoding(template, tmp_path, encodin
     root = tmp_path / "w"
     shutil.copytree(template, root)
     T, T2, H, C, usb = root / "T", root / "T2", root / "H", root / "C", root / "usb"
-    replaced = "?" if encoding != "gbk" else f"王?"
+    replaced = "?" if encoding != "gbk" else "王?"
 
     assert "fazhi-tui" in check(fazhi(root, encoding, "--version"), encoding)
     check(fazhi(root, encoding, "--help"), encoding)
