@@ -166,3 +166,17 @@ def test_restore_is_refused_while_another_program_holds_the_home(tmp_path):
     with home_lock(home.data_dir):
         kept = restore_backup(backup, home.database, home.backups)
     assert kept.exists()
+
+
+def test_the_restore_command_says_who_holds_the_home(tmp_path):
+    home, backup = _home_with_a_backup(tmp_path)
+    other = Holder(home.data_dir)
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env["PYTHONPATH"] = str(REPO)
+        result = subprocess.run([sys.executable, "-m", "fazhi_tui", "restore", backup.name, "--home", str(home.data_dir)],
+                                capture_output=True, text=True, env=env, timeout=60)
+    finally:
+        other.stop()
+    assert result.returncode == 1
+    assert "不能恢复" in result.stderr and f"进程 {other.process.pid}" in result.stderr and "Traceback" not in result.stderr

@@ -79,3 +79,17 @@ def test_a_real_terminal_is_recognised_and_a_pipe_is_not():
     with os.fdopen(write, "w") as pipe:
         assert not ConsoleProgress(pipe).is_terminal
     os.close(read)
+
+
+def test_a_migration_reports_each_step(tmp_path):
+    from fazhi_tui.storage.database import load_migrations, open_database
+
+    seen = RecordingProgress()
+    conn = open_database(tmp_path / "fazhi.db", tmp_path / "backups", progress=seen)
+    conn.close()
+    migrations = load_migrations()
+    assert seen.reports[0] == (0, len(migrations), "")
+    assert seen.reports[1:] == [(i, len(migrations), m.description) for i, m in enumerate(migrations, start=1)]
+    again = RecordingProgress()
+    open_database(tmp_path / "fazhi.db", tmp_path / "backups", progress=again).close()
+    assert again.reports == []  # nothing to migrate: nothing reported

@@ -230,12 +230,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "backup.done": ("已备份到 {path}（已校验）", "Backed up to {path} (checked)"),
     "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
     "backup.no_database": ("还没有数据文件，无需备份：{path}", "No data file to back up yet: {path}"),
-    "backup.bad_copy": ("备份文件校验未通过，已删除：{path}（{detail}）", "The backup failed its check and was removed: {path} ({detail})"),
     "log.see": ("详情见日志：{path}", "Details are in the log: {path}"),
     "help.log": ("日志文件：{path}", "Log file: {path}"),
     "err.no_match": ("没有与 {pattern} 相符的文件", "No file matches {pattern}"),
     "err.empty_folder": ("文件夹 {folder} 中没有 {pattern} 文件", "No {pattern} file in the folder {folder}"),
-    "progress.done": ("完成", "done"),
     # -- restoring a backup (fazhi-tui restore) -------------------------------------------------
     "restore.hint": (
         "查看自动备份：fazhi-tui restore --list；用其中一个恢复：fazhi-tui restore 备份文件名",
