@@ -189,3 +189,14 @@ def test_routine_backups_restore(home):
     store.close()
     restore_backup(made, home.database, home.backups)
     assert probe(home.database) == ["first"]
+
+
+def test_a_backup_that_cannot_be_written_is_a_database_error(home, tmp_path):
+    from fazhi_tui.storage.database import DatabaseError
+
+    home, store = home
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the backups folder should be", encoding="utf-8")
+    with pytest.raises(DatabaseError) as info:
+        make_backup(home.database, blocked / "backups", "auto-test", conn=store.conn)
+    assert "backup" in info.value.detail

@@ -99,15 +99,22 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _discard(path: Path) -> None:
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _snapshot(database: Path, target: Path, conn: sqlite3.Connection | None) -> Path:
     """Copy ``database`` (through ``conn`` if given) to ``target`` via a checked temporary file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if conn is None and not database.is_file():
+        raise FileNotFoundError(str(database))
     partial = target.with_name(f".{target.name}.tmp")
     source = conn
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         if source is None:
-            if not database.is_file():
-                raise FileNotFoundError(str(database))
             source = sqlite3.connect(str(database), timeout=5)
         dest = sqlite3.connect(str(partial))
         try:
@@ -120,13 +127,16 @@ def _snapshot(database: Path, target: Path, conn: sqlite3.Connection | None) -> 
         _fsync(partial)
         os.replace(partial, target)
     except sqlite3.DatabaseError as exc:
-        Path(partial).unlink(missing_ok=True)
+        _discard(partial)
         text = str(exc).lower()
         if "malformed" in text or "not a database" in text or "corrupt" in text:
             raise DatabaseCorrupt(database, str(exc)) from exc
         raise DatabaseError(database, str(exc)) from exc
+    except OSError as exc:  # a full disk, a read-only folder: said like any database problem
+        _discard(partial)
+        raise DatabaseError(database, f"backup {target}: {exc.strerror or exc}") from exc
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        _discard(partial)
         raise
     finally:
         if source is not None and source is not conn:
@@ -140,7 +150,8 @@ def make_backup(database: Path, backup_dir: Path, reason: str, *, conn: sqlite3.
 
     ``conn``: the program's open connection, if it has one (the copy then includes what it
     has written). Raises FileNotFoundError when there is no database yet, DatabaseCorrupt
-    when the copy fails its check (nothing is left behind then)."""
+    when the copy fails its check, DatabaseError when it cannot be written (nothing is left
+    behind then)."""
     now = now or dt.datetime.now()
     target = Path(backup_dir) / f"fazhi-{now.strftime('%Y%m%d-%H%M%S-%f')}-{reason}.db"
     _snapshot(Path(database), target, conn)
