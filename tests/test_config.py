@@ -203,3 +203,23 @@ def test_home_from_environment_and_argument(tmp_path, monkeypatch):
     assert not chosen.data_dir.exists()
     chosen.ensure()
     assert chosen.data_dir.is_dir()
+
+
+def test_backup_counts_read_checked_and_written(tmp_path):
+    from fazhi_tui.base.config import BackupPolicy
+
+    assert parse_config(minimal()).backups == BackupPolicy(7, 4, 12)
+    config = parse_config(minimal(backups={"daily": 10, "monthly": 0}))
+    assert config.backups == BackupPolicy(daily=10, weekly=4, monthly=0)
+    path = tmp_path / "config.toml"
+    save_config(path, config)
+    assert load_config(path).backups == BackupPolicy(10, 4, 0)
+    for bad in ({"daily": -1}, {"weekly": 1.5}, {"monthly": True}, {"monthly": "12"}, {"daily": 100000}):
+        with pytest.raises(ConfigError) as info:
+            parse_config(minimal(backups=bad))
+        assert info.value.key == "err.config_value" and info.value.params["key"].startswith("backups.")
+    with pytest.raises(ConfigError) as info:
+        parse_config(minimal(backups={"hourly": 3}))
+    assert info.value.key == "err.config_unknown_key" and info.value.params["key"] == "backups.hourly"
+    example = parse_config(tomllib.loads(EXAMPLE.read_text(encoding="utf-8")))
+    assert example.backups == BackupPolicy()

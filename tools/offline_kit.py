@@ -16,13 +16,27 @@ beside the launcher (``--home``). With ``--portable`` everything goes into the k
 itself, so the program and its data stay on the stick.
 
 Targets: ``all`` is Windows x86-64 and Linux x86-64 (manylinux, glibc 2.28 or newer), each
-for CPython 3.11 and 3.12; ``this`` is the interpreter running this script. Dependencies
-are downloaded from the package index with ``pip download --only-binary=:all:`` for each
-target, or taken from a local folder of wheels with ``--from-wheels DIR`` (no network).
-Either way the kit is then checked: every requirement of the program, with the markers
-and wheel tags of each target evaluated for that target (not for the PC building the
-kit), must be met by a wheel in the kit. A kit that is not complete is refused (exit 1)
-unless ``--allow-incomplete`` is given.
+for CPython 3.11, 3.12 and 3.13 (the range of requires-python); ``this`` is the interpreter
+running this script.
+
+Every kit is built from the lock kept in the repository, ``requirements/kit.lock``: exact
+versions with the sha256 of every wheel allowed (a pip requirements file). The wheels come
+from the package index (``pip download --require-hashes`` for each target) or from a local
+folder (``--from-wheels DIR``, only files whose hash the lock names are taken). The kit gets
+a copy of the lock with the program's own wheel added, ``requirements.lock``, and its
+install scripts install with ``pip install --require-hashes -r requirements.lock``: a file
+changed on the stick is refused. Two kits of one release hold the same dependencies.
+
+``--update-lock`` resolves the dependencies afresh instead (the newest wheels for each
+target), checks the kit is complete, and rewrites the lock from its wheels: review the
+difference and commit it.
+
+Either way the kit is checked: every requirement of the program, with the markers and
+wheel tags of each target evaluated for that target (not for the PC building the kit),
+must be met by a wheel in the kit, and every entry of the lock a target needs must have a
+wheel of its hashes for that target. A kit that is not complete is refused (exit 1)
+unless ``--allow-incomplete`` is given. The guide (``docs/``) and ``config.example.toml``
+travel in the kit.
 """
 
 from __future__ import annotations
@@ -146,7 +160,9 @@ def foreign_target(system: str, python: tuple[int, int]) -> Target:
     return Target(f"{system.lower()}-cp%d%d" % python, f"{system} x86-64, CPython %d.%d" % python, platforms, python, system)
 
 
-PYTHONS = ((3, 11), (3, 12))
+# The Python versions a kit for Windows or Linux installs on: the same range as
+# requires-python in pyproject.toml, the README and the guide.
+PYTHONS = ((3, 11), (3, 12), (3, 13))
 
 
 def targets_for(choice: str) -> list[Target]:
@@ -216,7 +232,12 @@ class Missing:
 
 
 def missing_for(target: Target, wheels: list[Wheel], root: str) -> list[Missing]:
-    """What the requirement ``root`` needs on ``target`` that no wheel in ``wheels`` gives.
+    """What the requirement ``root`` needs on ``target`` that no wheel in ``wheels`` gives."""
+    return resolve_for(target, wheels, root)[1]
+
+
+def resolve_for(target: Target, wheels: list[Wheel], root: str) -> tuple[list[Wheel], list[Missing]]:
+    """The wheels ``target`` installs for the requirement ``root``, and what is missing.
 
     Requirements are followed from ``root`` through each chosen wheel's Requires-Dist,
     with markers evaluated for the target (extras included), and a wheel counts only if
@@ -236,6 +257,7 @@ def missing_for(target: Target, wheels: list[Wheel], root: str) -> list[Missing]
         by_name.setdefault(wheel.name, []).append(wheel)
 
     missing: list[Missing] = []
+    chosen: dict[str, Wheel] = {}
     seen: set[tuple[str, frozenset[str]]] = set()
     queue: list[tuple[Requirement, str]] = [(Requirement(root), "the kit")]
     while queue:
@@ -253,12 +275,165 @@ def missing_for(target: Target, wheels: list[Wheel], root: str) -> list[Missing]
             continue
         seen.add((name, extras))
         best = max(candidates, key=lambda w: w.version)
+        chosen.setdefault(name, best)
         for dependency in best.requires:
             if dependency.marker is None or any(
                 dependency.marker.evaluate({**environment, "extra": extra}) for extra in ("", *sorted(extras))
             ):
                 queue.append((dependency, f"{best.name} {best.version}"))
-    return missing
+    return list(chosen.values()), missing
+
+
+# ---------------------------------------------------------------------------------------
+# The lock: exact versions and hashes, kept in the repository
+# ---------------------------------------------------------------------------------------
+
+LOCK = ROOT / "requirements" / "kit.lock"
+KIT_LOCK_NAME = "requirements.lock"  # the kit's copy, with the program's own wheel added
+
+
+@dataclass
+class LockEntry:
+    """One line of a lock: ``name==version ; marker`` with the sha256 of every wheel allowed."""
+
+    name: str  # canonical
+    version: str
+    hashes: set[str] = field(default_factory=set)
+    marker: str | None = None
+
+    def applies_to(self, target: Target) -> bool:
+        if not self.marker:
+            return True
+        return Requirement(f"{self.name}=={self.version}; {self.marker}").marker.evaluate(target.environment())
+
+    def line(self, with_marker: bool = True) -> str:
+        head = f"{self.name}=={self.version}"
+        if with_marker and self.marker:
+            head += f" ; {self.marker}"
+        return " \\\n".join([head, *(f"    --hash=sha256:{digest}" for digest in sorted(self.hashes))])
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_lock(path: Path) -> list[LockEntry]:
+    """The entries of a pip requirements file with hashes (continuation lines joined)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KitError(f"cannot read the lock {path}: {exc}") from exc
+    entries: list[LockEntry] = []
+    for number, logical in _logical_lines(text):
+        tokens = logical.split()
+        hashes = {t.split("=", 1)[1] for t in tokens if t.startswith("--hash=")}
+        spec = " ".join(t for t in tokens if not t.startswith("--hash="))
+        try:
+            requirement = Requirement(spec)
+        except Exception as exc:  # packaging's InvalidRequirement
+            raise KitError(f"{path.name} line {number}: {exc}") from exc
+        pins = list(requirement.specifier)
+        if len(pins) != 1 or pins[0].operator != "==" or not hashes:
+            raise KitError(f"{path.name} line {number}: every entry needs name==version and --hash=sha256:...")
+        bad = [h for h in hashes if not h.startswith("sha256:") or len(h) != 71]
+        if bad:
+            raise KitError(f"{path.name} line {number}: not a sha256 hash: {bad[0]}")
+        entries.append(
+            LockEntry(canonicalize_name(requirement.name), pins[0].version, {h[7:] for h in hashes},
+                      str(requirement.marker) if requirement.marker else None)
+        )
+    return entries
+
+
+def _logical_lines(text: str):
+    buffer, start = "", 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split(" #", 1)[0] if not line.lstrip().startswith("#") else ""
+        if not buffer:
+            start = number
+        if line.rstrip().endswith("\\"):
+            buffer += line.rstrip()[:-1] + " "
+            continue
+        buffer += line
+        if buffer.strip():
+            yield start, buffer.strip()
+        buffer = ""
+    if buffer.strip():
+        yield start, buffer.strip()
+
+
+def _target_marker(target: Target) -> str:
+    environment = target.environment()
+    return f'sys_platform == "{environment["sys_platform"]}" and python_version == "{environment["python_version"]}"'
+
+
+def lock_from_kit(kit: Path, targets: list[Target], root: str) -> list[LockEntry]:
+    """What each target installs from the kit's wheels, as lock entries: one per name and
+    version, with the hashes of the wheels the targets take and a marker naming the
+    targets when not all of them need it."""
+    wheels = read_wheels(kit)
+    users: dict[tuple[str, str], set[str]] = {}
+    files: dict[tuple[str, str], set[Path]] = {}
+    root_name = canonicalize_name(Requirement(root).name)
+    for target in targets:
+        chosen, missing = resolve_for(target, wheels, root)
+        if missing:
+            raise KitError(f"cannot lock: {target.label} has no wheel for " + "; ".join(m.describe() for m in missing))
+        for wheel in chosen:
+            if wheel.name == root_name:
+                continue
+            key = (wheel.name, str(wheel.version))
+            users.setdefault(key, set()).add(target.key)
+            # every wheel of that version that fits the target: pip may take any of them
+            for other in wheels:
+                if (other.name, str(other.version)) == key and other.tags & target.tags():
+                    files.setdefault(key, set()).add(other.path)
+    everyone = {t.key for t in targets}
+    by_key = {t.key: t for t in targets}
+    entries = []
+    for key in sorted(users):
+        marker = None
+        if users[key] != everyone:
+            marker = " or ".join(f"({_target_marker(by_key[k])})" for k in sorted(users[key]))
+        entries.append(LockEntry(key[0], key[1], {sha256_of(p) for p in files[key]}, marker))
+    return entries
+
+
+def write_lock(path: Path, entries: list[LockEntry], targets: list[Target], extra: list[LockEntry] = ()) -> None:
+    header = [
+        f"# The exact versions and hashes every offline kit of {PROJECT} is built from and installs",
+        "# with (pip install --require-hashes). Made by: python tools/offline_kit.py --update-lock",
+        "# Targets with wheels here: " + "; ".join(t.label.replace(" (this computer)", "") for t in targets),
+        "# A kit for another target needs its wheels' hashes added: run --update-lock on a PC that",
+        "# can download them, check the difference, commit it.",
+        "",
+    ]
+    body = [entry.line() for entry in [*entries, *extra]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+
+
+def lock_problems(kit: Path, targets: list[Target], entries: list[LockEntry]) -> list[str]:
+    """What in the kit does not agree with the lock, per target: an entry the target needs
+    with no wheel of those hashes that fits it."""
+    wheels = [(w, sha256_of(w.path)) for w in read_wheels(kit)]
+    problems = []
+    for target in targets:
+        accepted = target.tags()
+        for entry in entries:
+            if not entry.applies_to(target):
+                continue
+            fits = [w for w, digest in wheels if w.name == entry.name and digest in entry.hashes and w.tags & accepted]
+            if not fits:
+                problems.append(f"{target.label}: the lock names {entry.name}=={entry.version} but the kit has no wheel "
+                                "of its hashes for this target (add its hashes with --update-lock)")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------
@@ -310,14 +485,51 @@ def build_project_wheel(into: Path) -> Path:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def copy_local_wheels(source: Path, kit: Path) -> int:
-    count = 0
+def copy_local_wheels(source: Path, kit: Path, entries: list[LockEntry] | None = None) -> int:
+    """Copy the wheels of ``source`` into the kit: with a lock, only those whose sha256 the
+    lock names (any other file, or a changed one, is left out and said so)."""
+    allowed = {digest for entry in entries for digest in entry.hashes} if entries is not None else None
+    count, skipped = 0, []
     for wheel in sorted(source.glob("*.whl")):
         if wheel.name.startswith("fazhi_tui-"):
             continue  # the program's own wheel is always built from this checkout
+        if allowed is not None and sha256_of(wheel) not in allowed:
+            skipped.append(wheel.name)
+            continue
         shutil.copy2(wheel, kit / wheel.name)
         count += 1
+    if skipped:
+        print(f"  left out {len(skipped)} wheels the lock does not name (or whose hash differs): " + ", ".join(skipped[:8])
+              + (" ..." if len(skipped) > 8 else ""))
     return count
+
+
+def download_locked(targets: list[Target], entries: list[LockEntry], kit: Path) -> None:
+    """``pip download --require-hashes`` of the lock's entries for each target: pip checks
+    every file against the lock's hashes."""
+    for number, target in enumerate(targets, start=1):
+        wanted = [entry for entry in entries if entry.applies_to(target)]
+        print(f"  [{number}/{len(targets)}] downloading {len(wanted)} locked wheels for {target.label}")
+        with tempfile.TemporaryDirectory(prefix="fazhi-lock-") as scratch:
+            requirements = Path(scratch) / "requirements.txt"
+            requirements.write_text("\n".join(entry.line(with_marker=False) for entry in wanted) + "\n", encoding="utf-8")
+            run_pip(
+                ["download", "-q", "--disable-pip-version-check", "--no-deps", "--require-hashes", *target.pip_flags(),
+                 "--dest", str(kit), "-r", str(requirements)],
+                f"Downloading the locked wheels for {target.label} (no network? use --from-wheels DIR)",
+            )
+
+
+DOCS = ("docs/guide.zh.md", "docs/guide.en.md", "config.example.toml")
+
+
+def copy_docs(kit: Path) -> list[str]:
+    """The guide and the documented config example, beside the install scripts."""
+    for name in DOCS:
+        target = kit / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return list(DOCS)
 
 
 def bundled_pip_wheels() -> list[Path]:
@@ -390,7 +602,7 @@ rem fazhi-tui 离线安装 / offline installer (Windows)
 rem   install.bat              安装到 %LOCALAPPDATA%\Programs\fazhi-tui，并在桌面放 fazhi-tui.bat
 rem   install.bat --portable   装在本文件夹（U 盘）里，数据放在旁边的 data 文件夹
 rem   install.bat [--portable] 文件夹   装到指定文件夹
-rem 不联网：pip install --no-index --find-links 本文件夹
+rem 不联网：pip install --no-index --find-links 本文件夹 --require-hashes -r requirements.lock
 setlocal EnableExtensions
 set "KIT=%~dp0"
 if "%KIT:~-1%"=="\" set "KIT=%KIT:~0,-1%"
@@ -405,7 +617,7 @@ if "%TARGET%"=="" set "TARGET=%LOCALAPPDATA%\Programs\fazhi-tui"
 
 echo fazhi-tui {version}: 此安装包适用于 / this kit is for: {targets}
 
-rem -- Python 3.11 或 3.12 / Python 3.11 or 3.12 --------------------------------------
+rem -- Python {versions_text} ----------------------------------------------------------
 set "PYEXE="
 set "PYARGS="
 set "CHECK=import sys; sys.exit(0 if sys.version_info[:2] in {versions} else 1)"
@@ -456,7 +668,7 @@ if not defined PIPWHL (
     goto :failed
 )
 echo 正在安装（不联网） / installing ^(offline^) ...
-"%VENV%\Scripts\python.exe" "%PIPWHL%\pip" --isolated install --no-index --find-links "%KIT%" --upgrade --no-cache-dir --disable-pip-version-check --no-warn-script-location %FAZHI_PIP_OPTIONS% fazhi-tui || goto :failed
+"%VENV%\Scripts\python.exe" "%PIPWHL%\pip" --isolated install --no-index --find-links "%KIT%" --upgrade --no-cache-dir --disable-pip-version-check --no-warn-script-location --require-hashes %FAZHI_PIP_OPTIONS% -r "%KIT%\requirements.lock" || goto :failed
 
 rem -- 启动程序 / launchers ------------------------------------------------------------------
 copy /y "%KIT%\launchers\fazhi-tui.bat" "%TARGET%\fazhi-tui.bat" >nul || goto :failed
@@ -511,7 +723,8 @@ INSTALL_SH = r"""#!/bin/sh
 #   sh install.sh              install into ~/.local/opt/fazhi-tui, with ~/.local/bin/fazhi-tui
 #   sh install.sh --portable   install into this folder (the stick); data in ./data beside it
 #   sh install.sh [--portable] FOLDER
-# No network: pip install --no-index --find-links <this folder>.
+# No network: pip install --no-index --find-links <this folder> --require-hashes
+# -r requirements.lock (every file checked against the lock's sha256 hashes).
 # PYTHON=/path/to/python3.12 chooses the Python; FAZHI_VENV_OPTIONS and FAZHI_PIP_OPTIONS
 # add options to "python -m venv" and "pip install" (advanced).
 set -eu
@@ -571,7 +784,7 @@ fi
 echo "正在安装（不联网） / installing (offline) ..."
 # shellcheck disable=SC2086
 "$VENV/bin/python" "$PIPWHL/pip" --isolated install --no-index --find-links "$KIT" --upgrade --no-cache-dir \
-    --disable-pip-version-check --no-warn-script-location ${FAZHI_PIP_OPTIONS:-} fazhi-tui
+    --disable-pip-version-check --no-warn-script-location --require-hashes ${FAZHI_PIP_OPTIONS:-} -r "$KIT/requirements.lock"
 
 cp "$KIT/launchers/fazhi-tui.sh" "$TARGET/fazhi-tui"
 cp "$KIT/launchers/fazhi-tui-portable.sh" "$TARGET/fazhi-tui-portable.sh"
@@ -633,7 +846,10 @@ Linux
 两种方式都可以在末尾加一个文件夹，装到那里。
 Either form takes a folder at the end to install there instead.
 
-使用说明见程序的 docs/guide.zh.md（English: docs/guide.en.md）。
+使用说明见本文件夹中的 docs/guide.zh.md（English: docs/guide.en.md）；
+配置项说明见 config.example.toml。每个安装文件都按 requirements.lock 中的 SHA-256 校验。
+The guide is in docs/ here, every config key in config.example.toml; every file installed
+is checked against the SHA-256 hashes in requirements.lock.
 """
 
 
@@ -695,7 +911,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--platform",
         choices=("this", "all", "windows", "linux"),
         default="all",
-        help="all: Windows and Linux x86-64, CPython 3.11 and 3.12 (default); this: the Python running this script",
+        help="all: Windows and Linux x86-64, CPython 3.11 to 3.13 (default); this: the Python running this script",
     )
     parser.add_argument(
         "--from-wheels", metavar="DIR", default=None, help="take the dependency wheels from DIR instead of downloading them"
@@ -704,6 +920,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-incomplete",
         action="store_true",
         help="write the kit even if some dependency has no wheel for a target (it will not install offline there)",
+    )
+    parser.add_argument(
+        "--lock", metavar="FILE", default=None, help=f"the lock of exact versions and hashes (default {LOCK.relative_to(ROOT)})"
+    )
+    parser.add_argument(
+        "--update-lock",
+        action="store_true",
+        help="resolve the dependencies afresh (download, or --from-wheels), then write the lock from the kit's wheels",
     )
     return parser
 
@@ -714,7 +938,8 @@ def project_version() -> str:
     return namespace["__version__"]
 
 
-def build_kit(kit: Path, platform: str, from_wheels: Path | None, allow_incomplete: bool) -> int:
+def build_kit(kit: Path, platform: str, from_wheels: Path | None, allow_incomplete: bool,
+              lock_file: Path = LOCK, update_lock: bool = False) -> int:
     targets = targets_for(platform)
     version = project_version()
     print(f"Building the offline kit of {PROJECT} {version} in {kit}")
@@ -724,22 +949,38 @@ def build_kit(kit: Path, platform: str, from_wheels: Path | None, allow_incomple
         raise KitError(f"--from-wheels {from_wheels}: no such folder")
     if from_wheels is not None and from_wheels == kit:
         raise KitError("--from-wheels and --to are the same folder: copy the wheels elsewhere first")
+    entries = None if update_lock else read_lock(lock_file)
+    if entries is not None:
+        print(f"  from the lock {lock_file} ({len(entries)} entries)")
     prepare_folder(kit)
     project_wheel = build_project_wheel(kit)
     print(f"  built {project_wheel.name}")
     if from_wheels is not None:
-        count = copy_local_wheels(from_wheels, kit)
+        count = copy_local_wheels(from_wheels, kit, entries)
         print(f"  copied {count} wheels from {from_wheels}")
-    else:
+    elif entries is None:
         download(targets, project_wheel, kit)
+    else:
+        download_locked(targets, entries, kit)
     if not list(kit.glob("pip-*.whl")):
         for wheel in bundled_pip_wheels():
             shutil.copy2(wheel, kit / wheel.name)
             print(f"  took {wheel.name} from this Python")
             break
     pip_wheel = keep_one_pip(kit)
-    gaps = fill_gaps(targets, kit, f"{PROJECT}=={version}", may_download=from_wheels is None)
-    written = write_scripts(kit, targets, version)
+    root = f"{PROJECT}=={version}"
+    gaps = fill_gaps(targets, kit, root, may_download=from_wheels is None and entries is None)
+    if entries is None:
+        if any(gaps.values()):
+            raise KitError("cannot write the lock: " + "; ".join(
+                f"{t.label}: no wheel for {g.describe()}" for t in targets for g in gaps[t.key]))
+        entries = lock_from_kit(kit, targets, root)
+        write_lock(lock_file, entries, targets)
+        print(f"  wrote the lock {lock_file} ({len(entries)} entries)")
+    # The kit's own lock: the repository's, and the program's wheel built just now.
+    own = LockEntry(canonicalize_name(PROJECT), version, {sha256_of(project_wheel)})
+    write_lock(kit / KIT_LOCK_NAME, entries, targets, [own])
+    written = write_scripts(kit, targets, version) + copy_docs(kit) + [KIT_LOCK_NAME]
     wheels = sorted(kit.glob("*.whl"))
     print(f"  {len(wheels)} wheels, {sum(w.stat().st_size for w in wheels) / 1e6:.1f} MB; " + ", ".join(written))
     problems = []
@@ -748,6 +989,7 @@ def build_kit(kit: Path, platform: str, from_wheels: Path | None, allow_incomple
     for target in targets:
         for gap in gaps[target.key]:
             problems.append(f"{target.label}: no wheel for {gap.describe()}")
+    problems += lock_problems(kit, targets, entries)
     if problems:
         print(("Warning: the kit is incomplete:" if allow_incomplete else "The kit is incomplete:"), file=sys.stderr)
         for problem in problems:
@@ -764,7 +1006,8 @@ def main(argv: list[str] | None = None) -> int:
     kit = Path(args.to).expanduser().resolve()
     from_wheels = Path(args.from_wheels).expanduser().resolve() if args.from_wheels else None
     try:
-        return build_kit(kit, args.platform, from_wheels, args.allow_incomplete)
+        lock_file = Path(args.lock).expanduser().resolve() if args.lock else LOCK
+        return build_kit(kit, args.platform, from_wheels, args.allow_incomplete, lock_file, args.update_lock)
     except KitError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

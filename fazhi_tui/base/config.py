@@ -13,7 +13,7 @@ from typing import Any
 from fazhi_tui.base.division import check_city_code, check_county_code, check_township_code, county_of
 from fazhi_tui.base.files import atomic_write_text
 
-__all__ = ["Config", "HubConfig", "HUB_LEVELS", "Thresholds", "ConfigError", "load_config", "save_config", "LANGUAGES"]
+__all__ = ["Config", "HubConfig", "HUB_LEVELS", "Thresholds", "BackupPolicy", "ConfigError", "load_config", "save_config", "LANGUAGES"]
 
 LANGUAGES = ("zh", "en")
 
@@ -47,6 +47,23 @@ class Thresholds:
             raise ConfigError("err.config_value", key="thresholds.report_interval_days")
 
 
+@dataclass
+class BackupPolicy:
+    """How many routine backups are kept (storage/backups.py): the newest of each of the
+    last ``daily`` days, ``weekly`` weeks and ``monthly`` months that have one. Every
+    backup of the last 24 hours is kept besides."""
+
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 12
+
+    def check(self) -> None:
+        for key, top in (("daily", 366), ("weekly", 520), ("monthly", 1200)):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int) or not (0 <= value <= top):
+                raise ConfigError("err.config_value", key=f"backups.{key}")
+
+
 HUB_LEVELS = ("county", "city")
 
 
@@ -73,6 +90,7 @@ class Config:
     language: str = "zh"
     thresholds: Thresholds = field(default_factory=Thresholds)
     hub: HubConfig | None = None
+    backups: BackupPolicy = field(default_factory=BackupPolicy)
 
     @property
     def office_code(self) -> str:
@@ -92,6 +110,7 @@ class Config:
             data["county"] = {"code": self.county_code, "name": self.county_name}
         data["operator"] = {"name": self.operator}
         data["thresholds"] = asdict(self.thresholds)
+        data["backups"] = asdict(self.backups)
         return data
 
 
@@ -114,7 +133,7 @@ def _string(table: dict[str, Any], key: str, full_key: str, default: str = "") -
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, refusing unknown or bad values."""
-    known = {"language", "township", "county", "operator", "thresholds", "hub"}
+    known = {"language", "township", "county", "operator", "thresholds", "hub", "backups"}
     for key in data:
         if key not in known:
             raise ConfigError("err.config_unknown_key", key=key)
@@ -177,10 +196,13 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
     thresholds.cert_expiry_warning_days = int(thresholds.cert_expiry_warning_days)
     thresholds.future_meeting_days = int(thresholds.future_meeting_days)
     thresholds.report_interval_days = int(thresholds.report_interval_days)
+    backups = BackupPolicy(**{**asdict(BackupPolicy()), **_table(data, "backups", tuple(asdict(BackupPolicy())))})
+    backups.check()
     return {
         "operator": _string(_table(data, "operator", ("name",)), "name", "operator.name"),
         "language": language,
         "thresholds": thresholds,
+        "backups": backups,
     }
 
 

@@ -220,6 +220,24 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Not saved: it clashes with an existing record (another window may have just saved the same number)",
     ),
     "err.restore_duplicate": ("无法撤销：已有相同编号的记录", "Cannot undo: another record now has the same number"),
+    # -- one program per home, routine backups, the log, file patterns (issue 19) ------------
+    "err.home_in_use": (
+        "{home} 正被另一个 fazhi-tui 使用（{who}）。请先关闭那个程序再试；那台电脑若已关机或程序已退出，会自动解除。",
+        "{home} is in use by another fazhi-tui ({who}). Close that program first; if it has ended or its PC is off, the lock frees itself.",
+    ),
+    "lock.holder": ("进程 {pid}，计算机 {host}，{started} 起", "process {pid} on {host}, since {started}"),
+    "lock.holder_unknown": ("不知道是哪个程序", "holder unknown"),
+    "err.db_in_use": (
+        "不能恢复：{path} 正被另一个 fazhi-tui 使用（{detail}）。请先关闭那个程序。",
+        "Cannot restore: {path} is in use by another fazhi-tui ({detail}). Close that program first.",
+    ),
+    "backup.done": ("已备份到 {path}（已校验）", "Backed up to {path} (checked)"),
+    "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
+    "backup.no_database": ("还没有数据文件，无需备份：{path}", "No data file to back up yet: {path}"),
+    "log.see": ("详情见日志：{path}", "Details are in the log: {path}"),
+    "help.log": ("日志文件：{path}", "Log file: {path}"),
+    "err.no_match": ("没有与 {pattern} 相符的文件", "No file matches {pattern}"),
+    "err.empty_folder": ("文件夹 {folder} 中没有 {pattern} 文件", "No {pattern} file in the folder {folder}"),
     # -- restoring a backup (fazhi-tui restore) -------------------------------------------------
     "restore.hint": (
         "查看自动备份：fazhi-tui restore --list；用其中一个恢复：fazhi-tui restore 备份文件名",

@@ -60,6 +60,16 @@ class Home:
         """The folder the user last picked for a USB exchange, remembered between runs."""
         return self.data_dir / "last-folder.txt"
 
+    @property
+    def lock(self) -> Path:
+        """Held while a program or a writing command uses this home (base/lock.py)."""
+        return self.data_dir / "fazhi-tui.lock"
+
+    @property
+    def logs(self) -> Path:
+        """The rotating log, ``fazhi-tui.log``, and its older parts (base/logs.py)."""
+        return self.data_dir / "logs"
+
     def ensure(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_dir.mkdir(parents=True, exist_ok=True)

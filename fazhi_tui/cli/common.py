@@ -140,7 +140,9 @@ class _Translated:
 
         def show(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
             if value and not ctx.resilient_parsing:
-                click.echo(ctx.get_help(), color=ctx.color)
+                # sys.stdout, not click's default stream: click swaps an ASCII console for
+                # UTF-8 bytes; base.console has made sys.stdout replace what it cannot show
+                click.echo(ctx.get_help(), file=sys.stdout, color=ctx.color)
                 ctx.exit()
 
         return Option(names, is_flag=True, is_eager=True, expose_value=False, callback=show, help="cli.opt.help")

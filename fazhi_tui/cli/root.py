@@ -10,6 +10,7 @@ import click
 
 from fazhi_tui import __version__
 from fazhi_tui.base.config import ConfigError, load_config
+from fazhi_tui.base.console import setup_console
 from fazhi_tui.base.i18n import set_language, t
 from fazhi_tui.base.paths import Home, resolve_home
 from fazhi_tui.cli.common import EXIT_USAGE, Group, Option, current_home, fail, home_option
@@ -22,7 +23,7 @@ __all__ = ["root", "main", "run_app"]
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(f"fazhi-tui {__version__}")
+        click.echo(f"fazhi-tui {__version__}", file=sys.stdout)
         ctx.exit()
 
 
@@ -110,6 +111,7 @@ _register()
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``fazhi-tui ARGV``: the exit code (0 done, 1 failed, 2 asked wrongly; 130 on
     Ctrl+C). ``--help`` and ``--version`` raise SystemExit(0), a usage error SystemExit(2)."""
+    setup_console()  # before anything is printed: no UnicodeEncodeError on any console
     args = list(sys.argv[1:] if argv is None else argv)
     home = resolve_home(_home_in(args))
     _language_from(home)
@@ -120,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(exc.exit_code)
     except click.UsageError as exc:
         if exc.ctx is not None:
-            click.echo(exc.ctx.get_usage(), err=True)
-        click.echo(t("cli.error", message=exc.format_message()), err=True)
+            click.echo(exc.ctx.get_usage(), file=sys.stderr)
+        click.echo(t("cli.error", message=exc.format_message()), file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
     except click.ClickException as exc:
         return fail(t("cli.error", message=exc.format_message()), exc.exit_code)

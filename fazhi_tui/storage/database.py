@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -12,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fazhi_tui.base.lock import HomeInUse, HomeLock
+from fazhi_tui.base.progress import Progress, steps
 from fazhi_tui.storage.meta import DEVICE_KEYS, forget_meta
 
 __all__ = [
@@ -21,6 +24,7 @@ __all__ = [
     "DatabaseTooNew",
     "DatabaseCorrupt",
     "DatabaseConflict",
+    "DatabaseInUse",
     "load_migrations",
     "connect",
     "open_database",
@@ -31,6 +35,7 @@ __all__ = [
     "wrap",
 ]
 
+log = logging.getLogger(__name__)
 _MARKER = re.compile(r"^-- migration (\d+):\s*(.*)$", re.MULTILINE)
 BUSY_TIMEOUT_MS = 5000
 KEEP_BACKUPS = 20
@@ -63,6 +68,12 @@ class DatabaseConflict(DatabaseError):
     """A write broke a constraint: e.g. another program saved the same number first."""
 
     key = "err.db_conflict"
+
+
+class DatabaseInUse(DatabaseError):
+    """Another program holds the home (its lock file): ``detail`` says which."""
+
+    key = "err.db_in_use"
 
 
 @dataclass(frozen=True)
@@ -168,14 +179,15 @@ def backup_database(conn: sqlite3.Connection, backup_dir: Path, reason: str) -> 
     finally:
         dest.close()
     partial.replace(target)
-    old = sorted(backup_dir.glob("fazhi-*.db"))
+    # Routine backups (``-auto-`` in the name) have their own rotation (storage/backups.py).
+    old = sorted(p for p in backup_dir.glob("fazhi-*.db") if "-auto-" not in p.name)
     for stale in old[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
         Path(f"{stale}-wal").unlink(missing_ok=True)  # kept beside a before-restore copy
     return target
 
 
-def open_database(path: Path, backup_dir: Path) -> sqlite3.Connection:
+def open_database(path: Path, backup_dir: Path, progress: Progress | None = None) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``.
 
     A file that already holds data is backed up before any migration touches it. A file
@@ -184,14 +196,14 @@ def open_database(path: Path, backup_dir: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
     try:
-        migrate(conn, path, backup_dir)
+        migrate(conn, path, backup_dir, progress)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def migrate(conn: sqlite3.Connection, path: Path | str, backup_dir: Path) -> int:
+def migrate(conn: sqlite3.Connection, path: Path | str, backup_dir: Path, progress: Progress | None = None) -> int:
     migrations = load_migrations()
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -204,7 +216,8 @@ def migrate(conn: sqlite3.Connection, path: Path | str, backup_dir: Path) -> int
         return current
     if current > 0:
         backup_database(conn, backup_dir, f"before-v{pending[0].version}")
-    for migration in pending:
+        log.info("migrating %s from version %d to %d", path, current, migrations[-1].version)
+    for migration in steps(pending, progress, lambda m: m.description):
         try:
             conn.execute("BEGIN IMMEDIATE")
             # executescript would COMMIT first; run statement by statement inside our transaction.
@@ -326,13 +339,29 @@ def restore_backup(backup: Path, database: Path, backup_dir: Path) -> Path:
     be applied to the restored one) and the checked copy, flushed to disk, takes the
     database's name in one rename.
 
-    Raises DatabaseCorrupt or DatabaseTooNew for a bad backup, DatabaseBusy while
+    Raises DatabaseCorrupt or DatabaseTooNew for a bad backup, DatabaseInUse while
+    another program holds the home's lock, DatabaseBusy while
     another program has the database open for writing, FileNotFoundError if the backup
     does not exist, OSError if a file cannot be written. Nothing is replaced then.
     """
     backup, database, backup_dir = Path(backup), Path(database), Path(backup_dir)
     if not backup.is_file():
         raise FileNotFoundError(str(backup))
+    lock = HomeLock(database.parent, "fazhi-tui restore")  # this process may hold it already
+    try:
+        lock.acquire()
+    except HomeInUse as exc:
+        log.warning("restore of %s refused: the home is in use (%s)", database, exc.holder)
+        raise DatabaseInUse(database, exc.holder.describe() if exc.holder else "") from exc
+    try:
+        kept = _restore(backup, database, backup_dir)
+        log.info("restored %s from %s; the replaced file is kept as %s", database, backup.name, kept.name)
+        return kept
+    finally:
+        lock.release()
+
+
+def _restore(backup: Path, database: Path, backup_dir: Path) -> Path:
     database.parent.mkdir(parents=True, exist_ok=True)
     partial = database.with_name(f".{database.name}.restore.tmp")
     leftovers = [partial, *(Path(f"{partial}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]

@@ -6,6 +6,7 @@ hub confirmed, or all of them when asked (``full``) or when nothing was confirme
 
 from __future__ import annotations
 
+import logging
 import uuid as uuid_module
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from fazhi_tui.sync.errors import SyncError
 from fazhi_tui.sync.keys import ensure_device_key, load_enrolment
 
 __all__ = ["ExportResult", "export_up", "up_bundle_name"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -124,4 +127,5 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
         with store.transaction() as conn:
             export_log.unlog_export(conn, seq, bundle_id)
         raise
+    log.info("exported %s: bundle %d, %s, %d records", to_dir / name, seq, "delta" if delta else "full", sum(counts.values()))
     return ExportResult(to_dir / name, seq, not delta, counts)

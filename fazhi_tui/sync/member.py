@@ -18,6 +18,7 @@ entered itself are never touched.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.domain.kinds import CHOICES, KINDS
 from fazhi_tui.domain.reasons import CATALOG_WITHDRAWN, reason_code
 from fazhi_tui.storage import meta
+from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.export_log import logged_seqs
 from fazhi_tui.storage.hub_store import CATALOG_FIELDS
 from fazhi_tui.storage.records import live_item_by_code
@@ -40,6 +42,8 @@ from fazhi_tui.sync.errors import BundleRefused, SyncError
 from fazhi_tui.sync.keys import ensure_device_key, load_enrolment, parse_enrolment, save_enrolment
 
 __all__ = ["enroll", "import_down", "DownOutcome"]
+
+log = logging.getLogger(__name__)
 
 MAX_RULES_TEXT = 1024 * 1024
 
@@ -59,6 +63,7 @@ def enroll(home: Home, config: Config, path: Path) -> Any:
         )
     ensure_device_key(home)
     save_enrolment(home, enrolment)
+    log.info("enrolled with hub %s (%s), generation %s, from %s", enrolment.hub_code, enrolment.hub_name, enrolment.generation, path)
     return enrolment
 
 
@@ -134,6 +139,7 @@ def _apply_catalog(store: Store, conn, catalog: list[dict[str, str]], actor: Act
 def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOutcome:
     """Verify and apply one down-bundle, all or nothing."""
     outcome = DownOutcome(path=path, verdict="refused")
+    backup_before(home, "import", conn=store.conn)  # one covers a run of files
     try:
         enrolment = load_enrolment(home)
         if enrolment is None:
@@ -182,4 +188,5 @@ def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOut
         outcome.verdict = "imported"
     except BundleRefused as exc:
         outcome.error = exc
+    log.info("import %s: %s %s", path, outcome.verdict, outcome.error or "")
     return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ if TYPE_CHECKING:  # the checklist engine and validation are imported when first
 
 __all__ = ["FazhiApp"]
 
+log = logging.getLogger(__name__)
+
 
 class FazhiApp(App[int]):
     """One office's program. ``today`` and ``clock`` are fixed by tests; otherwise real time."""
@@ -48,6 +51,7 @@ class FazhiApp(App[int]):
         self.config: Config | None = None
         self.store: Store | None = None
         self.fatal_message: str | None = None
+        self._lock = None  # the home's lock (base/lock.py), held from start to quit
         # The last record tombstoned from a list: (kind name, uuid, label), for undo.
         self.last_deleted: tuple[str, str, str] | None = None
         translate_keys(self)
@@ -107,8 +111,11 @@ class FazhiApp(App[int]):
         await super().on_event(event)
 
     def db_error_text(self, exc: DatabaseError) -> str:
-        """What to tell the clerk about a database problem, with where the backups are."""
-        return t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups)
+        """What to tell the clerk about a database problem, with where the backups are
+        and the log an IT person can read."""
+        from fazhi_tui.base.logs import log_path
+
+        return t(exc.key, path=exc.path, detail=exc.detail, backups=self.home.backups) + "\n" + t("log.see", path=log_path(self.home))
 
     def compute_checklist(self, year: int, township: str | None = None) -> tuple[ActiveRules, list[RuleResult]]:
         """The rules in force and their results for ``year`` as of today (at a hub, of one
@@ -125,6 +132,8 @@ class FazhiApp(App[int]):
 
     def on_mount(self) -> None:
         self.title = t("app.title")
+        if not self._take_home():
+            return
         try:
             config = load_config(self.home.config)
         except ConfigError as exc:
@@ -136,6 +145,23 @@ class FazhiApp(App[int]):
             self.push_screen(SetupScreen(self.home), self._configured)
         else:
             self._configured(config)
+
+    def _take_home(self) -> bool:
+        """Start the log and hold the home's lock; False (the fatal screen says who holds
+        it) when another program has this home open."""
+        from fazhi_tui.base.lock import HomeInUse, HomeLock
+        from fazhi_tui.base.logs import ensure_logging
+
+        ensure_logging(self.home)
+        try:
+            self._lock = HomeLock(self.home.data_dir, "fazhi-tui").acquire()
+        except HomeInUse as exc:
+            self.show_fatal(exc.message())
+            return False
+        except OSError as exc:  # a read-only folder: go on, the database will say more
+            log.warning("cannot hold the lock of %s: %s", self.home.data_dir, exc)
+        log.info("opened the interface on %s", self.home.data_dir)
+        return True
 
     def _configured(self, config: Config | None) -> None:
         if config is None:  # setup left without saving
@@ -155,9 +181,11 @@ class FazhiApp(App[int]):
             counts = store.counts() if self.config.hub is None else None
             behind = store.clock_behind()
         except DatabaseError as exc:
+            log.error("cannot open %s: %s", self.home.database, exc)
             unusable = isinstance(exc, (DatabaseCorrupt, DatabaseTooNew))
             self.call_from_thread(self.show_fatal, self.db_error_text(exc), unusable)
             return
+        log.info("opened %s", self.home.database)
         self.call_from_thread(self._store_ready, store, counts)
         if behind:
             self.call_from_thread(self._warn_clock, behind)
@@ -181,6 +209,13 @@ class FazhiApp(App[int]):
 
             self.push_screen(HomeScreen(counts))
         self.log.info(t("app.started", ms=round((time.perf_counter() - self._started) * 1000)))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing caught: its traceback goes to the log, then Textual shows it."""
+        from fazhi_tui.base.logs import log_unexpected
+
+        log_unexpected(error, "unexpected error in the interface")
+        super()._handle_exception(error)
 
     def show_fatal(self, message: str, offer_backups: bool = False) -> None:
         """A problem the program cannot work around (bad config, unusable database); with
@@ -278,4 +313,17 @@ class FazhiApp(App[int]):
 
     def on_unmount(self) -> None:
         if self.store is not None:
+            self._backup_on_quit()
             self.store.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _backup_on_quit(self) -> None:
+        """The routine backup (at most one a day), then the rotation of old ones."""
+        from fazhi_tui.storage.backups import backup_on_quit
+
+        try:
+            backup_on_quit(self.home, conn=self.store.conn, policy=self.config.backups if self.config else None)
+        except Exception as exc:  # a full disk must not stop the program from closing
+            log.error("the backup on quitting failed: %s", exc, exc_info=True)

@@ -21,6 +21,7 @@ and the clashes of the whole bundle.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage import hub_store
+from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict
 from fazhi_tui.storage.hub_store import COUNTS
 from fazhi_tui.storage.records import add_audit_rows, audit_row, held_records, read_record, save_records
@@ -43,6 +45,8 @@ from fazhi_tui.sync.hub.common import archive_dir, hub_config
 from fazhi_tui.sync.keys import HubKeys, load_hub_keys
 
 __all__ = ["KindSummary", "ImportOutcome", "import_bundle"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -129,6 +133,8 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[di
 def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_run: bool = False) -> ImportOutcome:
     """Check one file completely, then merge it in one transaction (rolled back in a dry run)."""
     outcome = ImportOutcome(path=path, verdict="refused")
+    if not dry_run:
+        backup_before(home, "import", conn=store.conn)  # one covers a run of files
     try:
         hub = hub_config(config).hub
         keys = load_hub_keys(home)
@@ -146,6 +152,7 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
         with store.read_lock() as conn:
             if hub_store.bundle_seen(conn, digest, manifest["bundle_id"]):
                 outcome.verdict = "already"
+                log.info("hub import %s: already imported", path)
                 return outcome
             _verify_sender(conn, manifest, manifest_bytes, signature)
         records = _decode_payload(keys, manifest, sealed)
@@ -167,6 +174,7 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
     except BundleRefused as exc:
         outcome.error = exc
         outcome.summary = {}
+    log.info("hub import %s%s: %s %s", path, " (dry run)" if dry_run else "", outcome.verdict, outcome.error or outcome.summary)
     return outcome
 
 

@@ -3,6 +3,7 @@ set and which of its bundles the hub holds (the confirmations)."""
 
 from __future__ import annotations
 
+import logging
 import uuid as uuid_module
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from fazhi_tui.base.config import Config
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.storage import hub_store
+from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import Store, stamp_after
 from fazhi_tui.sync.bundle import SUFFIX, payload_bytes, write_bundle
@@ -18,6 +20,8 @@ from fazhi_tui.sync.hub.common import hub_config
 from fazhi_tui.sync.keys import load_hub_keys
 
 __all__ = ["publish"]
+
+log = logging.getLogger(__name__)
 
 
 def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path]:
@@ -37,6 +41,7 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
             load_rules(rules_text)
         except RuleFileError as exc:
             raise SyncError("err.rules_invalid", str(exc), line=exc.line, reason=exc.reason) from exc
+    backup_before(home, "publish", conn=store.conn)
     written = []
     with store.transaction() as conn:
         members = hub_store.member_codes(conn)
@@ -67,4 +72,5 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
             write_bundle(path, manifest, payload_bytes(payload), keys.signing)
             hub_store.save_published(store.db, member, seq, created_at)
             written.append(path)
+    log.info("published %d down-bundles to %s", len(written), to_dir)
     return written

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from fazhi_tui.base.i18n import CATALOG, t
+from fazhi_tui.base.logs import log_path
 
 __all__ = ["HelpScreen", "screen_keys", "our_actions"]
 
@@ -60,6 +61,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(t("help.title"), style="bold"))
             yield Static(purpose, id="help-purpose")
             yield Static(keys, id="help-keys")
+            yield Static(Text(t("help.log", path=log_path(self.app.home))), id="help-log")
             yield Static(t("help.footer"), id="help-footer")
 
     def action_dismiss(self) -> None:
