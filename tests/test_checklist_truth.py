@@ -345,11 +345,26 @@ kind = "delegated_item"
             load_rules(base + bad)
 
 
-def test_met_today_counts_at_risk_and_leaves_not_applicable_out():
+def test_met_today_counts_only_what_has_happened_and_leaves_not_applicable_out():
     results = list(run(meeting("meeting-d", "deploy", "2025-09-15"), year=YEAR, on=MID).values())
-    counts = summary_counts(results)
-    n, applicable = met_today(counts)
-    assert n == counts["met"] + counts["at_risk"] and applicable == len(results) - counts["not_applicable"]
+    n, applicable = met_today(results)
+    assert n == sum(r.status == "met" or (r.status == "at_risk" and r.lapsing) for r in results)
+    assert applicable == len(results) - summary_counts(results)["not_applicable"]
+    # the dedicated meeting is planned: "at risk", and not met today
+    assert {r.rule.id: r for r in results}["T40-deploy"].status == "at_risk"
+    assert not {r.rule.id: r for r in results}["T40-deploy"].met_today
+
+
+def test_at_risk_is_met_today_only_when_what_is_valid_today_lapses_soon():
+    rule = builtin_rules().get("T29")
+    make = run(year=YEAR)["T29"].__class__
+    lapsing = make(rule, "at_risk", 1, 1, "all", 1, (), ("s",), "staff", (AFTER, AFTER), at_risk=("s",), lapsing=True)
+    short = make(rule, "at_risk", 3, 4, "count", 3, (), (), "meeting", (AFTER, AFTER))
+    assert lapsing.met_today and not short.met_today
+    # a certificate valid today that lapses within the warning days, everything else in order
+    keeps = staff("staff-x", enforcement=True, cert_no="7", cert_expiry="2026-01-05")
+    result = run(*good_people(), keeps, year=2026, on=dt.date(2026, 1, 2))["T29"]
+    assert (result.status, result.lapsing, result.met_today) == ("at_risk", True, True)
 
 
 # --------------------------------------------------------------------------- through the store
@@ -378,7 +393,7 @@ def test_tombstoned_and_restored_through_the_store(tmp_path):
         store.close()
 
 
-def test_the_matrix_share_counts_at_risk_as_met_and_leaves_not_applicable_out():
+def test_the_matrix_share_counts_met_today_and_leaves_not_applicable_out():
     from fazhi_tui.services.checklist import Matrix, MatrixRow
 
     rule = builtin_rules().get("T29")
@@ -386,4 +401,8 @@ def test_the_matrix_share_counts_at_risk_as_met_and_leaves_not_applicable_out():
                for status in ("met", "at_risk", "not_met", "not_applicable")}
     rows = tuple(MatrixRow(f"64030210{i}", status, "2026-01-01", (results[status],)) for i, status in enumerate(results))
     rows += (MatrixRow("640302109", "silent", None, ()),)  # never reported: counts against
+    # at risk here is not lapsing (short, planned, in progress): not met today
+    assert Matrix(YEAR, AFTER, (rule,), rows).share_met(0) == (1, 4)
+    lapsing = results["at_risk"].__class__(rule, "at_risk", 0, 0, "all", 0, (), (), "staff", (AFTER, AFTER), lapsing=True)
+    rows = (rows[0], MatrixRow("640302101", "lapsing", "2026-01-01", (lapsing,)), *rows[2:])
     assert Matrix(YEAR, AFTER, (rule,), rows).share_met(0) == (2, 4)

@@ -131,8 +131,8 @@ def test_matrix_has_every_enrolled_township_and_the_silent_one_counts_against_ev
     checklists = county4["checklists"]
     for index, rule in enumerate(matrix.rules):
         township_statuses = [next(r["status"] for r in checklists[code]["rules"] if r["id"] == rule.id) for code in DEMOS]
-        # "at risk" is met today; "not applicable" is neither
-        met = township_statuses.count("met") + township_statuses.count("at_risk")
+        # met today: met, or at risk only by a lapsing certificate; "not applicable" is neither
+        met = sum(next(r["met_today"] for r in checklists[code]["rules"] if r["id"] == rule.id) for code in DEMOS)
         applicable = 1 + sum(s != "not_applicable" for s in township_statuses)  # the silent one always counts
         assert matrix.share_met(index) == (met, applicable), rule.id
     # No demo township finds these rules inapplicable: the share is out of all four.
@@ -211,7 +211,8 @@ def text(value) -> str:
 
 # at risk is met today, not applicable neither met nor counted
 LEGEND = (
-    "√ 达标；! 有风险：今天达标，但即将失效、年内尚差或仅靠计划记录，计入达标；× 未达标；- 不适用，不计入达标率。只计入检查日及以前的记录。"
+    "√ 达标；! 有风险：或今天达标但证件即将失效（计入达标），或尚未达标——年内尚差、仅靠计划记录、正在承接、报告未到期未报（不计入达标）；"
+    "× 未达标；- 不适用，不计入达标率。只计入检查日及以前的记录。"
 )
 
 

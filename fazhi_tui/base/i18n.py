@@ -406,11 +406,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.at_risk_mark": ("（有风险）", " (at risk)"),
     "report.planned": ("计划中、尚未举行的{kind}（{count}），不计入：", "Planned {kind}, not yet held and not counted ({count}):"),
     "report.planned_links": ("计划中的{kind}（{count}），不计入：", "Planned {kind}, not counted ({count}):"),
-    "report.met_today": ("今天达标（含有风险）{n}/{applicable} 项", "Met today (at risk included): {n} of {applicable}"),
+    "report.met_today": ("今天达标 {n}/{applicable} 项", "Met today: {n} of {applicable}"),
     "report.legend": (
-        "√ 达标；! 有风险：今天达标，但即将失效、年内尚差或仅靠计划记录，计入达标；× 未达标；- 不适用，不计入达标率。只计入检查日及以前的记录。",
-        "√ met; ! at risk: met today but lapsing, short late in the year or met only by planned records, counted as met;"
-        " × not met; - not applicable, left out of the share. Only records dated on or before the checklist day count.",
+        "√ 达标；! 有风险：或今天达标但证件即将失效（计入达标），或尚未达标——年内尚差、仅靠计划记录、正在承接、报告未到期未报（不计入达标）；"
+        "× 未达标；- 不适用，不计入达标率。只计入检查日及以前的记录。",
+        "√ met; ! at risk: either met today but a certificate lapses soon (counted as met), or not met yet — short late in"
+        " the year, met only by planned records, still being taken on, a report not yet due (not counted); × not met;"
+        " - not applicable, left out of the share. Only records dated on or before the checklist day count.",
     ),
     "report.saved": ("已保存检查报告：{path}", "Checklist report saved: {path}"),
     "checklist.title": ("{year} 年任务检查清单 · {name}", "Checklist {year} · {name}"),

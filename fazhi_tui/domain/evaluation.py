@@ -80,6 +80,15 @@ class RuleResult:
     planned: tuple[str, ...] = ()
     planned_links: tuple[str, ...] = ()
     link_kind: str | None = None
+    lapsing: bool = False  # at risk only because what is valid today lapses soon
+
+    @property
+    def met_today(self) -> bool:
+        """Met on the checklist day by what has happened: met, or at risk only because a
+        certificate valid today lapses soon. A count still short late in the year, a rule
+        that only planned records would meet, an item still being taken on, a report not
+        yet sent before its deadline: at risk, but not met today."""
+        return self.status == MET or (self.status == AT_RISK and self.lapsing)
 
 
 def _refs(value: Any) -> list:
@@ -490,6 +499,9 @@ def _evaluate_every(rule: Rule, ctx: _Context, period, *, warning_days, at_risk_
         _sorted(planned_members, order) + _sorted(by_planned, order),
         tuple(sorted(planned_link_ids)),
         link_kind,
+        # every record at risk is only lapsing: each is valid today
+        status == AT_RISK and {r["uuid"] for r in risky} <= {r["uuid"] for r in expiring}
+        and not progressing and not by_planned,
     )
 
 

@@ -136,17 +136,19 @@ class Matrix:
 
     def share_met(self, rule_index: int) -> tuple[int, int]:
         """(townships meeting the rule today, townships it applies to) — the plan's targets
-        are shares. "At risk" is met today (a certificate valid now that lapses soon); "not
-        applicable" is neither met nor counted."""
+        are shares. A township counts as meeting it when its result is met today (met, or at
+        risk only because a certificate valid now lapses soon: RuleResult.met_today); one
+        short late in the year or met only by planned records does not; "not applicable" is
+        neither met nor counted."""
         met = applicable = 0
         for row in self.rows:
             if not row.results:
                 applicable += 1  # never reported: counts against the share
                 continue
-            status = row.results[rule_index].status
-            if status != "not_applicable":
+            result = row.results[rule_index]
+            if result.status != "not_applicable":
                 applicable += 1
-                met += status in ("met", "at_risk")
+                met += result.met_today
         return met, applicable
 
 

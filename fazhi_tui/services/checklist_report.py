@@ -115,9 +115,11 @@ def summary_counts(results: Sequence[RuleResult]) -> dict[str, int]:
     return counts
 
 
-def met_today(counts: Mapping[str, int]) -> tuple[int, int]:
-    """(rules met today, rules that apply): "at risk" is met today; "not applicable" is neither."""
-    return counts["met"] + counts["at_risk"], counts["met"] + counts["at_risk"] + counts["not_met"]
+def met_today(results: Sequence[RuleResult]) -> tuple[int, int]:
+    """(rules met today, rules that apply): met, or at risk only because something valid
+    today lapses soon (RuleResult.met_today); "not applicable" is neither."""
+    applicable = [r for r in results if r.status != "not_applicable"]
+    return sum(r.met_today for r in applicable), len(applicable)
 
 
 def legend() -> str:
@@ -125,8 +127,8 @@ def legend() -> str:
     return t("report.legend")
 
 
-def _met_today_text(counts: Mapping[str, int]) -> str:
-    n, applicable = met_today(counts)
+def _met_today_text(results: Sequence[RuleResult]) -> str:
+    n, applicable = met_today(results)
     return t("report.met_today", n=n, applicable=applicable)
 
 
@@ -164,8 +166,8 @@ def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
         "date": header.on.isoformat(),
         "rules_source": header.rules_source,
         "summary": summary_counts(results),
-        # "at risk" is met today; "not applicable" is neither met nor counted
-        "met_today": dict(zip(("met", "applicable"), met_today(summary_counts(results)))),
+        # met, or at risk only by a lapsing certificate; "not applicable" is neither met nor counted
+        "met_today": dict(zip(("met", "applicable"), met_today(results))),
         "legend": legend(),
         "rules": [
             {
@@ -175,6 +177,7 @@ def _json(results: Sequence[RuleResult], header: ReportHeader) -> str:
                 "name_en": clean_text(r.rule.name_en),
                 "type": r.rule.type,
                 "status": r.status,
+                "met_today": r.met_today,
                 "actual": r.actual,
                 "target": r.target,
                 "unit": r.unit,
@@ -218,7 +221,7 @@ def _table(results: Sequence[RuleResult], header: ReportHeader) -> str:
         lines.append("  ".join(set_cell_size(c, w) for c, w in zip(cells, TABLE_WIDTHS)).rstrip())
     counts = summary_counts(results)
     lines.append(t("report.summary", **counts))
-    lines.append(_met_today_text(counts))
+    lines.append(_met_today_text(results))
     lines.append(legend())
     return "\n".join(lines) + "\n"
 
@@ -229,7 +232,7 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
     out: list[str] = []
     if markdown:
         out += [f"# {title}", "", t("report.as_of", date=header.on.isoformat()), "", t("report.summary", **counts), ""]
-        out += [_met_today_text(counts), "", _md(legend()), ""]
+        out += [_met_today_text(results), "", _md(legend()), ""]
         out += [
             f"| {t('head.task')} | {t('head.rule')} | {t('head.target')} | {t('head.actual')} | {t('head.status')} |",
             "| --- | --- | --- | --- | --- |",
@@ -239,7 +242,7 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
         out.append("")
     else:
         out += [title, "=" * cell_len(title), t("report.as_of", date=header.on.isoformat()), t("report.summary", **counts)]
-        out += [_met_today_text(counts), legend(), ""]
+        out += [_met_today_text(results), legend(), ""]
     for r in results:
         heading = f"{r.rule.task} {rule_name(r)}: {status_text(r.status)}"
         out += [f"## {_md(heading)}" if markdown else heading, ""]
