@@ -160,11 +160,11 @@ class MappingNeeded(SheetError):
 # -- reading files ---------------------------------------------------------------------------------
 
 
-def read_table(path: Path | str, prefer: Callable[[list[Row]], bool] | None = None) -> list[Row]:
+def read_table(path: Path | str, prefer: Callable[[list[Row]], float] | None = None) -> list[Row]:
     """The non-blank rows of a spreadsheet, each with its 1-based row number in the file.
 
-    For a workbook of several sheets, the first (visible first) for which ``prefer`` says
-    yes, else the first that has any row. Cells are text, stripped. Raises
+    For a workbook of several sheets, the one (visible ones first) that ``prefer`` scores
+    highest above 0 (a yes counts 1; the first of equals), else the first that has any row. Cells are text, stripped. Raises
     :class:`SheetError` for a file that is missing, too big, empty, or not a spreadsheet.
     """
     path = Path(path)
@@ -199,11 +199,12 @@ def read_table(path: Path | str, prefer: Callable[[list[Row]], bool] | None = No
     raise SheetError("err.catalog_type", f"suffix {suffix}")
 
 
-def _choose(tables: list[list[Row]], prefer: Callable[[list[Row]], bool] | None) -> list[Row]:
+def _choose(tables: list[list[Row]], prefer: Callable[[list[Row]], float] | None) -> list[Row]:
     if prefer is not None:
-        for rows in tables:
-            if prefer(rows):
-                return rows
+        scored = [(float(prefer(rows)), -index) for index, rows in enumerate(tables)]
+        best = max(scored, default=(0.0, 0))
+        if best[0] > 0:
+            return tables[-best[1]]
     return next((rows for rows in tables if rows), [])
 
 
