@@ -75,7 +75,7 @@ REQUIRED_COLUMNS = ("code", "name")
 _HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "code": ("事项编码", "编码", "事项代码", "代码", "事项编号", "权力编码", "职权编码", "code", "item code"),
     "name": ("事项名称", "名称", "权力事项名称", "职权名称", "权力名称", "执法事项", "name", "item name"),
-    "power_type": ("权力类型", "事项类型", "类型", "职权类型", "权力类别", "事项类别", "power type", "type"),
+    "power_type": ("权力类型", "事项类型", "类型", "职权类型", "权力类别", "事项类别", "类别", "power type", "type"),
     "legal_basis": ("法律依据", "设定依据", "依据", "实施依据", "法定依据", "执法依据", "legal basis", "basis"),
     "department": ("原实施部门", "实施部门", "部门", "原实施主体", "下放部门", "原行使部门", "原执法主体", "department", "delegating department"),
     "mode": ("下放方式", "方式", "赋权方式", "承接方式", "mode"),

@@ -57,6 +57,24 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "staff": ("人员", "参训人员", "执法人员", "承办人员"),
 }
 
+# Words township ledgers use for choice values, beside the codes and both labels.
+_VALUE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "meeting_kind": {
+        "deploy": ("部署", "专题部署", "专题会议", "部署会"),
+        "admin": ("常务会议", "政府常务会议", "镇长办公会", "办公会议", "行政办公会"),
+        "study": ("学法", "集中学法", "学法会"),
+        "lecture": ("讲座", "专题讲座"),
+        "forum": ("论坛", "研讨", "座谈", "座谈会"),
+    },
+    "attendance": {"full": ("全程列席", "是"), "partial": ("部分列席", "中途离席"), "absent": ("未列席", "否")},
+    "background": {
+        "law_degree": ("法学", "法律", "法学学历", "法律专业", "法学本科", "法学类"),
+        "law_work": ("法治工作", "法律工作", "法律工作经历"),
+    },
+    "training_form": {"central": ("集中", "集中授课"), "onsite": ("实地", "现场指导"), "joint": ("跟班", "随队"), "online": ("网络", "网上", "视频")},
+    "hearing_mode": {"online": ("线上", "网络", "网上", "直播"), "onsite": ("现场", "到庭")},
+}
+
 _YES = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "在岗", "在职", "对"}
 _NO = {"否", "×", "✗", "n", "no", "false", "0", "无", "离岗", "离职", "不在岗", "错"}
 _SPLIT = re.compile(r"[、，,;；/／\n]+")
@@ -110,8 +128,8 @@ def _key(text: Any) -> str:
 def _choice_table(choice_set: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for code in CHOICES[choice_set]:
-        for word in (code, *CATALOG.get(f"choice.{choice_set}.{code}", ())):
-            out[_key(word)] = code
+        for word in (code, *CATALOG.get(f"choice.{choice_set}.{code}", ()), *_VALUE_WORDS.get(choice_set, {}).get(code, ())):
+            out.setdefault(_key(word), code)
     return out
 
 
@@ -228,16 +246,17 @@ def preview_rows(
             preview.refused.extend(problems[:1])
             continue
         result = validate(kind, raw, today=today, lookup=lookup, limits=limits)
-        if not result.ok:
-            name, problem = next(iter(result.problems.items()))
-            preview.refused.append(Refusal(number, name, t(problem.key, **problem.params)))
-            continue
+        # A repeat is told as a repeat (not as, say, a certificate number already taken).
         key = _same_key(kind, result.values)
         if key in existing:
             preview.duplicates.append((number, _label(kind, result.values), None))
             continue
         if key in seen:
             preview.duplicates.append((number, _label(kind, result.values), seen[key]))
+            continue
+        if not result.ok:
+            name, problem = next(iter(result.problems.items()))
+            preview.refused.append(Refusal(number, name, t(problem.key, **problem.params)))
             continue
         seen[key] = number
         lookup.add(kind, result.values, number)
