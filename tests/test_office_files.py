@@ -383,3 +383,40 @@ def test_ledger_and_annual_report_commands(demo_home, tmp_path, capsys):
     assert main(["annual-report", "--year", "2026", "--out", str(tmp_path / "r.docx"), "--home", home]) == 0
     assert "年度法治政府建设报告草稿" in capsys.readouterr().out
     assert "【待填写：" in "\n".join(p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
+
+
+# -- the checklist report as Excel and Word ---------------------------------------------------------
+
+
+def test_checklist_report_as_xlsx_and_docx_with_evidence(demo_home, tmp_path, capsys):
+    from fazhi_tui.base.config import load_config
+    from fazhi_tui.services.office import checklist_report, save_checklist_report
+
+    home = str(demo_home.data_dir)
+    assert main(["checklist", "--year", "2026", "--format", "xlsx", "--home", home]) == 2
+    assert "--out" in capsys.readouterr().err
+    config = load_config(demo_home.config)
+    store = Store.open(demo_home.database, demo_home.backups)
+    try:
+        text = checklist_report(demo_home, config, store, year=2026, on=TODAY, fmt="markdown").text
+        md_path, _ = save_checklist_report(demo_home, config, store, year=2026, on=TODAY)
+    finally:
+        store.close()
+    book = CalamineWorkbook.from_path(str(md_path.with_suffix(".xlsx")))
+    assert book.sheet_names == ["检查清单", "依据记录"]
+    rules = book.get_sheet_by_name("检查清单").to_python()
+    assert rules[0][0].startswith("金星镇（640302100）2026 年")
+    verdicts = [row for row in rules if str(row[0]).startswith("T")]
+    assert verdicts and all(row[1] and row[4][0] in "√×!-" for row in verdicts)
+    assert all(f"| {row[0]} | " in text for row in verdicts)
+    evidence = book.get_sheet_by_name("依据记录").to_python()
+    assert evidence[0] == ["任务", "检查项", "类别", "记录类别", "记录"]
+    assert len(evidence) > 10 and {row[2] for row in evidence[1:]} <= {"未达标或有风险", "达标依据", "计划中，不计入", "计划中的关联记录，不计入"}
+    assert all(f"- {row[4].removesuffix('（有风险）')}" in text for row in evidence[1:])  # the same evidence as the Markdown
+    document = docx.Document(str(md_path.with_suffix(".docx")))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "达标依据（人员）：" in body or "达标依据（会议）：" in body
+    assert len(document.tables[0].rows) == len(verdicts) + 1
+    out = tmp_path / "清单.docx"
+    assert main(["checklist", "--year", "2026", "--format", "docx", "--out", str(out), "--home", home]) == 0
+    assert docx.Document(str(out)).tables[0].rows[0].cells[0].text == "任务"

@@ -76,7 +76,7 @@ FILES: dict[str, tuple[str, str]] = {
         "（草稿，由台账数据于 {on} 生成；标有【待填写】处须人工撰写，定稿前请删去本行）",
         "(Draft made from the records on {on}; places marked 【待填写】 are for people to write; delete this line before the final)",
     ),
-    "annual.date": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),
+    "annual.date": ("{y}年{m}月{d}日", "{y}-{m}-{d}"),
     "annual.opening": (
         "{year}年，{township}坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，按照法治政府建设实施纲要和上级部署，扎实推进法治政府建设。现将有关情况报告如下。",
         "In {year}, {township} advanced the building of a rule-of-law government as the implementation outline and the higher levels asked. The report follows.",
@@ -188,7 +188,25 @@ FILES: dict[str, tuple[str, str]] = {
         "从 Excel/WPS 表格导入本乡镇已有的台账（人员、会议、培训……）：逐行按表单校验，预览后导入",
         "Import the township's existing ledgers (staff, meetings, trainings...) from a spreadsheet: each row checked as the form checks it",
     ),
-    "cli.opt.kind": ("导入为哪一类记录", "The kind of records the sheet holds"),
+    "cli.opt.kind": (
+        "导入为哪一类记录：meeting 会议、staff 人员、training 培训……（写错时列出全部）",
+        "The kind of records the sheet holds: meeting, staff, training... (a wrong one lists them all)",
+    ),
     "key.import_sheet": ("导入表格", "Import sheet"),
     "key.import_store": ("导入", "Import"),
+    # -- the checklist report as Excel and Word -------------------------------------------------
+    "report.breaking.short": ("未达标或有风险", "Falls short / at risk"),
+    "report.proving.short": ("达标依据", "Proves it"),
+    "report.planned.short": ("计划中，不计入", "Planned, not counted"),
+    "report.planned_links.short": ("计划中的关联记录，不计入", "Planned link, not counted"),
+    "checklist_file.what": ("类别", "What"),
+    "checklist_file.kind": ("记录类别", "Kind"),
+    "checklist_file.record": ("记录", "Record"),
+    "checklist_file.sheet_rules": ("检查清单", "Checklist"),
+    "checklist_file.sheet_evidence": ("依据记录", "Evidence"),
+    "cli.binary_needs_out": ("--format {fmt} 写的是文件：请用 --out FILE 指定", "--format {fmt} writes a file: give it with --out FILE"),
+    "report.saved_formats": (
+        "已保存检查报告（Markdown、Excel、Word）：{folder} 中的 {name}.md / .xlsx / .docx",
+        "Checklist report saved (Markdown, Excel, Word): {name}.md / .xlsx / .docx in {folder}",
+    ),
 }

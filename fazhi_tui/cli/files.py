@@ -79,7 +79,7 @@ def annual_report(year: int | None, out: str) -> int:
 )
 @home_option
 @click.argument("file", metavar="FILE")
-@click.option("--kind", "kind_name", type=click.Choice(list(KINDS)), required=True, cls=Option, help="cli.opt.kind")
+@click.option("--kind", "kind_name", type=click.Choice(list(KINDS)), metavar="KIND", required=True, cls=Option, help="cli.opt.kind")
 @click.option("--map", "pairs", metavar="FIELD=HEADER", multiple=True, cls=Option, help="cli.opt.map")
 def import_sheet(file: str, kind_name: str, pairs: tuple[str, ...]) -> int:
     """Preview (columns used, refused rows by number, duplicates), then import: after a yes
