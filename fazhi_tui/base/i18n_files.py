@@ -209,4 +209,6 @@ FILES: dict[str, tuple[str, str]] = {
         "已保存检查报告（Markdown、Excel、Word）：{folder} 中的 {name}.md / .xlsx / .docx",
         "Checklist report saved (Markdown, Excel, Word): {name}.md / .xlsx / .docx in {folder}",
     ),
+    "files.ledger_name": ("台账-{year}.xlsx", "ledger-{year}.xlsx"),
+    "files.report_name": ("法治政府建设报告草稿-{year}.docx", "annual-report-draft-{year}.docx"),
 }
