@@ -28,11 +28,14 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
+import threading
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -289,39 +292,74 @@ def _rows_from_cells(cells: dict[int, dict[int, str]], merges: Sequence[tuple[in
     return out
 
 
+_NATIVE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _native_reader() -> Iterator[None]:
+    """Around a call into python-calamine (Rust). On a malformed file it may *panic*: the
+    panic arrives as an exception (pyo3's PanicException, a BaseException, caught by the
+    callers), but Rust's panic hook first writes its message to the process's stderr
+    (file descriptor 2) directly, past ``sys.stderr`` — over the interface's screen. While
+    it reads, descriptor 2 goes to the null device (one reader at a time)."""
+    with _NATIVE_LOCK:
+        try:
+            saved = os.dup(2)
+        except OSError:  # no descriptor 2 at all (a windowed program): nothing to protect
+            yield
+            return
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _fatal(exc: BaseException) -> bool:
+    """An exception that must go on up (Ctrl+C, exit, no memory) rather than mean "a broken file"."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
 def _read_calamine(path: Path, broken_key: str) -> list[list[Row]]:
     """An .xls, .xlsb or .ods workbook through python-calamine (a Rust reader, well kept)."""
     from python_calamine import CalamineWorkbook
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - an encrypted or damaged file
-        raise SheetError(broken_key, f"{type(exc).__name__}: {exc}") from exc
-    try:
-        order = sorted(range(len(book.sheet_names)), key=lambda i: str(book.sheets_metadata[i].visible) != "SheetVisibleEnum.Visible")
-        tables = []
-        for index in order:
-            try:
+    tables = []
+    with _native_reader():
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+        except BaseException as exc:  # noqa: BLE001 - an encrypted or damaged file, or a reader panic
+            if _fatal(exc):
+                raise
+            raise SheetError(broken_key, f"{type(exc).__name__}: {exc}") from None
+        try:
+            visible = [str(meta.visible).endswith("Visible") for meta in book.sheets_metadata]
+            order = sorted(range(len(book.sheet_names)), key=lambda i: not visible[i])
+            for index in order:
                 sheet = book.get_sheet_by_index(index)
                 values = sheet.to_python(skip_empty_area=False)
                 merges = sheet.merged_cell_ranges or []
-            except MemoryError:
+                tables.append((values, merges))
+        except BaseException as exc:  # noqa: BLE001 - a sheet the reader cannot read
+            if _fatal(exc):
                 raise
-            except Exception as exc:  # noqa: BLE001 - a sheet the reader cannot read
-                raise SheetError(broken_key, f"{type(exc).__name__}: {exc}") from exc
-            cells: dict[int, dict[int, str]] = {}
-            for row_index, line in enumerate(values, start=1):
-                for column_index, value in enumerate(line, start=1):
-                    text = cell_text(value)
-                    if text:
-                        cells.setdefault(row_index, {})[column_index] = text
-            spans = [(start[0] + 1, start[1] + 1, end[0] + 1) for start, end in merges]
-            tables.append(_rows_from_cells(cells, spans))
-        return tables
-    finally:
-        book.close()
+            raise SheetError(broken_key, f"{type(exc).__name__}: {exc}") from None
+        finally:
+            book.close()
+    out = []
+    for values, merges in tables:
+        cells: dict[int, dict[int, str]] = {}
+        for row_index, line in enumerate(values, start=1):
+            for column_index, value in enumerate(line, start=1):
+                text = cell_text(value)
+                if text:
+                    cells.setdefault(row_index, {})[column_index] = text
+        spans = [(start[0] + 1, start[1] + 1, end[0] + 1) for start, end in merges]
+        out.append(_rows_from_cells(cells, spans))
+    return out
 
 
 def _decode(data: bytes) -> str:
