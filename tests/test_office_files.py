@@ -103,6 +103,10 @@ def test_only_code_and_name_are_needed_and_defaults_are_stated():
     assert "权力类型：表中没有这一列，全部按“其他”保存" in lines
     assert "适用乡镇：表中没有这一列，全部事项适用所有乡镇" in lines
     assert "事项编码 ← A 列“编码”（按表头识别）" in lines
+    assert preview.colmap.unknown == []  # a remarks column is no unknown column
+    with_phone = parse_catalog([(1, ["编码", "名称", "联系电话"]), (2, ["B1", "甲", "123"])], KNOWN)
+    assert [c.header for c in with_phone.colmap.unknown] == ["联系电话"]
+    assert "未使用的列：C“联系电话”" in sheets.mapping_lines(with_phone.colmap, catalog_specs())
 
 
 def test_unknown_headers_need_a_mapping_with_samples_then_given_by_name_or_letter():
@@ -420,3 +424,11 @@ def test_checklist_report_as_xlsx_and_docx_with_evidence(demo_home, tmp_path, ca
     out = tmp_path / "清单.docx"
     assert main(["checklist", "--year", "2026", "--format", "docx", "--out", str(out), "--home", home]) == 0
     assert docx.Document(str(out)).tables[0].rows[0].cells[0].text == "任务"
+
+
+def test_township_file_commands_are_refused_at_a_hub(county, tmp_path, capsys):
+    for args in (["ledger", "--out", str(tmp_path / "l.xlsx")], ["annual-report", "--out", str(tmp_path / "r.docx")],
+                 ["import-sheet", str(FIXTURES / "县目录.xls"), "--kind", "staff"]):
+        assert main([*args, "--home", str(county)]) == 2
+        assert "这是汇总端" in capsys.readouterr().err
+    assert not (tmp_path / "l.xlsx").exists()

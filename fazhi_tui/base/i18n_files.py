@@ -211,4 +211,8 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     "files.ledger_name": ("台账-{year}.xlsx", "ledger-{year}.xlsx"),
     "files.report_name": ("法治政府建设报告草稿-{year}.docx", "annual-report-draft-{year}.docx"),
+    "err.files_township_only": (
+        "这是汇总端：台账、年度报告草稿和表格导入是乡镇的功能（汇总端请用 fazhi-tui hub report）",
+        "This is a hub: the ledger, the report draft and sheet import are a township's (a hub has fazhi-tui hub report)",
+    ),
 }

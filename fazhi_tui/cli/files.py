@@ -14,8 +14,20 @@ from fazhi_tui.base.i18n import t
 from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, YEAR, Command, Option, current_home, fail, home_option, say
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services import office, sheets
+from fazhi_tui.services.errors import ActionRefused
 
 __all__ = ["COMMANDS"]
+
+
+def _open_township():
+    """The config and store of a township's home (a hub holds its townships' records, not a
+    ledger of its own: refused with a usage error)."""
+    home = current_home()
+    config, store = office.open_office(home)
+    if config.hub is not None:
+        store.close()
+        raise ActionRefused("err.files_township_only", usage=True)
+    return home, config, store
 
 
 def _stdin_is_terminal() -> bool:
@@ -35,8 +47,7 @@ def _stdin_is_terminal() -> bool:
 def ledger(year: int | None, out: str) -> int:
     from fazhi_tui.services.ledger import ledger_line, write_ledger
 
-    home = current_home()
-    config, store = office.open_office(home)
+    _home, config, store = _open_township()
     year = year or dt.date.today().year
     try:
         sheets_written = write_ledger(store, Path(out), township=config.office_name, year=year)
@@ -58,8 +69,7 @@ def ledger(year: int | None, out: str) -> int:
 def annual_report(year: int | None, out: str) -> int:
     from fazhi_tui.services.annual_report import write_annual_report
 
-    home = current_home()
-    config, store = office.open_office(home)
+    home, config, store = _open_township()
     today = dt.date.today()
     year = year or today.year
     on = min(today, dt.date(year, 12, 31))
@@ -90,8 +100,7 @@ def import_sheet(file: str, kind_name: str, pairs: tuple[str, ...]) -> int:
     from fazhi_tui.services.ledger_import import import_specs, preview_lines, preview_sheet, store_sheet
     from fazhi_tui.storage.store import Actor
 
-    home = current_home()
-    config, store = office.open_office(home)
+    home, config, store = _open_township()
     kind = KINDS[kind_name]
     limits = Limits(future_meeting_days=config.thresholds.future_meeting_days)
     try:

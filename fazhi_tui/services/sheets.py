@@ -81,6 +81,8 @@ _CALAMINE_SUFFIXES = (".xls", ".xlsb", ".ods")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 # Columns that only number the rows (序号): never a field, never "unknown".
 _ROW_NUMBER_WORDS = frozenset({"序号", "序", "顺序号", "行号", "编次", "no", "no.", "#", "序列号"})
+# Columns of remarks: a field may take one (a record's notes); if none does, it is not "unknown".
+_REMARK_WORDS = frozenset({"备注", "说明", "附注", "备注说明", "remarks", "notes", "note"})
 
 
 class SheetError(Exception):
@@ -570,7 +572,7 @@ def map_columns(
     _score, index, columns, how = best
     all_columns = _columns(rows, index)
     used = set(columns.values())
-    unknown = [c for c in all_columns if c.index not in used and c.header and normalise(c.header) not in _ROW_NUMBER_WORDS]
+    unknown = [c for c in all_columns if c.index not in used and c.header and normalise(c.header) not in _ROW_NUMBER_WORDS | _REMARK_WORDS]
     missing = [s.name for s in specs if s.required and s.name not in columns]
     colmap = ColumnMap(index, rows[index][0], columns, how, all_columns, unknown, missing, _signature(purpose, rows[index][1]))
     if missing:
