@@ -432,3 +432,26 @@ def test_township_file_commands_are_refused_at_a_hub(county, tmp_path, capsys):
         assert main([*args, "--home", str(county)]) == 2
         assert "这是汇总端" in capsys.readouterr().err
     assert not (tmp_path / "l.xlsx").exists()
+
+
+def test_records_of_the_year(tmp_path):
+    from fazhi_tui.services.ledger import records_of_year
+
+    home, store = _township(tmp_path)
+    actor = Actor("王", TOWN_B)
+    try:
+        item = KINDS["delegated_item"]
+        base = {"name": "事项", "power_type": "penalty", "mode": "empower", "status": "taking"}
+        store.insert(item, {**base, "code": "D-2025", "delegated_on": "2025-03-01"}, actor)
+        store.insert(item, {**base, "code": "D-2026", "delegated_on": "2026-03-01"}, actor)
+        store.insert(item, {**base, "code": "D-none", "delegated_on": None}, actor)  # undated: every year
+        assert [r["code"] for r in records_of_year(store, item, 2026)] == ["D-2026", "D-none"]
+        staff = KINDS["staff"]
+        person = {"background": "other", "rule_of_law": True, "enforcement": False}
+        store.insert(staff, {**person, "name": "在岗", "active": True, "start_date": "2020-01-01"}, actor)
+        store.insert(staff, {**person, "name": "去年离岗", "active": False, "start_date": "2020-01-01", "end_date": "2025-06-30"}, actor)
+        store.insert(staff, {**person, "name": "今年离岗", "active": False, "start_date": "2020-01-01", "end_date": "2026-02-01"}, actor)
+        store.insert(staff, {**person, "name": "明年到岗", "active": True, "start_date": "2027-01-05"}, actor)
+        assert sorted(r["name"] for r in records_of_year(store, staff, 2026)) == ["今年离岗", "在岗"]
+    finally:
+        store.close()

@@ -7,7 +7,8 @@ landscape, the header row repeated on every page, fitted to the page width, the
 township's name, the year and the kind in the page header and page numbers in the footer.
 
 Which records are "of the year": a kind dated by ``held_by`` — those dated in the year
-(a year field: that year); a kind of person (``tenure``) — those in post at any time in
+(a year field: that year), and those left undated where the date is optional (they belong
+to no one year, so every year's ledger lists them); a kind of person (``tenure``) — those in post at any time in
 the year; a kind with an integer ``year`` field — that year; any other kind — all live
 records. Written with openpyxl; never a home-made writer.
 """
@@ -43,6 +44,8 @@ def _in_year(kind: Kind, record: dict[str, Any], year: int) -> bool:
     first, last = f"{year}-01-01", f"{year}-12-31"
     if kind.held_by:
         value = record.get(kind.held_by)
+        if value in (None, "") and not kind.field(kind.held_by).required:
+            return True  # undated: listed every year rather than never
         if kind.field(kind.held_by).type == "int":
             return value == year
         return bool(value) and first <= str(value) <= last
