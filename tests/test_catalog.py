@@ -16,7 +16,7 @@ import pytest
 
 from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.cli import main
-from fazhi_tui.services.catalog_import import CatalogError, CatalogItem, parse_catalog, read_table, store_catalog
+from fazhi_tui.services.catalog_import import CatalogError, CatalogItem, MappingNeeded, parse_catalog, read_table, store_catalog
 from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.bundle import payload_json, read_signed
 
@@ -243,11 +243,19 @@ def test_repeated_header_rows_and_rows_without_catalog_cells_are_skipped():
 
 
 def test_no_header_in_the_first_twenty_rows():
+    """The header words are not in the first 20 rows: the code and name columns must be
+    pointed at (the mapping step), and the message names them."""
     rows = [(n, [f"说明 {n}", "x"]) for n in range(1, 21)] + [(21, ["事项编码", "事项名称"]), (22, ["D1", "甲"])]
-    with pytest.raises(CatalogError) as info:
+    with pytest.raises(MappingNeeded) as info:
         parse_catalog(rows, KNOWN)
+    assert isinstance(info.value, CatalogError)
+    assert info.value.key == "err.sheet_mapping_needed"
+    assert "事项编码" in info.value.message() and "事项名称" in info.value.message()
+    assert info.value.colmap.missing == ["code", "name"]
+    # rows with a single cell each: no header at all
+    with pytest.raises(CatalogError) as info:
+        parse_catalog([(n, [f"说明 {n}"]) for n in range(1, 5)], KNOWN)
     assert info.value.key == "err.catalog_no_header"
-    assert "事项编码" in info.value.message()
 
 
 def test_english_headers():
@@ -272,7 +280,9 @@ def _broken(tmp_path):
         "empty.xlsx": (tmp_path / "empty.xlsx", b"", "err.catalog_empty"),
         "empty.csv": (tmp_path / "empty.csv", b"", "err.catalog_empty"),
         "old.xls": (tmp_path / "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "err.catalog_xls"),
-        "utf16.csv": (tmp_path / "utf16.csv", "事项编码,事项名称\n".encode("utf-16"), "err.catalog_not_text"),
+        # UTF-16 without its byte-order mark (with one it is read: see test_office_files.py)
+        "utf16.csv": (tmp_path / "utf16.csv", "事项编码,事项名称\n".encode("utf-16-le"), "err.catalog_not_text"),
+        "book.et": (tmp_path / "book.et", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "err.sheet_et"),
         "report.pdf": (tmp_path / "report.pdf", b"%PDF-1.4\n", "err.catalog_type"),
     }
     for path, data, _ in files.values():
@@ -386,10 +396,11 @@ def _with_refusals(tmp_path) -> Path:
     return _xlsx(tmp_path / "目录.xlsx", rows)
 
 
-def test_command_without_terminal_stores_good_rows_and_exits_1(county, tmp_path, monkeypatch, capsys):
+def test_command_without_terminal_stores_good_rows_and_exits_0(county, tmp_path, monkeypatch, capsys):
+    """Something stored and the refused rows listed: exit 0 (1 only when nothing could be stored)."""
     _no_terminal(monkeypatch)
     path = _with_refusals(tmp_path)
-    assert main(["hub", "catalog", "import", str(path), "--home", str(county)]) == 1
+    assert main(["hub", "catalog", "import", str(path), "--home", str(county)]) == 0
     out = capsys.readouterr().out
     assert "可保存 3 项，拒收 3 行" in out
     assert "第 9 行：事项名称：未填写" in out
@@ -459,7 +470,7 @@ def test_command_at_a_city_hub_is_refused(tmp_path, monkeypatch, capsys):
 
 def test_publish_carries_each_item_to_its_townships(county, tmp_path, monkeypatch):
     _no_terminal(monkeypatch)
-    assert main(["hub", "catalog", "import", str(_with_refusals(tmp_path)), "--home", str(county)]) == 1
+    assert main(["hub", "catalog", "import", str(_with_refusals(tmp_path)), "--home", str(county)]) == 0
     out = tmp_path / "out"
     out.mkdir()
     assert main(["hub", "publish", "--to", str(out), "--home", str(county)]) == 0

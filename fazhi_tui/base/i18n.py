@@ -498,8 +498,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.hub_export": ("写出本汇总端自己的上报包，交给上一级", "Write this hub's own up-bundle for the level above"),
     "cli.help.catalog": ("县（区）下发给各乡镇的下放事项目录", "The delegated-items catalog the county publishes to its townships"),
     "cli.help.catalog_import": (
-        "从 .xlsx 或 .csv 读取目录，列出拒收的行，确认后保存，下次下发时发出",
-        "Read the catalog from an .xlsx or .csv file, show what it refuses, then store it for the next publish",
+        "从 .xlsx、.xls、.ods 或 .csv 读取目录，列出所用的列和拒收的行，确认后保存，下次下发时发出",
+        "Read the catalog from an .xlsx, .xls, .ods or .csv file, show the columns used and what it refuses, then store it for the next publish",
     ),
     "err.rules_unknown_key": ("检查规则文件第 {line} 行有误：{reason}", "Rule file, line {line}: {reason}"),
     "err.rules_missing_key": ("检查规则文件第 {line} 行有误：{reason}", "Rule file, line {line}: {reason}"),
@@ -664,17 +664,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.catalog_too_big": ("文件超过 {mb} MB，不像是事项目录", "The file is over {mb} MB: too big for a catalog"),
     "err.catalog_empty": ("文件是空的（0 字节）", "The file is empty (0 bytes)"),
     "err.catalog_xls": (
-        "这是旧的 .xls 格式或加密的文件：请在 Excel/WPS 中另存为不加密的 .xlsx 或 CSV 后再导入",
-        "This is an old .xls or an encrypted file: save it from Excel/WPS as an unencrypted .xlsx or CSV first",
+        "无法读取这个 .xls 文件（可能已加密或损坏）：请在 Excel/WPS 中另存为不加密的 .xlsx 后再导入",
+        "This .xls file cannot be read (encrypted or damaged?): save it from Excel/WPS as an unencrypted .xlsx first",
     ),
     "err.catalog_not_xlsx": (
         "不是有效的 .xlsx 文件（可能已损坏，或只是改了扩展名）",
         "Not a valid .xlsx file (it may be damaged, or only renamed)",
     ),
-    "err.catalog_type": ("只能读取 .xlsx 或 .csv 文件", "Only .xlsx and .csv files can be read"),
+    "err.catalog_type": (
+        "只能读取表格文件：.xlsx、.xls、.ods，或 .csv/.txt 文本",
+        "Only spreadsheets can be read: .xlsx, .xls, .ods, or .csv/.txt text",
+    ),
     "err.catalog_not_text": (
-        "不是 CSV 文本文件（应为 UTF-8 或 GBK/GB18030 编码）",
-        "Not a CSV text file (UTF-8 or GBK/GB18030 expected)",
+        "不是 CSV 文本文件（应为 UTF-8、GBK/GB18030，或带 BOM 的 Unicode 文本）",
+        "Not a CSV text file (UTF-8, GBK/GB18030, or Unicode text with a BOM expected)",
     ),
     "err.catalog_bad_csv": ("CSV 第 {row} 行无法读取：{reason}", "CSV row {row} cannot be read: {reason}"),
     "err.catalog_no_header": (
@@ -705,11 +708,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{count} items stored; the next fazhi-tui hub publish sends them to the townships",
     ),
     "catalog.title": ("下放事项目录：从表格读取，核对后保存，下次下发时发给各乡镇", "Delegated-items catalog: read a spreadsheet, check, store for the next publish"),
-    "catalog.pick_file": ("选择目录表格（.xlsx 或 .csv），回车预览：", "Pick the catalog spreadsheet (.xlsx or .csv), Enter to preview:"),
-    "catalog.no_files": ("（这个文件夹里没有 .xlsx 或 .csv 文件）", "(no .xlsx or .csv file in this folder)"),
+    "catalog.pick_file": ("选择目录表格（.xlsx、.xls、.ods 或 .csv），回车预览：", "Pick the catalog spreadsheet (.xlsx, .xls, .ods or .csv), Enter to preview:"),
+    "catalog.no_files": ("（这个文件夹里没有表格文件）", "(no spreadsheet in this folder)"),
     "catalog.store_hint": ("按 Ctrl+S 保存这 {count} 项（拒收的行不保存）", "Ctrl+S stores these {count} items (refused rows are left out)"),
     "key.catalog_store": ("保存目录", "Store"),
     "key.catalog": ("事项目录", "Catalog"),
     "catalog.not_stored": ("未保存，目录未改动", "Not stored: the catalog is unchanged"),
     "catalog.nothing": ("没有可保存的事项，目录未改动", "No item to store: the catalog is unchanged"),
 }
+
+# Office files both ways (spreadsheets in, ledgers and reports out): their words live in
+# i18n_files.py and join the one catalog here.
+from fazhi_tui.base.i18n_files import FILES as _FILES  # noqa: E402
+
+CATALOG.update(_FILES)

@@ -7,10 +7,10 @@ import sys
 import click
 
 from fazhi_tui.base.i18n import t
-from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, Group, current_home, fail, home_option, say
+from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, Group, Option, current_home, fail, home_option, say
 from fazhi_tui.services import hub as hub_services
-from fazhi_tui.services import office
-from fazhi_tui.services.catalog_import import CatalogError
+from fazhi_tui.services import office, sheets
+from fazhi_tui.services.catalog_import import CatalogError, catalog_specs
 
 __all__ = ["catalog"]
 
@@ -28,23 +28,32 @@ def _stdin_is_terminal() -> bool:
         return False
 
 
-@catalog.command("import", help="cli.help.catalog_import", examples=("fazhi-tui hub catalog import 下放事项.xlsx", "fazhi-tui hub catalog import catalog.csv < NUL"))
+@catalog.command(
+    "import", help="cli.help.catalog_import",
+    examples=("fazhi-tui hub catalog import 下放事项.xlsx", "fazhi-tui hub catalog import 目录.xls --map code=权力编码 --map name=C",
+              "fazhi-tui hub catalog import catalog.csv < NUL"),
+)
 @home_option
 @click.argument("file", metavar="FILE")
-def import_catalog(file: str) -> int:
-    """Preview the catalog file (good rows, each refused row), then store it: after a yes at
-    a terminal, at once without one (CI, a script). Exit 1 if any row was refused, 2 if
-    the file cannot be read as a catalog."""
+@click.option("--map", "pairs", metavar="FIELD=HEADER", multiple=True, cls=Option, help="cli.opt.map")
+def import_catalog(file: str, pairs: tuple[str, ...]) -> int:
+    """Preview the catalog file (the columns used, good rows, each refused row), then store
+    it: after a yes at a terminal, at once without one (CI, a script). Exit 0 when items
+    were stored (refused rows listed), 1 when nothing could be stored, 2 if the file
+    cannot be read as a catalog or its needed columns must be pointed at with --map."""
     home = current_home()
     config, store = office.open_office(home)
     try:
         try:
-            preview = hub_services.preview_catalog(config, store, file)
+            given = sheets.parse_given(pairs, catalog_specs())
+            preview = hub_services.preview_catalog(config, store, file, given=given, home=home)
+        except sheets.MappingNeeded as exc:
+            return fail(f"{file}: " + "\n".join(hub_services.mapping_needed_lines(exc)), EXIT_USAGE)
         except CatalogError as exc:
             return fail(f"{file}: {exc.message()}", EXIT_USAGE)
         for _, line in hub_services.catalog_preview_lines(preview, file):
             say(line)
-        status = EXIT_FAILURE if preview.refused else 0
+        status = 0
         if not preview.good:
             say(t("catalog.nothing"))
             return EXIT_FAILURE
@@ -56,7 +65,7 @@ def import_catalog(file: str) -> int:
             if answer.strip().lower() not in ("y", "yes", "是"):
                 say(t("catalog.not_stored"))
                 return status
-        say(hub_services.store_previewed_catalog(store, preview))
+        say(hub_services.store_previewed_catalog(store, preview, home=home))
         return status
     finally:
         store.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.base.i18n import t
 from fazhi_tui.cli.common import (
     DATE,
@@ -63,6 +64,8 @@ def demo(township: str | None, years: int, records: int | None) -> int:
 @click.option("--format", "fmt", type=click.Choice(office.CHECKLIST_FORMATS), default="table", cls=Option, help="cli.opt.checklist_format")
 @click.option("--out", metavar="FILE", default=None, cls=Option, help="cli.opt.out")
 def checklist(year: int | None, on: dt.date | None, fmt: str, out: str | None) -> int:
+    if fmt in office.BINARY_FORMATS and out is None:
+        return fail(t("cli.binary_needs_out", fmt=fmt), EXIT_USAGE)
     home = current_home()
     config, store = office.open_office(home)
     on = on or dt.date.today()
@@ -76,7 +79,10 @@ def checklist(year: int | None, on: dt.date | None, fmt: str, out: str | None) -
         sys.stdout.write(report.text)
         return 0
     try:
-        office.write_report_text(Path(out), report.text, fmt)
+        if report.data is not None:
+            atomic_write_bytes(Path(out), report.data)
+        else:
+            office.write_report_text(Path(out), report.text, fmt)
     except OSError as exc:
         return fail(t("cli.cannot_write", path=out, reason=exc.strerror or str(exc)))
     return 0

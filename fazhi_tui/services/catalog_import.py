@@ -10,23 +10,25 @@ finds the header and checks every row (refusing a row, with its number and the f
 township code at fault, never the whole file), and :func:`store_catalog` makes the good
 rows the hub's catalog, which the next ``hub publish`` sends to the townships.
 
-Spreadsheets are read with openpyxl and CSV with the standard ``csv`` module (dialect by
-``csv.Sniffer``): never a home-made parser. Formulas are never evaluated nor trusted: a
-cell holding ``=1+1`` or ``=HYPERLINK(...)`` is read as that literal text.
+Files are read by :mod:`fazhi_tui.services.sheets` (openpyxl, python-calamine, the
+standard ``csv`` module): never a home-made parser. Formulas are never evaluated nor
+trusted: a cell holding ``=1+1`` or ``=HYPERLINK(...)`` is read as that literal text.
+
+Columns are found by their header words (normalised: full/half width, spaces, a
+parenthesised suffix); a header the words do not know is mapped by the user (``--map
+FIELD=HEADER``, or the preview screen's mapping step), and a confirmed mapping is
+remembered for files with the same headers. Only the code and the name are needed: a
+missing power-type, mode or townships column means 其他 / 赋权 / all townships, and the
+preview says so.
 
 No Textual here: the command line and the hub screen both use this module.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import json
 import re
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +39,13 @@ from fazhi_tui.base.i18n import CATALOG as MESSAGES
 from fazhi_tui.base.i18n import field_label, t
 from fazhi_tui.base.text import clean_text, visible
 from fazhi_tui.domain.kinds import CHOICES, KINDS
+from fazhi_tui.services import sheets
+from fazhi_tui.services.sheets import ColumnMap, FieldSpec, MappingNeeded, SheetError
 from fazhi_tui.storage import hub_store
 
 __all__ = [
     "CatalogError",
+    "MappingNeeded",
     "CatalogItem",
     "RefusedRow",
     "CatalogPreview",
@@ -51,28 +56,30 @@ __all__ = [
     "find_header",
     "parse_catalog",
     "store_catalog",
+    "catalog_specs",
+    "PURPOSE",
 ]
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = sheets.MAX_FILE_BYTES
 MAX_CELL_CHARS = 2000
-# An .xlsx is a ZIP of XML: refuse one that would expand past this (a "zip bomb").
-MAX_XLSX_EXPANDED = 256 * 1024 * 1024
-HEADER_SEARCH_ROWS = 20
-SNIFF_SAMPLE = 64 * 1024
+HEADER_SEARCH_ROWS = sheets.HEADER_SEARCH_ROWS
 ALL_TOWNSHIPS = "*"
+PURPOSE = "catalog"  # what remembered column mappings of catalogs are filed under
+# What a missing column means (stated in the preview, never silently assumed).
+DEFAULTS = {"power_type": "other", "mode": "empower"}
 
 # The catalog's columns, in the order of the hub_catalog table.
 FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mode", "townships")
 REQUIRED_COLUMNS = ("code", "name")
 
 _HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "code": ("事项编码", "编码", "事项代码", "代码", "code", "item code"),
-    "name": ("事项名称", "名称", "name", "item name"),
-    "power_type": ("权力类型", "事项类型", "类型", "职权类型", "power type", "type"),
-    "legal_basis": ("法律依据", "设定依据", "依据", "实施依据", "legal basis", "basis"),
-    "department": ("原实施部门", "实施部门", "部门", "原实施主体", "下放部门", "department", "delegating department"),
-    "mode": ("下放方式", "方式", "mode"),
-    "townships": ("适用乡镇", "承接乡镇", "乡镇", "承接主体", "townships", "township"),
+    "code": ("事项编码", "编码", "事项代码", "代码", "事项编号", "权力编码", "职权编码", "code", "item code"),
+    "name": ("事项名称", "名称", "权力事项名称", "职权名称", "权力名称", "执法事项", "name", "item name"),
+    "power_type": ("权力类型", "事项类型", "类型", "职权类型", "权力类别", "事项类别", "类别", "power type", "type"),
+    "legal_basis": ("法律依据", "设定依据", "依据", "实施依据", "法定依据", "执法依据", "legal basis", "basis"),
+    "department": ("原实施部门", "实施部门", "部门", "原实施主体", "下放部门", "原行使部门", "原执法主体", "department", "delegating department"),
+    "mode": ("下放方式", "方式", "赋权方式", "承接方式", "mode"),
+    "townships": ("适用乡镇", "承接乡镇", "乡镇", "承接主体", "承接单位", "实施乡镇", "townships", "township"),
 }
 
 # Values other than the codes and their labels in both languages (taken from the i18n
@@ -95,17 +102,9 @@ _SPLIT = re.compile(r"[、，,;；/／\s]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 
 
-class CatalogError(Exception):
-    """The file as a whole cannot be read as a catalog. ``key`` is the i18n message."""
-
-    def __init__(self, key: str, detail: str = "", **params: Any) -> None:
-        super().__init__(detail or key)
-        self.key = key
-        self.detail = detail
-        self.params = params
-
-    def message(self) -> str:
-        return t(self.key, **self.params)
+# The file as a whole cannot be read as a catalog (``key`` is the i18n message); a
+# MappingNeeded is one whose needed columns the user has still to point at.
+CatalogError = SheetError
 
 
 @dataclass(frozen=True)
@@ -152,6 +151,8 @@ class CatalogPreview:
     refused: list[RefusedRow] = field(default_factory=list)
     header_row: int = 0
     missing_columns: list[str] = field(default_factory=list)  # names in FIELDS with no column
+    colmap: ColumnMap | None = None  # which column held which field
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # the file's rows (to remember the mapping)
 
 
 def field_title(name: str) -> str:
@@ -162,168 +163,37 @@ def field_title(name: str) -> str:
 
 
 def read_table(path: Path | str) -> list[tuple[int, list[str]]]:
-    """The non-blank rows of a spreadsheet, each with its 1-based row number in the file.
-
-    ``.xlsx`` (also ``.xlsm``) through openpyxl; ``.csv``/``.txt``/``.tsv`` as text in
-    UTF-8 (with or without BOM) or else GB18030 (a superset of GBK, what Excel and WPS
-    write on Chinese Windows). The kind is told by the content where it can be (a ZIP is
-    an .xlsx whatever its name). Cells are text, stripped; a CSV row number is the
-    record's number, as Excel shows it. Raises :class:`CatalogError` for a file that is
-    missing, too big, empty, or not a spreadsheet.
-    """
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise CatalogError("err.catalog_unreadable", "not a file", path=str(path), reason=t("catalog.not_a_file"))
-    except OSError as exc:
-        raise CatalogError("err.catalog_unreadable", str(exc), path=str(path), reason=exc.strerror or str(exc)) from exc
-    if size > MAX_FILE_BYTES:
-        raise CatalogError("err.catalog_too_big", f"{size} bytes", mb=MAX_FILE_BYTES // (1024 * 1024))
-    if size == 0:
-        raise CatalogError("err.catalog_empty", "0 bytes")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise CatalogError("err.catalog_unreadable", str(exc), path=str(path), reason=exc.strerror or str(exc)) from exc
-    suffix = path.suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE compound file: old .xls, or an encrypted workbook
-        raise CatalogError("err.catalog_xls", "OLE compound file")
-    if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt", ".tsv", ""):
-        return _read_text(path)
-    raise CatalogError("err.catalog_type", f"suffix {suffix}")
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as text. Formulas stay the literal text they are (never evaluated)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # Codes typed into Excel become numbers: 640302100.0 is "640302100".
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if not isinstance(value, str):
-        value = getattr(value, "text", None) or str(value)  # ArrayFormula keeps its "=..." in .text
-    # The one rule for text (base/text.py); one-line fields lose their line breaks in parse_catalog.
-    return clean_text(value.translate(_INVISIBLE), multiline=True).strip()
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
-    import openpyxl
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CatalogError("err.catalog_not_xlsx", f"not a ZIP: {exc}") from exc
-    if expanded > MAX_XLSX_EXPANDED:
-        raise CatalogError("err.catalog_too_big", f"expands to {expanded} bytes", mb=MAX_FILE_BYTES // (1024 * 1024))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "unsupported extension", "no default style", ...
-            # read_only=False: merged cells are known. data_only=False: a formula is read as
-            # its own text, never as a value some spreadsheet program once computed.
-            book = openpyxl.load_workbook(path, read_only=False, data_only=False, keep_links=False)
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure inside the reader means a broken file
-        raise CatalogError("err.catalog_not_xlsx", f"{type(exc).__name__}: {exc}") from exc
-    try:
-        sheets = sorted(book.worksheets, key=lambda sheet: sheet.sheet_state != "visible")
-        tables = [_sheet_rows(sheet) for sheet in sheets]
-    finally:
-        book.close()
-    for rows in tables:
-        if find_header(rows) is not None:
-            return rows
-    return tables[0] if tables else []
-
-
-def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
-    """The sheet's non-blank rows. Only the cells stored in the file are visited (a sheet
-    formatted down to row 1 048 576 is not a million empty rows)."""
-    cells: dict[int, dict[int, str]] = {}
-    for (row, column), cell in sheet._cells.items():  # openpyxl's store of the file's cells
-        text = _cell_text(cell.value)
-        if text:
-            cells.setdefault(row, {})[column] = text
-    # A cell merged down several rows (a department written once beside five items) counts
-    # for every row it covers; a merge across columns (a title row) only at its first.
-    for merged in sheet.merged_cells.ranges:
-        text = cells.get(merged.min_row, {}).get(merged.min_col, "")
-        if text:
-            for row in range(merged.min_row + 1, merged.max_row + 1):
-                cells.setdefault(row, {})[merged.min_col] = text
-    out = []
-    for row in sorted(cells):
-        values = cells[row]
-        line = [""] * max(values)
-        for column, text in values.items():
-            line[column - 1] = text
-        out.append((row, line))
-    return out
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CatalogError("err.catalog_not_text", "neither UTF-8 nor GB18030")
-
-
-def _read_text(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError("err.catalog_unreadable", str(exc), path=str(path), reason=exc.strerror or str(exc)) from exc
-    if b"\x00" in data:
-        raise CatalogError("err.catalog_not_text", "holds NUL bytes (UTF-16, or not text)")
-    text = _decode(data)
-    sample = text[:SNIFF_SAMPLE]
-    if len(text) > SNIFF_SAMPLE and "\n" in sample:
-        sample = sample[: sample.rindex("\n") + 1]  # whole lines only
-    # The Sniffer tells the separator. Its guess at quoting is not trusted: a quoted cell
-    # that holds doubled quotes and commas (=HYPERLINK(""..."",""..."")) fools it, and
-    # Excel and WPS always quote with " and double a quote inside (the excel dialect).
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        delimiter = csv.excel.delimiter
-    out = []
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-    number = 0
-    try:
-        for number, record in enumerate(reader, start=1):
-            line = [_cell_text(value) for value in record]
-            if any(line):
-                out.append((number, line))
-    except csv.Error as exc:
-        raise CatalogError("err.catalog_bad_csv", str(exc), row=number + 1, reason=str(exc)) from exc
-    return out
+    """The non-blank rows of a catalog spreadsheet, each with its 1-based row number in the
+    file (see :func:`fazhi_tui.services.sheets.read_table`: .xlsx, .xls, .ods, CSV/text in
+    UTF-8, UTF-16/32 with a BOM or GB18030). Of a workbook, the first sheet whose header
+    the words recognise. Raises :class:`CatalogError` for a file that is missing, too big,
+    empty, or not a spreadsheet."""
+    return sheets.read_table(path, prefer=lambda rows: find_header(rows) is not None)
 
 
 # -- parsing ----------------------------------------------------------------------------------------
 
 
 def _key(text: str) -> str:
-    """A header or value as compared: full-width folded, no spaces, no required-marks."""
+    """A value as compared: full-width folded, no spaces, no required-marks."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return re.sub(r"[\s*_:：]+", "", folded)
 
 
-_HEADERS = {_key(word): name for name, words in _HEADER_SYNONYMS.items() for word in words}
+_HEADERS = {sheets.normalise(word): name for name, words in _HEADER_SYNONYMS.items() for word in words}
+
+
+def catalog_specs() -> list[FieldSpec]:
+    """The catalog's fields as the column mapping sees them (titles in the current language)."""
+    notes = {
+        "power_type": t("catalog.default.power_type", value=t("choice.power_type.other")),
+        "mode": t("catalog.default.mode", value=t("choice.mode.empower")),
+        "townships": t("catalog.default.townships"),
+    }
+    return [
+        FieldSpec(name, field_title(name), _HEADER_SYNONYMS[name], required=name in REQUIRED_COLUMNS, default_note=notes.get(name, ""))
+        for name in FIELDS
+    ]
 
 
 def _values(choice_set: str) -> dict[str, str]:
@@ -346,7 +216,7 @@ def find_header(rows: Sequence[tuple[int, list[str]]]) -> tuple[int, dict[str, i
     for index, (_number, line) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, int] = {}
         for column, text in enumerate(line):
-            name = _HEADERS.get(_key(text))
+            name = _HEADERS.get(sheets.normalise(text))
             if name is not None and name not in columns:
                 columns[name] = column
         if all(name in columns for name in REQUIRED_COLUMNS):
@@ -363,21 +233,28 @@ def parse_catalog(
     known_townships: Collection[str],
     *,
     township_names: Mapping[str, str] | None = None,
+    given: Mapping[str, str] | None = None,
+    remembered: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CatalogPreview:
-    """Find the header and check every row below it.
+    """Find the header and its columns, and check every row below it.
 
-    ``known_townships`` are the codes enrolled at this hub; ``township_names`` (name →
-    code, optional) lets the townships column name them as well. A row is refused, with
-    its number, for: an empty code or name, an item code used by an earlier row, a power
-    type or mode that is not one of the known ones, a township that is not a township code
-    or not enrolled here, a cell over 2000 characters, or a code or name longer than a
-    township's form accepts. Blank rows and repeated header rows are skipped.
+    ``given`` (field → header text or column letter) and ``remembered`` (the home's
+    confirmed mappings) say which column holds which field where the header words do not
+    (see :func:`fazhi_tui.services.sheets.map_columns`; raises :class:`MappingNeeded`
+    when the code or the name has no column). ``known_townships`` are the codes enrolled
+    at this hub; ``township_names`` (name → code, optional) lets the townships column name
+    them as well. A row is refused, with its number, for: an empty code or name, an item
+    code used by an earlier row, a power type or mode that is not one of the known ones,
+    a township that is not a township code or not enrolled here, a cell over 2000
+    characters, or a code or name longer than a township's form accepts. Blank rows and
+    repeated header rows are skipped.
     """
-    found = find_header(rows)
-    if found is None:
-        raise CatalogError("err.catalog_no_header", "no header row", rows=HEADER_SEARCH_ROWS)
-    header_index, columns = found
-    preview = CatalogPreview(header_row=rows[header_index][0], missing_columns=[f for f in FIELDS if f not in columns])
+    colmap = sheets.map_columns(rows, catalog_specs(), purpose=PURPOSE, given=given, remembered=remembered)
+    header_index, columns = colmap.header_index, colmap.columns
+    header_line = rows[header_index][1]
+    preview = CatalogPreview(
+        header_row=colmap.header_row, missing_columns=[f for f in FIELDS if f not in columns], colmap=colmap, rows=list(rows)
+    )
     names = {_key(name): code for name, code in (township_names or {}).items()}
     known = set(known_townships)
     first_row: dict[str, int] = {}
@@ -388,8 +265,13 @@ def parse_catalog(
         }
         if not any(cells.values()):
             continue
-        if _HEADERS.get(_key(cells["code"])) == "code" and _HEADERS.get(_key(cells["name"])) == "name":
+        if [sheets.normalise(c) for c in line] == [sheets.normalise(c) for c in header_line]:
             continue  # the header repeated (a sheet laid out for printing)
+        if _HEADERS.get(sheets.normalise(cells["code"])) == "code" and _HEADERS.get(sheets.normalise(cells["name"])) == "name":
+            continue
+        for name, value in DEFAULTS.items():
+            if name not in columns:
+                cells[name] = value
         code = _code_text(cells["code"])
         result = _check_row(number, cells, code, first_row, known, names)
         if code and code not in first_row:
@@ -512,10 +394,13 @@ def store_catalog(store, preview: CatalogPreview) -> int:
     return len(preview.good)
 
 
-def preview_file(store, path: Path | str) -> CatalogPreview:
+def preview_file(
+    store, path: Path | str, *, given: Mapping[str, str] | None = None, remembered: Mapping[str, Mapping[str, Any]] | None = None
+) -> CatalogPreview:
     """Read ``path`` and sort its rows into good and refused against the townships this hub
-    has enrolled (by code or by name). Raises CatalogError when the file is no catalog."""
+    has enrolled (by code or by name). Raises CatalogError when the file is no catalog, or
+    MappingNeeded when the code or the name column must be pointed at."""
     with store.read_lock() as conn:
         members = hub_store.member_names(conn)
     rows = read_table(Path(path))
-    return parse_catalog(rows, set(members), township_names={name: code for code, name in members.items()})
+    return parse_catalog(rows, set(members), township_names={name: code for code, name in members.items()}, given=given, remembered=remembered)

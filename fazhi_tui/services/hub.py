@@ -15,7 +15,8 @@ from pathlib import Path
 from fazhi_tui.base.config import Config, HubConfig, load_config, save_config
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.base.paths import Home
-from fazhi_tui.services.catalog_import import CatalogPreview, field_title, preview_file, store_catalog
+from fazhi_tui.services import sheets
+from fazhi_tui.services.catalog_import import PURPOSE, CatalogPreview, catalog_specs, preview_file, store_catalog
 from fazhi_tui.services.checklist import ActiveRules, Matrix, evidence_labels, hub_matrix, load_active_rules
 from fazhi_tui.services.errors import ActionRefused
 from fazhi_tui.services.hub_report import write_report
@@ -40,6 +41,7 @@ __all__ = [
     "check_catalog_allowed",
     "preview_catalog",
     "catalog_preview_lines",
+    "mapping_needed_lines",
     "store_previewed_catalog",
 ]
 
@@ -162,22 +164,41 @@ def check_catalog_allowed(config: Config) -> None:
         raise ActionRefused("err.catalog_city")
 
 
-def preview_catalog(config: Config, store: Store, path: Path | str) -> CatalogPreview:
-    """Read the catalog file and check every row (raises CatalogError when the file is not a catalog)."""
+def preview_catalog(
+    config: Config, store: Store, path: Path | str, *, given: dict[str, str] | None = None, home: Home | None = None
+) -> CatalogPreview:
+    """Read the catalog file and check every row (raises CatalogError when the file is not
+    a catalog, MappingNeeded when its code or name column must be pointed at). ``given``:
+    field → header (the user's mapping); ``home``: use the mappings remembered there."""
     check_catalog_allowed(config)
-    return preview_file(store, path)
+    remembered = sheets.remembered_maps(home.data_dir) if home is not None else None
+    return preview_file(store, path, given=given, remembered=remembered)
 
 
 def catalog_preview_lines(preview: CatalogPreview, name: str) -> list[tuple[str, str]]:
-    """(verdict, line): the counts, any missing column, then each refused row ("refused")."""
+    """(verdict, line): the counts, the columns used and the defaults stated, then each
+    refused row ("refused")."""
     lines = [("info", t("catalog.preview", path=name, good=len(preview.good), refused=len(preview.refused)))]
-    if preview.missing_columns:
-        columns = "、".join(field_title(column) for column in preview.missing_columns)
-        lines.append(("info", t("catalog.missing_columns", columns=columns)))
+    if preview.colmap is not None:
+        lines += [("info", line) for line in sheets.mapping_lines(preview.colmap, catalog_specs())]
     lines += [("refused", row.line()) for row in preview.refused]
     return lines
 
 
-def store_previewed_catalog(store: Store, preview: CatalogPreview) -> str:
-    """Store the good rows of a preview for the next publish; the line saying so."""
-    return t("catalog.stored", count=store_catalog(store, preview))
+def mapping_needed_lines(error: sheets.MappingNeeded) -> list[str]:
+    """What to tell when needed columns have no header the words know: the fields, each
+    column of the header row with samples, and how to say which is which."""
+    lines = [error.message(), t("sheet.columns_found", row=error.colmap.header_row)]
+    lines += ["  " + column.describe() for column in error.colmap.all_columns]
+    lines.append(t("sheet.map_hint", fields=", ".join(f"{s.name}（{s.title}）" for s in error.specs)))
+    return lines
+
+
+def store_previewed_catalog(store: Store, preview: CatalogPreview, *, home: Home | None = None) -> str:
+    """Store the good rows of a preview for the next publish; the line saying so. With
+    ``home``, a mapping the user gave or confirmed is remembered for files with the same headers."""
+    line = t("catalog.stored", count=store_catalog(store, preview))
+    colmap = preview.colmap
+    if home is not None and preview.good and colmap is not None and any(h in ("given", "remembered") for h in colmap.how.values()):
+        sheets.remember_map(home.data_dir, colmap, PURPOSE, preview.rows)
+    return line

@@ -30,6 +30,7 @@ from fazhi_tui.sync.member import enroll, import_down
 
 __all__ = [
     "CHECKLIST_FORMATS",
+    "BINARY_FORMATS",
     "ChecklistReport",
     "checklist_report",
     "save_checklist_report",
@@ -49,7 +50,8 @@ __all__ = [
     "remember_folder",
 ]
 
-CHECKLIST_FORMATS = ("table", "json", "csv", "markdown", "text")
+CHECKLIST_FORMATS = ("table", "json", "csv", "markdown", "text", "xlsx", "docx")
+BINARY_FORMATS = ("xlsx", "docx")  # files, not text
 
 
 # -- the checklist report -------------------------------------------------------------------------
@@ -61,6 +63,7 @@ class ChecklistReport:
     active: ActiveRules  # the rules it was computed with (``active.problem``: why the county's were refused)
     year: int
     on: dt.date
+    data: bytes | None = None  # the file of a binary format (xlsx, docx); ``text`` is then empty
 
 
 def checklist_report(home: Home, config: Config, store: Store, *, year: int, on: dt.date, fmt: str = "markdown") -> ChecklistReport:
@@ -69,8 +72,12 @@ def checklist_report(home: Home, config: Config, store: Store, *, year: int, on:
         raise ValueError(fmt)
     active = load_active_rules(home)
     results = run_checklist(store, active.ruleset, config, year=year, on=on)
-    labels = evidence_labels(store, results) if fmt in ("markdown", "text") else None
+    labels = evidence_labels(store, results) if fmt in ("markdown", "text", *BINARY_FORMATS) else None
     header = ReportHeader(config.township_code, config.township_name, year, on, active.source)
+    if fmt in BINARY_FORMATS:
+        from fazhi_tui.services.checklist_files import render_binary
+
+        return ChecklistReport("", active, year, on, render_binary(fmt, results, header, labels))
     return ChecklistReport(render(fmt, results, header, labels), active, year, on)
 
 
@@ -82,10 +89,19 @@ def write_report_text(path: Path, text: str, fmt: str) -> None:
 
 
 def save_checklist_report(home: Home, config: Config, store: Store, *, year: int, on: dt.date) -> tuple[Path, ChecklistReport]:
-    """The printable (Markdown) checklist report, saved in the home's reports folder."""
-    report = checklist_report(home, config, store, year=year, on=on, fmt="markdown")
+    """The printable checklist report, saved in the home's reports folder as Markdown, and
+    beside it as Excel and Word (same name, .xlsx and .docx); the Markdown file's path."""
+    from fazhi_tui.services.checklist_files import render_binary
+
+    active = load_active_rules(home)
+    results = run_checklist(store, active.ruleset, config, year=year, on=on)
+    labels = evidence_labels(store, results)
+    header = ReportHeader(config.township_code, config.township_name, year, on, active.source)
+    report = ChecklistReport(render("markdown", results, header, labels), active, year, on)
     path = home.reports / f"checklist-{year}-{on.isoformat()}.md"
     write_report_text(path, report.text, "markdown")
+    for fmt in BINARY_FORMATS:
+        atomic_write_bytes(path.with_suffix(f".{fmt}"), render_binary(fmt, results, header, labels))
     return path, report
 
 

@@ -137,7 +137,7 @@ class ChecklistScreen(Screen[None]):
         except OSError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
-        app.call_from_thread(self.notify, t("report.saved", path=path), timeout=8)
+        app.call_from_thread(self.notify, t("report.saved_formats", folder=path.parent, name=path.stem), timeout=8)
 
 
 class EvidenceScreen(Screen[None]):

@@ -22,7 +22,14 @@ __all__ = ["HomeScreen"]
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [*kind_bindings(), Binding("e", "sync", "key.sync")]
+    BINDINGS = [
+        *kind_bindings(),
+        Binding("e", "sync", "key.sync"),
+        # office files (ui/screens/office_files.py): listed by F1 and in the guide
+        Binding("l", "office_file('ledger')", "key.ledger", show=False),
+        Binding("a", "office_file('report')", "key.annual_report", show=False),
+        Binding("i", "office_file('import')", "key.import_sheet", show=False),
+    ]
 
     def __init__(self, counts: dict[str, int] | None = None) -> None:
         super().__init__()
@@ -30,6 +37,11 @@ class HomeScreen(Screen[None]):
 
     def action_sync(self) -> None:
         self.app.open_sync()
+
+    def action_office_file(self, which: str) -> None:
+        from fazhi_tui.ui.screens import office_files
+
+        {"ledger": office_files.save_ledger, "report": office_files.save_annual_report, "import": office_files.open_import_sheet}[which](self)
 
     def compose(self) -> ComposeResult:
         config = self.app.config
