@@ -50,7 +50,7 @@ def evidence_rows(results: Sequence[RuleResult], labels: Mapping[str, str]) -> I
 
 def _summary_lines(results: Sequence[RuleResult], header: ReportHeader) -> list[str]:
     counts = summary_counts(results)
-    n, applicable = met_today(counts)
+    n, applicable = met_today(results)
     return [t("report.as_of", date=header.on.isoformat()), t("report.summary", **counts), t("report.met_today", n=n, applicable=applicable), legend()]
 
 
