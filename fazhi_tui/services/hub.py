@@ -63,8 +63,9 @@ def init_hub(home: Home, code: str, name: str, level: str = "county") -> str:
     return t("sync.hub_ready", name=name, code=checked, home=home.data_dir)
 
 
-def enrol_member(home: Home, config: Config, store: Store, code: str, name: str, folder: Path) -> str:
-    """Enrol (or re-enrol) a member office and write its enrolment file into ``folder``."""
+def enrol_member(home: Home, config: Config, store: Store, code: str, name: str, folder: Path, *, another_device: bool = False) -> str:
+    """Enrol (or re-enrol) a member office and write its enrolment file into ``folder``;
+    ``another_device``: one more PC of an enrolled member (the PCs it has stay enrolled)."""
     from fazhi_tui.base.division import check_county_code, check_township_code
 
     hub = hub_config(config).hub
@@ -72,7 +73,7 @@ def enrol_member(home: Home, config: Config, store: Store, code: str, name: str,
     checked = check(code)
     if checked is None or not checked.startswith(hub.code):
         raise ActionRefused("cli.bad_member_code", usage=True, code=code, hub=hub.code)
-    path, generation = enroll_member(home, config, store, checked, name.strip(), folder)
+    path, generation = enroll_member(home, config, store, checked, name.strip(), folder, another_device=another_device)
     return t("sync.enrol_written", path=path, code=checked, generation=generation)
 
 
