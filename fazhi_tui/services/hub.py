@@ -23,6 +23,7 @@ from fazhi_tui.services.verdicts import import_lines
 from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.export import ExportResult, export_up
 from fazhi_tui.sync.hub import changes_between, enroll_member, hub_config, import_bundle, publish
+from fazhi_tui.sync.hub.common import owner_only
 
 __all__ = [
     "HUB_REPORT_FORMATS",
@@ -60,6 +61,7 @@ def init_hub(home: Home, code: str, name: str, level: str = "county") -> str:
     home.ensure()
     save_config(home.config, Config(hub=HubConfig(level, checked, name.strip())))
     Store.open(home.database, home.backups).close()
+    owner_only(home)  # the hub's database, keys and archive: the owner's only
     return t("sync.hub_ready", name=name, code=checked, home=home.data_dir)
 
 

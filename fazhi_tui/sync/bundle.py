@@ -17,6 +17,7 @@ signature, digest, decryption, size limits, then each record's fields and types.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -28,7 +29,7 @@ from fazhi_tui.base.i18n import kind_label
 from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.storage.database import latest_version
-from fazhi_tui.storage.store import STAMP_FORMAT, SYSTEM_COLUMNS
+from fazhi_tui.storage.store import SYSTEM_COLUMNS
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.container import container_bytes, gunzip_limited, gzip_bytes, read_container, write_container
 from fazhi_tui.sync.errors import BundleRefused, RecordRefused
@@ -133,22 +134,22 @@ def _loads(data: bytes, what: str) -> Any:
 
 
 def is_stamp(value: Any) -> bool:
-    """A time stamp exactly as this program writes it, and a real moment (not 2026-13-45)."""
+    """A time stamp exactly as this program writes it, and a real moment (not 2026-13-45),
+    with room after it for stamp_after() (not the last microsecond of year 9999)."""
     if not isinstance(value, str) or not _STAMP.fullmatch(value):
         return False
-    try:
-        dt.datetime.strptime(value, STAMP_FORMAT)
-    except ValueError:
-        return False
-    return value < "9999-12-31"  # room for stamp_after()
+    return _real_day(value[:10]) and value[:10] < "9999-12-31" and value[11:13] < "24" and value[14:16] < "60" and value[17:19] < "60"
 
 
 def is_date(value: Any) -> bool:
     """A calendar date as YYYY-MM-DD in ASCII digits, and one that exists (not 2026-02-30)."""
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        return False
+    return isinstance(value, str) and _DATE.fullmatch(value) is not None and _real_day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_day(text: str) -> bool:
     try:
-        dt.date.fromisoformat(value)
+        dt.date.fromisoformat(text)
     except ValueError:
         return False
     return True
