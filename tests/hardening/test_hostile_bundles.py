@@ -667,4 +667,4 @@ def test_validly_signed_hostile_values_are_refused_or_harmless(stage, data):
             for extra in (w.hub.root / "archive" / "640302100").iterdir():
                 if extra.name != archived_name(w.bundle):
                     extra.unlink()
-    tried("bundle fuzzer: validly signed hostile values")
+    tried(f"bundle fuzzer: validly signed hostile values, {outcome.verdict}")
