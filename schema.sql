@@ -77,6 +77,9 @@
 --                    county sent down
 -- catalog_withdrawn  township: JSON list of the codes this office marked withdrawn
 --                    because the county's catalog stopped listing them
+-- hub_clock          hub: the newest time the hub itself used for an import or a
+--                    publish (its own hybrid logical clock): moved by the hub PC's clock
+--                    only, never by a time stamp a member sent
 -- == end ================================================================================
 
 -- migration 1: records, links, audit log and metadata

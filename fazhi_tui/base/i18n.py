@@ -470,6 +470,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.opt.list": ("列出备份，最新的在前（默认）", "List the backups, newest first (the default)"),
     "cli.opt.hub_name": ("本汇总端的名称，例如 利通区", "The hub's name, e.g. 利通区"),
     "cli.opt.level": ("county：县（区）；city：市（默认 county）", "county or city (default: county)"),
+    "cli.opt.another_device": (
+        "为已登记单位的另一台电脑登记（已登记的电脑照常使用；每个登记文件只能用一次）",
+        "Enrol one more PC of an enrolled office (its enrolled PCs stay so; each enrolment file works once)",
+    ),
+    "cli.opt.replace_enrolment": (
+        "确认改为登记到另一个汇总端（本单位已登记在别的县时才需要）",
+        "Confirm moving this office to another hub (needed only when it is enrolled with a different one)",
+    ),
     "cli.opt.member_name": ("下属单位的名称，例如 金星镇", "The member office's name, e.g. 金星镇"),
     "cli.opt.dry_run": ("只说明会改动什么，不写入", "Say what would change, write nothing"),
     "cli.opt.since": ("从这一天起，YYYY-MM-DD", "From this day, YYYY-MM-DD"),
@@ -529,6 +537,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sync.already": ("已导入过，未做改动：{path}", "Already imported, nothing changed: {path}"),
     "sync.refused": ("拒收：{path}：{reason}", "Refused: {path}: {reason}"),
     "sync.missing": ("缺少 {member} 设备 {device} 的第 {seq} 个数据包", "Bundle {seq} from device {device} of {member} is missing"),
+    "sync.missing_range": (
+        "缺少 {member} 设备 {device} 的第 {first} 至 {last} 个数据包",
+        "Bundles {first} to {last} from device {device} of {member} are missing",
+    ),
+    "sync.clamped": (
+        "{member} 有 {count} 条记录的时间晚于县里的时钟，已按导入时间记录（乡镇电脑的时钟可能快了）",
+        "{count} records of {member} carried times ahead of the hub's clock: recorded at the import time (the township PC's clock may be fast)",
+    ),
     "sync.published": ("已写出下发数据包：{path}", "Down-bundle written: {path}"),
     "sync.catalog_withdrawn_reason": (
         "县里下发的事项目录已不再包含此事项（{date}）",
@@ -633,6 +649,28 @@ CATALOG: dict[str, tuple[str, str]] = {
         "数据包中有记录与汇总端已有的记录编号重复（如两台电脑各登记了同一事项编码或同一年度报告），请在乡镇删去重复的一条后重新导出",
         "A record in the bundle has the same number as one the hub holds (two PCs recorded the same item code or report year):"
         " delete one at the township and export again",
+    ),
+    "err.bundle_not_file": ("这不是一个普通文件（可能是管道或设备），不能导入", "This is not a regular file (a pipe or a device): it cannot be imported"),
+    "err.bundle_too_many": (
+        "数据包中的{kind}记录有 {count} 条，超过每包 {limit} 条的上限，不能导入",
+        "The bundle holds {count} {kind} records, over the limit of {limit} a bundle: it cannot be imported",
+    ),
+    "err.bundle_expands": (
+        "数据包解压后超过原大小的 {ratio} 倍，不像真实的记录，不能导入",
+        "The bundle expands to more than {ratio} times its size, which real records never do: it cannot be imported",
+    ),
+    "err.bundle_invalid_value": (
+        "数据包中的{kind}记录“{record}”的“{field}”不符合要求：{reason}。请在乡镇改正后重新导出",
+        "In the bundle, the {kind} record “{record}” has a bad “{field}”: {reason}. Correct it at the township and export again",
+    ),
+    "err.enrolment_spent": (
+        "{code} 尚未在本汇总端登记这台电脑：每个登记文件只能用一次，这一个已被另一台电脑用过。请在县里为这台电脑另行登记",
+        "{code} is not enrolled at this hub for this PC: each enrolment file works once, and this one was used by another PC."
+        " Enrol this PC at the hub (hub enroll --another-device)",
+    ),
+    "err.enrolment_other_county": (
+        "本单位已登记在 {old}，这个登记文件来自另一个汇总端 {new}。确实要改为登记到 {new}，请确认替换",
+        "This office is enrolled with {old}; this enrolment file comes from another hub, {new}. To enrol with {new} instead, confirm the replacement",
     ),
     "err.bundle_seq_reused": ("同一设备的同一编号数据包已从另一个文件导入过", "A bundle with this number from this device was already imported from another file"),
     "err.not_enrolled": ("本单位尚未登记：请先导入县里给的登记文件（fazhi-tui enroll 文件）", "Not enrolled yet: load the enrolment file from the hub first (fazhi-tui enroll FILE)"),

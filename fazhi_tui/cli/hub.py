@@ -72,9 +72,10 @@ def init(code: str, name: str, level: str) -> int:
 @click.argument("code", metavar="CODE")
 @click.option("--name", required=True, cls=Option, help="cli.opt.member_name")
 @click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
+@click.option("--another-device", is_flag=True, cls=Option, help="cli.opt.another_device")
 @_at_the_hub
-def enroll(home, config, store, code: str, name: str, to: str) -> int:
-    say(hub_services.enrol_member(home, config, store, code, name, Path(to)))
+def enroll(home, config, store, code: str, name: str, to: str, another_device: bool) -> int:
+    say(hub_services.enrol_member(home, config, store, code, name, Path(to), another_device=another_device))
     return 0
 
 

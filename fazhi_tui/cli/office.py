@@ -110,12 +110,13 @@ def export(to: str, full: bool) -> int:
 @click.command("enroll", cls=Command, help="cli.help.enroll", examples=("fazhi-tui enroll E:\\fazhi-enrol-640302100.json",))
 @home_option
 @click.argument("file", metavar="FILE")
-def enroll(file: str) -> int:
+@click.option("--replace", is_flag=True, cls=Option, help="cli.opt.replace_enrolment")
+def enroll(file: str, replace: bool) -> int:
     home = current_home()
     config, store = office.open_office(home)
     store.close()
     try:
-        enrolment = office.enrol_office(home, config, Path(file))
+        enrolment = office.enrol_office(home, config, Path(file), replace=replace)
     except BundleRefused as exc:
         return fail(f"{file}: {exc.message()} ({exc.detail})")
     say(office.enrolled_line(enrolment))

@@ -21,8 +21,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９／－．", "012345678
 
 # year, month, day separated by -, /, . or the Chinese 年 月 日 (日 optional);
 # or eight digits in a row.
-_SEPARATED = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SEPARATED = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 def parse_date(text: str) -> dt.date:
@@ -33,7 +33,7 @@ def parse_date(text: str) -> dt.date:
     the date does not exist.
     """
     cleaned = text.strip().translate(_FULLWIDTH)
-    match = _SEPARATED.match(cleaned) or _COMPACT.match(cleaned)
+    match = _SEPARATED.fullmatch(cleaned) or _COMPACT.fullmatch(cleaned)
     if not match:
         raise DateParseError(text, impossible=False)
     year, month, day = (int(part) for part in match.groups())

@@ -22,7 +22,7 @@ CATALOG_WITHDRAWN = "catalog_withdrawn"  # the county's catalog no longer lists 
 REASON_FIELDS = frozenset({("delegated_item", "status_reason")})
 
 _WORDS = {CATALOG_WITHDRAWN: "sync.catalog_withdrawn_reason"}  # each with a {date}
-_CODE = re.compile(r"^@(?P<code>[a-z_]+):(?P<date>\d{4}-\d{2}-\d{2})$")
+_CODE = re.compile(r"@(?P<code>[a-z_]+):(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})")
 
 
 def reason_code(code: str, date: str) -> str:
@@ -30,7 +30,7 @@ def reason_code(code: str, date: str) -> str:
     if code not in _WORDS:
         raise ValueError(f"unknown reason code: {code}")
     value = f"@{code}:{date}"
-    if not _CODE.match(value):
+    if not _CODE.fullmatch(value):
         raise ValueError(f"not a date: {date}")
     return value
 
@@ -39,7 +39,7 @@ def reason_text(value: str | None) -> str | None:
     """A stored value as it reads: a reason code in words (current language), else as stored."""
     if not value or value[0] != "@":
         return value
-    found = _CODE.match(value)
+    found = _CODE.fullmatch(value)
     if found is None or found["code"] not in _WORDS:
         return value
     return t(_WORDS[found["code"]], date=found["date"])
@@ -52,7 +52,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     for code, key in _WORDS.items():
         for words in CATALOG[key]:
             head, tail = (re.escape(part) for part in words.split("{date}"))
-            out.append((code, re.compile(f"^{head}(?P<date>\\d{{4}}-\\d{{2}}-\\d{{2}}){tail}$")))
+            out.append((code, re.compile(f"{head}(?P<date>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}){tail}")))
     return out
 
 
@@ -62,7 +62,7 @@ def reason_value(text: str | None) -> str | None:
     if not text:
         return text
     for code, pattern in _patterns():
-        found = pattern.match(text)
+        found = pattern.fullmatch(text)
         if found:
             return reason_code(code, found["date"])
     return text

@@ -128,10 +128,10 @@ _TYPE_KEYS = {
     "deadline": ("year_field", "year_offset", "deadlines"),
 }
 _LINK_KEYS = ("kind", "field", "in_period", "date_field", "where")
-_TASK = re.compile(r"^T\d+$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_DAY = re.compile(r"^(\d\d)-(\d\d)$")
+_TASK = re.compile(r"T[0-9]+")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*rule[ \t]*\]\]")
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -219,7 +219,7 @@ class _RuleReader:
         }.get(f.type, lambda v: isinstance(v, str))(value)
         if not ok:
             raise self.fail(f"{where}: bad value {value!r} for a {f.type} field", "err.rules_bad_value", name=f.name)
-        if f.type == "date" and not _ISO_DATE.match(value):
+        if f.type == "date" and not _ISO_DATE.fullmatch(value):
             raise self.fail(f"{where}: {value!r} is not a date like 2025-12-31", "err.rules_bad_value", name=f.name)
         if f.type == "choice" and value not in CHOICES[f.choices]:
             raise self.fail(
@@ -243,10 +243,10 @@ class _RuleReader:
         d = self.data
         rule_id = self.text("id", required=True)
         self.where_am_i = f"rule {rule_id!r}"
-        if not _ID.match(rule_id):
+        if not _ID.fullmatch(rule_id):
             raise self.fail(f"bad id {rule_id!r}", "err.rules_bad_value", name="id")
         task = self.text("task", required=True)
-        if not _TASK.match(task):
+        if not _TASK.fullmatch(task):
             raise self.fail(f"task {task!r} must look like 'T40'", "err.rules_bad_task", value=task)
         name = self.text("name", required=True)
         rule_type = self.text("type", required=True)
@@ -382,7 +382,7 @@ class _RuleReader:
         deadlines = []
         for name, month_day in raw.items():
             self.field(kind, name, "deadlines", ("date",))
-            match = _MONTH_DAY.match(month_day) if isinstance(month_day, str) else None
+            match = _MONTH_DAY.fullmatch(month_day) if isinstance(month_day, str) else None
             try:
                 dt.date(2001, int(match[1]), int(match[2])) if match else None  # 2001: no 29 February
             except ValueError:

@@ -24,6 +24,7 @@ from fazhi_tui.services.verdicts import import_lines
 from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.export import ExportResult, export_up
 from fazhi_tui.sync.hub import changes_between, enroll_member, hub_config, import_bundle, publish
+from fazhi_tui.sync.hub.common import owner_only
 
 __all__ = [
     "HUB_REPORT_FORMATS",
@@ -62,11 +63,13 @@ def init_hub(home: Home, code: str, name: str, level: str = "county") -> str:
     home.ensure()
     save_config(home.config, Config(hub=HubConfig(level, checked, name.strip())))
     Store.open(home.database, home.backups).close()
+    owner_only(home)  # the hub's database, keys and archive: the owner's only
     return t("sync.hub_ready", name=name, code=checked, home=home.data_dir)
 
 
-def enrol_member(home: Home, config: Config, store: Store, code: str, name: str, folder: Path) -> str:
-    """Enrol (or re-enrol) a member office and write its enrolment file into ``folder``."""
+def enrol_member(home: Home, config: Config, store: Store, code: str, name: str, folder: Path, *, another_device: bool = False) -> str:
+    """Enrol (or re-enrol) a member office and write its enrolment file into ``folder``;
+    ``another_device``: one more PC of an enrolled member (the PCs it has stay enrolled)."""
     from fazhi_tui.base.division import check_county_code, check_township_code
 
     hub = hub_config(config).hub
@@ -74,7 +77,7 @@ def enrol_member(home: Home, config: Config, store: Store, code: str, name: str,
     checked = check(code)
     if checked is None or not checked.startswith(hub.code):
         raise ActionRefused("cli.bad_member_code", usage=True, code=code, hub=hub.code)
-    path, generation = enroll_member(home, config, store, checked, name.strip(), folder)
+    path, generation = enroll_member(home, config, store, checked, name.strip(), folder, another_device=another_device)
     return t("sync.enrol_written", path=path, code=checked, generation=generation)
 
 

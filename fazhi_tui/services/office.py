@@ -118,9 +118,10 @@ def exported_line(result: ExportResult) -> str:
     return t("sync.exported", path=result.path, seq=result.seq, kind=kind, records=result.records)
 
 
-def enrol_office(home: Home, config: Config, path: Path):
-    """Load the enrolment file the hub wrote for this office (raises BundleRefused)."""
-    return enroll(home, config, path)
+def enrol_office(home: Home, config: Config, path: Path, *, replace: bool = False):
+    """Load the enrolment file the hub wrote for this office (raises BundleRefused; an
+    enrolment from another hub's key only with ``replace``: the clerk confirmed it)."""
+    return enroll(home, config, path, replace=replace)
 
 
 def enrolled_line(enrolment) -> str:
@@ -136,11 +137,12 @@ def import_down_files(
         yield down_line(outcome, str(name) if detail else Path(name).name, detail=detail)
 
 
-def read_stick(home: Home, config: Config, store: Store, folder: Path) -> Iterator[tuple[str, str]]:
+def read_stick(home: Home, config: Config, store: Store, folder: Path, *, replace: bool = False) -> Iterator[tuple[str, str]]:
     """What the exchange screen's "read" does: load this office's enrolment file found in
     ``folder`` when it is newer than the one held (or from another hub), then import the
     county's down-bundles for this office. Yields (verdict, line); verdict "nothing" says
-    there was nothing to read. Stops at a database error (raised)."""
+    there was nothing to read. Stops at a database error (raised). An enrolment file
+    signed by another hub's key is refused, naming both hubs, unless ``replace``."""
     code = config.office_code
     if not folder.is_dir():
         yield "refused", t("err.export_no_folder", path=folder)
@@ -154,8 +156,8 @@ def read_stick(home: Home, config: Config, store: Store, folder: Path) -> Iterat
         current = load_enrolment(home)
         try:
             offered = parse_enrolment(enrol_file.read_text(encoding="utf-8-sig"))
-            if current is None or offered.generation > current.generation or offered.hub_code != current.hub_code:
-                yield "imported", enrolled_line(enrol_office(home, config, enrol_file))
+            if current is None or offered.generation > current.generation or offered.hub_signing_key != current.hub_signing_key:
+                yield "imported", enrolled_line(enrol_office(home, config, enrol_file, replace=replace))
         except (BundleRefused, OSError, UnicodeDecodeError) as exc:
             reason = exc.message() if isinstance(exc, BundleRefused) else str(exc)
             yield "refused", t("sync.refused", path=enrol_file.name, reason=reason)

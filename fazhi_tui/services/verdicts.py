@@ -11,7 +11,7 @@ from fazhi_tui.base.text import visible
 __all__ = ["import_lines", "down_line", "MARKS"]
 
 # A mark per verdict, for screens where lines scroll by.
-MARKS = {"imported": "√", "already": "-", "refused": "×", "missing": "!"}
+MARKS = {"imported": "√", "already": "-", "refused": "×", "missing": "!", "clamped": "!"}
 
 
 def _refusal(outcome, detail: bool) -> str:
@@ -35,8 +35,14 @@ def _import_lines(outcome, name: str, dry_run: bool, detail: bool) -> list[tuple
         for kind_name, summary in outcome.summary.items():
             if any(summary.as_dict().values()):
                 lines.append(("imported", f"    {kind_name}: " + t("sync.totals", **summary.as_dict())))
-    for missing in outcome.missing:
-        lines.append(("missing", t("sync.missing", seq=missing, device=outcome.device_id[:8], member=outcome.member)))
+    for first, last in outcome.missing:
+        device, member = outcome.device_id[:8], outcome.member
+        if first == last:
+            lines.append(("missing", t("sync.missing", seq=first, device=device, member=member)))
+        else:
+            lines.append(("missing", t("sync.missing_range", first=first, last=last, device=device, member=member)))
+    if outcome.clamped:
+        lines.append(("clamped", t("sync.clamped", count=outcome.clamped, member=outcome.member)))
     return lines
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-__all__ = ["next_seq", "max_version_of", "logged_seqs", "log_export", "unlog_export"]
+__all__ = ["next_seq", "max_version_of", "logged_seqs", "log_export", "unlog_export", "forget_exports"]
 
 
 def next_seq(conn: sqlite3.Connection) -> int:
@@ -32,3 +32,8 @@ def log_export(db: Any, row: dict[str, Any]) -> None:
 def unlog_export(conn: sqlite3.Connection, seq: int, bundle_id: str) -> None:
     """Forget a bundle whose file never took its name (its number is used again)."""
     conn.execute("DELETE FROM export_log WHERE seq = ? AND bundle_id = ?", (seq, bundle_id))
+
+
+def forget_exports(conn: sqlite3.Connection) -> None:
+    """Forget every bundle logged (a database found rolled back goes on as a new device)."""
+    conn.execute("DELETE FROM export_log")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +27,16 @@ __all__ = [
     "member_codes",
     "member_names",
     "save_member",
+    "add_secret",
+    "pending_secrets",
+    "consume_secret",
+    "uuids_held",
+    "bundle_spans",
     "device_row",
+    "key_bound",
     "save_device",
     "bundle_seen",
     "seq_taken",
-    "seqs_of",
     "newest_import",
     "add_bundle",
     "note_offices",
@@ -85,10 +90,40 @@ def save_member(db: Any, code: str, name: str, generation: int, secret: str, at:
     db.table("hub_office").upsert({"code": code, "name": name}, pk="code")
 
 
+# hub_member.secret holds the enrolment secrets not yet used, base64, separated by spaces:
+# a re-enrolment replaces them all (a new generation); an enrolment of another device of
+# the same member adds one; the first bundle of a device consumes the one it proves.
+
+
+def pending_secrets(row: sqlite3.Row | None) -> list[str]:
+    return (row["secret"] or "").split() if row is not None else []
+
+
+def add_secret(conn: sqlite3.Connection, code: str, secret: str) -> None:
+    row = member_row(conn, code)
+    conn.execute("UPDATE hub_member SET secret = ? WHERE code = ?", (" ".join([*pending_secrets(row), secret]), code))
+
+
+def consume_secret(conn: sqlite3.Connection, code: str, secret: str) -> None:
+    """Clear a secret once a device has proved it: the enrolment file is spent."""
+    row = member_row(conn, code)
+    left = [s for s in pending_secrets(row) if s != secret]
+    conn.execute("UPDATE hub_member SET secret = ? WHERE code = ?", (" ".join(left), code))
+
+
 def device_row(conn: sqlite3.Connection, member_code: str, device_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT public_key, generation FROM hub_device WHERE member = ? AND device_id = ?", (member_code, device_id)
     ).fetchone()
+
+
+def key_bound(conn: sqlite3.Connection, member_code: str, public_key: str, generation: int) -> bool:
+    """Whether a device key is bound to the member's enrolment ``generation`` already (under
+    any device id: a database restored from a backup goes on under a new id, same key)."""
+    found = conn.execute(
+        "SELECT 1 FROM hub_device WHERE member = ? AND public_key = ? AND generation = ?", (member_code, public_key, generation)
+    ).fetchone()
+    return found is not None
 
 
 def save_device(conn: sqlite3.Connection, member_code: str, device_id: str, public_key: str, generation: int, at: str) -> None:
@@ -103,10 +138,36 @@ def save_device(conn: sqlite3.Connection, member_code: str, device_id: str, publ
 # -- bundles imported ------------------------------------------------------------------------------
 
 
-def bundle_seen(conn: sqlite3.Connection, file_sha256: str, bundle_id: str) -> bool:
-    """Whether this file, or a bundle of this id, was imported before."""
-    found = conn.execute("SELECT bundle_id FROM hub_bundle WHERE file_sha256 = ? OR bundle_id = ?", (file_sha256, bundle_id)).fetchone()
+def bundle_seen(conn: sqlite3.Connection, file_sha256: str, member_code: str, device_id: str, bundle_ids: Sequence[str]) -> bool:
+    """Whether this file, or a bundle of one of these ids from this very device, was imported
+    before (another member's bundle of the same id is another bundle)."""
+    found = conn.execute("SELECT 1 FROM hub_bundle WHERE file_sha256 = ?", (file_sha256,)).fetchone()
+    if found is None:
+        marks = ", ".join("?" for _ in bundle_ids)
+        found = conn.execute(
+            f"SELECT 1 FROM hub_bundle WHERE member = ? AND device_id = ? AND bundle_id IN ({marks})",
+            (member_code, device_id, *bundle_ids),
+        ).fetchone()
     return found is not None
+
+
+def bundle_spans(conn: sqlite3.Connection, member_code: str, device_id: str) -> list[tuple[int, int]]:
+    """(since_seq, seq) of every bundle of one device imported so far: bundle ``seq`` carries
+    everything its device wrote after bundle ``since_seq`` (0: everything)."""
+    rows = conn.execute("SELECT since_seq, seq FROM hub_bundle WHERE member = ? AND device_id = ?", (member_code, device_id))
+    return [(since, seq) for since, seq in rows]
+
+
+def uuids_held(db: Any, table: str, uuids: Sequence[str], member_code: str) -> set[str]:
+    """Those of ``uuids`` the record table holds for a township of ``member_code`` (tombstones too)."""
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    held: set[str] = set()
+    for i in range(0, len(uuids), 500):
+        chunk = list(uuids[i : i + 500])
+        rows = db.execute(f"SELECT uuid, township FROM {table} WHERE uuid IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
+        held.update(uuid for uuid, township in rows if township.startswith(member_code))
+    return held
 
 
 def seq_taken(conn: sqlite3.Connection, member_code: str, device_id: str, seq: int) -> bool:
@@ -114,11 +175,6 @@ def seq_taken(conn: sqlite3.Connection, member_code: str, device_id: str, seq: i
         "SELECT bundle_id FROM hub_bundle WHERE member = ? AND device_id = ? AND seq = ?", (member_code, device_id, seq)
     ).fetchone()
     return found is not None
-
-
-def seqs_of(conn: sqlite3.Connection, member_code: str, device_id: str) -> set[int]:
-    """The numbers of the bundles of one device imported so far."""
-    return {row[0] for row in conn.execute("SELECT seq FROM hub_bundle WHERE member = ? AND device_id = ?", (member_code, device_id))}
 
 
 def newest_import(conn: sqlite3.Connection) -> str | None:

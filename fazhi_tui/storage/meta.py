@@ -16,6 +16,7 @@ __all__ = [
     "DOWN_SEQ",
     "CATALOG_CODES",
     "CATALOG_WITHDRAWN",
+    "HUB_CLOCK",
     "KEYS",
     "DEVICE_KEYS",
     "get_meta",
@@ -31,8 +32,10 @@ CONFIRMED_SEQ = "confirmed_seq"  # township: the newest own up-bundle the hub co
 DOWN_SEQ = "down_seq"  # township: the number of the last down-bundle imported
 CATALOG_CODES = "catalog_codes"  # township: JSON list of the codes of the last catalog received
 CATALOG_WITHDRAWN = "catalog_withdrawn"  # township: JSON list of codes marked withdrawn by it
+HUB_CLOCK = "hub_clock"  # hub: the newest time the hub itself used (imports, publishing): its own
+# hybrid logical clock, moved by its PC's clock only, never by a stamp a member sent
 
-KEYS = (DEVICE_ID, HLC, SYNC_VERSION, CONFIRMED_SEQ, DOWN_SEQ, CATALOG_CODES, CATALOG_WITHDRAWN)
+KEYS = (DEVICE_ID, HLC, SYNC_VERSION, CONFIRMED_SEQ, DOWN_SEQ, CATALOG_CODES, CATALOG_WITHDRAWN, HUB_CLOCK)
 # what a database restored from a backup forgets: it goes on as a new device
 DEVICE_KEYS = (DEVICE_ID, CONFIRMED_SEQ, DOWN_SEQ)
 

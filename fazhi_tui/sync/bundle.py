@@ -16,6 +16,8 @@ signature, digest, decryption, size limits, then each record's fields and types.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -23,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi_tui.base.i18n import kind_label
 from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import SYSTEM_COLUMNS
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.container import container_bytes, gunzip_limited, gzip_bytes, read_container, write_container
-from fazhi_tui.sync.errors import BundleRefused
+from fazhi_tui.sync.errors import BundleRefused, RecordRefused
 
 __all__ = [
     "FORMAT",
@@ -53,17 +56,24 @@ PAYLOAD_LIMIT = 256 * 1024 * 1024
 SIGNATURE_SIZE = 64
 EXPANDED_LIMIT = 512 * 1024 * 1024
 MAX_JSON_DEPTH = 8
+# Bounded work per bundle: no township holds this many records of one kind (twenty years of
+# daily meetings are 7,300), and real records compress about 5-10 times; a payload that
+# expands further is repetition made to grow the hub's database, refused before it is parsed.
+MAX_RECORDS_PER_KIND = 100_000
+MAX_EXPANSION_RATIO = 50
 MEMBERS = {"manifest.json": MANIFEST_LIMIT, "manifest.sig": SIGNATURE_SIZE, "payload.bin": PAYLOAD_LIMIT}
 
 # field types whose column may hold NULL when the field is optional (see schema.sql)
 NULLABLE_TYPES = ("date", "choice", "int")
 
-_CODE = re.compile(r"^\d{4,9}$")
-_UUIDISH = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+# Every pattern that validates is used with fullmatch (``$`` alone would let a trailing
+# newline through) and names ASCII digits ([0-9]: ``\d`` also matches "６" and "٣").
+_CODE = re.compile(r"[0-9]{4,9}")
+_UUIDISH = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 # exactly the form utc_now() writes: stamps are compared as text, and stamp_after() parses them
-_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -123,11 +133,33 @@ def _loads(data: bytes, what: str) -> Any:
     return value
 
 
+def is_stamp(value: Any) -> bool:
+    """A time stamp exactly as this program writes it, and a real moment (not 2026-13-45),
+    with room after it for stamp_after() (not the last microsecond of year 9999)."""
+    if not isinstance(value, str) or not _STAMP.fullmatch(value):
+        return False
+    return _real_day(value[:10]) and value[:10] < "9999-12-31" and value[11:13] < "24" and value[14:16] < "60" and value[17:19] < "60"
+
+
+def is_date(value: Any) -> bool:
+    """A calendar date as YYYY-MM-DD in ASCII digits, and one that exists (not 2026-02-30)."""
+    return isinstance(value, str) and _DATE.fullmatch(value) is not None and _real_day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _require(manifest: dict[str, Any], key: str, kind: type | tuple[type, ...], pattern: re.Pattern | None = None) -> Any:
     value = manifest.get(key)
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
         raise BundleRefused("err.bundle_damaged", f"manifest field {key!r} is missing or of the wrong type")
-    if pattern is not None and not pattern.match(value):
+    if pattern is not None and not pattern.fullmatch(value):
         raise BundleRefused("err.bundle_damaged", f"manifest field {key!r} is malformed")
     if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value < 2**53:
         raise BundleRefused("err.bundle_damaged", f"manifest field {key!r} is out of range")
@@ -152,7 +184,8 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
     if schema_version > latest_version():
         raise BundleRefused("err.bundle_newer", f"schema version {schema_version} is newer than {latest_version()}")
     _require(raw, "bundle_id", str, _UUIDISH)
-    _require(raw, "created_at", str, _STAMP)
+    if not is_stamp(_require(raw, "created_at", str, _STAMP)):
+        raise BundleRefused("err.bundle_damaged", "manifest field 'created_at' is not a real moment")
     _require(raw, "seq", int)
     _require(raw, "payload_sha256", str, _HEX64)
     _require(raw, "member", str, _CODE)
@@ -167,7 +200,7 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
         if (
             not isinstance(offices, dict)
             or len(offices) > 100000
-            or not all(isinstance(k, str) and _CODE.match(k) and isinstance(v, str) and len(v) <= 100 for k, v in offices.items())
+            or not all(isinstance(k, str) and _CODE.fullmatch(k) and isinstance(v, str) and len(v) <= 100 for k, v in offices.items())
         ):
             raise BundleRefused("err.bundle_damaged", "manifest offices are malformed")
         # The one rule for text (base/text.py): office names are kept clean. The signature
@@ -176,6 +209,7 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
         counts = _require(raw, "counts", dict)
         if set(counts) - set(KINDS) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**8 for v in counts.values()):
             raise BundleRefused("err.bundle_damaged", "manifest counts are malformed")
+        check_counts(counts)
     return Manifest(raw)
 
 
@@ -199,8 +233,29 @@ def read_signed(path: Path, direction: str, data: bytes | None = None) -> tuple[
     return manifest, members["manifest.json"], members["manifest.sig"], members["payload.bin"]
 
 
-def payload_json(plain: bytes) -> Any:
-    data = _loads(gunzip_limited(plain, EXPANDED_LIMIT), "payload")
+def check_counts(counts: Mapping[str, int]) -> None:
+    """Refuse more records of one kind than :data:`MAX_RECORDS_PER_KIND`."""
+    for name, count in counts.items():
+        if count > MAX_RECORDS_PER_KIND:
+            raise BundleRefused(
+                "err.bundle_too_many", f"{count} {name} records, over the limit of {MAX_RECORDS_PER_KIND}",
+                kind=kind_label(name), count=count, limit=MAX_RECORDS_PER_KIND,
+            )
+
+
+def payload_json(plain: bytes, *, ratio: int | None = None) -> Any:
+    """The payload's JSON. ``ratio``: refuse a payload that expands more than this many
+    times its compressed size (checked while expanding, before anything is parsed)."""
+    limit = EXPANDED_LIMIT if ratio is None else min(EXPANDED_LIMIT, max(len(plain), 4096) * ratio)
+    try:
+        expanded = gunzip_limited(plain, limit)
+    except BundleRefused as exc:
+        if ratio is not None and exc.key == "err.bundle_too_big" and limit < EXPANDED_LIMIT:
+            raise BundleRefused(
+                "err.bundle_expands", f"payload expands more than {ratio} times its size", ratio=ratio
+            ) from exc
+        raise
+    data = _loads(expanded, "payload")
     if _depth(data) > MAX_JSON_DEPTH:
         raise BundleRefused("err.bundle_damaged", "payload nests too deeply")
     return data
@@ -233,7 +288,7 @@ def _bad(kind: Kind, index: int, what: str) -> BundleRefused:
     return BundleRefused("err.bundle_damaged", f"{kind.name} record {index}: {what}")
 
 
-def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
+def _check_value(kind: Kind, f: Field, value: Any, index: int, label: str = "") -> Any:
     if value is None:
         # Only an optional date or choice may be empty (NULL): every other column is NOT NULL.
         if f.required or f.type not in NULLABLE_TYPES:
@@ -245,8 +300,13 @@ def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
         # The one rule for text (base/text.py): what a township sends is stored clean.
         return clean_text(value, multiline=f.type == "longtext")
     elif f.type == "date":
-        if not isinstance(value, str) or not _DATE.match(value):
-            raise _bad(kind, index, f"{f.name} is not a date")
+        if not is_date(value):
+            # named as the form names it: the record, the field, and why
+            impossible = isinstance(value, str) and _DATE.fullmatch(value) is not None
+            raise RecordRefused(
+                kind.name, label, f.name, "err.date_impossible" if impossible else "err.date_format",
+                {"text": str(value)[:40]}, f"{kind.name} record {index}: {f.name} is not a date",
+            )
     elif f.type == "choice":
         if value not in CHOICES[f.choices]:
             raise _bad(kind, index, f"{f.name} has an unknown code")
@@ -261,10 +321,10 @@ def _check_value(kind: Kind, f: Field, value: Any, index: int) -> Any:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 10**6:
             raise _bad(kind, index, f"{f.name} is not a number")
     elif f.type == "ref":
-        if not isinstance(value, str) or not _UUIDISH.match(value):
+        if not isinstance(value, str) or not _UUIDISH.fullmatch(value):
             raise _bad(kind, index, f"{f.name} is not a record id")
     elif f.type == "refs":
-        if not isinstance(value, list) or len(value) > 10000 or not all(isinstance(v, str) and _UUIDISH.match(v) for v in value):
+        if not isinstance(value, list) or len(value) > 10000 or not all(isinstance(v, str) and _UUIDISH.fullmatch(v) for v in value):
             raise _bad(kind, index, f"{f.name} is not a list of record ids")
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -283,6 +343,7 @@ def decode_rows(kind: Kind, rows: Any, member: str) -> list[dict[str, Any]]:
     """Bundle rows → database values, refusing any row that is malformed or not ``member``'s."""
     if not isinstance(rows, list):
         raise BundleRefused("err.bundle_damaged", f"{kind.name}: not a list")
+    check_counts({kind.name: len(rows)})
     expected = set(SYSTEM_COLUMNS) | {"sync_stamp"} | set(kind.columns)
     # a township not yet upgraded sends rows without the columns added since (they take
     # their default: a staff member's end date, a service item's year)
@@ -292,24 +353,25 @@ def decode_rows(kind: Kind, rows: Any, member: str) -> list[dict[str, Any]]:
         if not isinstance(row, dict) or not expected - optional <= set(row) <= expected:
             raise _bad(kind, index, "unexpected or missing fields")
         for name in ("uuid", "device_id"):
-            if not isinstance(row[name], str) or not _UUIDISH.match(row[name]):
+            if not isinstance(row[name], str) or not _UUIDISH.fullmatch(row[name]):
                 raise _bad(kind, index, f"{name} is malformed")
-        if not isinstance(row["township"], str) or not _CODE.match(row["township"]):
+        if not isinstance(row["township"], str) or not _CODE.fullmatch(row["township"]):
             raise _bad(kind, index, "township is malformed")
         if not row["township"].startswith(member):
             raise BundleRefused(
                 "err.bundle_foreign_rows", f"{kind.name} record {row['uuid']} belongs to {row['township']}, not {member}"
             )
         for name in ("created_at", "updated_at", "sync_stamp"):
-            if not isinstance(row[name], str) or not _STAMP.match(row[name]):
+            if not is_stamp(row[name]):
                 raise _bad(kind, index, f"{name} is not a time stamp")
-        if row["deleted_at"] is not None and (not isinstance(row["deleted_at"], str) or not _STAMP.match(row["deleted_at"])):
+        if row["deleted_at"] is not None and not is_stamp(row["deleted_at"]):
             raise _bad(kind, index, "deleted_at is not a time stamp")
         if not isinstance(row["rev"], int) or isinstance(row["rev"], bool) or not 1 <= row["rev"] < 2**31:
             raise _bad(kind, index, "rev is not a positive number")
+        label = " ".join(str(row[n])[:40] for n in kind.label_fields if isinstance(row.get(n), str) and row[n]) or row["uuid"]
         clean = {name: row[name] for name in SYSTEM_COLUMNS}
         clean["sync_stamp"] = row["sync_stamp"]
         for f in kind.fields:
-            clean[f.name] = _check_value(kind, f, row[f.name], index) if f.name in row else _default(f)
+            clean[f.name] = _check_value(kind, f, row[f.name], index, label) if f.name in row else _default(f)
         out.append(clean)
     return out

@@ -10,6 +10,7 @@ renamed, so a stick pulled out half way leaves no file that looks whole.
 from __future__ import annotations
 
 import io
+import os
 import stat
 import zipfile
 import zlib
@@ -56,18 +57,29 @@ def _safe_name(name: str) -> bool:
 
 
 def read_file(path: Path) -> bytes:
-    """The whole file, once (what is checked is what is kept); refused if too big or unreadable."""
+    """The whole file, once (what is checked is what is kept); refused if too big, unreadable
+    or not a regular file (a FIFO or a device named like a bundle is never opened for a
+    blocking read: it would hang the import)."""
     try:
-        size = path.stat().st_size
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise BundleRefused("err.bundle_not_file", f"{path.name} is not a regular file")
+        # O_NONBLOCK: should a FIFO take the name between the check and the open, opening
+        # it returns at once, and fstat below refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise BundleRefused("err.bundle_unreadable", f"cannot read: {exc}") from exc
-    if size > MAX_FILE_BYTES:
-        raise BundleRefused("err.bundle_too_big", f"file is {size} bytes")
     try:
-        with path.open("rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BundleRefused("err.bundle_not_file", f"{path.name} is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise BundleRefused("err.bundle_too_big", f"file is {info.st_size} bytes")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BundleRefused("err.bundle_unreadable", f"cannot read: {exc}") from exc
+    finally:
+        os.close(fd)
     if len(data) > MAX_FILE_BYTES:  # grew since it was measured
         raise BundleRefused("err.bundle_too_big", f"file is over {MAX_FILE_BYTES} bytes")
     return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BundleRefused", "SyncError"]
+__all__ = ["BundleRefused", "SyncError", "RecordRefused"]
 
 
 class BundleRefused(Exception):
@@ -25,3 +25,21 @@ class BundleRefused(Exception):
 
 class SyncError(BundleRefused):
     """A sync step this office cannot take (not enrolled, no such folder, ...)."""
+
+
+class RecordRefused(BundleRefused):
+    """A record in a bundle the township's own forms would refuse: names the record, the
+    field and the form's reason, in the reader's language when the message is shown."""
+
+    def __init__(self, kind: str, record: str, field: str, problem_key: str, problem_params: dict[str, Any], detail: str) -> None:
+        super().__init__("err.bundle_invalid_value", detail)
+        self.kind, self.record, self.field = kind, record, field
+        self.problem_key, self.problem_params = problem_key, problem_params
+
+    def message(self) -> str:
+        from fazhi_tui.base.i18n import field_label, kind_label, t
+
+        return t(
+            self.key, kind=kind_label(self.kind), record=self.record, field=field_label(self.kind, self.field),
+            reason=t(self.problem_key, **self.problem_params),
+        )

@@ -2,17 +2,26 @@
 
 The bundle carries every record (tombstones included) changed since the last bundle the
 hub confirmed, or all of them when asked (``full``) or when nothing was confirmed yet.
+
+A database put back from a backup goes on as a new device, so nothing it sends collides
+with what the hub holds: ``fazhi-tui restore`` gives it a new device id; a backup copied
+over the file by hand is found at the next export, whose number would be one this device
+already used (``keys/exported.json`` remembers the last), and the export takes a new
+device id then. Either way nothing is confirmed for the new id, so the bundle is a full
+copy: it carries everything the hub may not hold. A bundle's file never replaces a file
+already on the stick (another name is taken).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid as uuid_module
 from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_tui.base.config import Config
-from fazhi_tui.base.files import StagedFile, stage_bytes
+from fazhi_tui.base.files import StagedFile, atomic_write_text, stage_bytes
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage import export_log, meta
@@ -23,6 +32,7 @@ from fazhi_tui.storage.store import Store, stamp_after
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import SUFFIX, bundle_bytes, encode_rows, payload_bytes
 from fazhi_tui.sync.errors import SyncError
+from fazhi_tui.sync.files import free_name
 from fazhi_tui.sync.keys import ensure_device_key, load_enrolment
 
 __all__ = ["ExportResult", "export_up", "up_bundle_name"]
@@ -46,12 +56,43 @@ def up_bundle_name(member: str, device_id: str, seq: int) -> str:
     return f"fazhi-up-{member}-{device_id[:8]}-{seq:06d}{SUFFIX}"
 
 
+def _mark_path(home: Home) -> Path:
+    return home.keys / "exported.json"
+
+
+def _last_export(home: Home) -> tuple[str, int] | None:
+    """(device id, number) of the last bundle this home exported, as kept beside its keys."""
+    try:
+        data = json.loads(_mark_path(home).read_text(encoding="utf-8"))
+        return str(data["device_id"]), int(data["seq"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _note_export(home: Home, device_id: str, seq: int) -> None:
+    try:
+        atomic_write_text(_mark_path(home), json.dumps({"device_id": device_id, "seq": seq}) + "\n", mode=0o600)
+    except OSError as exc:  # a safety net only: the export itself is done
+        log.warning("could not note the export in %s: %s", _mark_path(home), exc)
+
+
+def _new_device(conn) -> str:
+    """Go on as a new device (inside the export's transaction): a new id, no bundle logged,
+    nothing confirmed."""
+    meta.forget_meta(conn, meta.DEVICE_KEYS)
+    export_log.forget_exports(conn)
+    device_id = uuid_module.uuid4().hex
+    meta.set_meta(conn, meta.DEVICE_ID, device_id)
+    return device_id
+
+
 def _offices(conn, config: Config) -> dict[str, str]:
-    """Names the hub above should know: this office, and at a county hub its townships."""
-    names = {config.office_code: config.office_name}
-    if config.hub is not None:
-        names.update(office_names(conn))
-    return names
+    """Names the hub above should know: at a county hub, its townships' (the city knows
+    them from no other place). A township sends none: the county named it at enrolment,
+    and what a lost stick shows is kept small (docs/guarantees.md)."""
+    if config.hub is None:
+        return {}
+    return {config.office_code: config.office_name, **office_names(conn)}
 
 
 def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: bool = False) -> ExportResult:
@@ -79,7 +120,15 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
     staged: StagedFile | None = None
     try:
         with store.transaction(durable=True) as conn:
+            device_id = store.device_id
             seq = export_log.next_seq(conn)
+            last = _last_export(home)
+            if last is not None and last[0] == device_id and seq <= last[1]:
+                # this device already exported bundle ``seq`` and later ones: the database
+                # was put back from a copy by hand
+                device_id = _new_device(conn)
+                log.warning("the database was rolled back (bundle %d of device %s exists): new device %s", seq, last[0], device_id)
+                seq = export_log.next_seq(conn)
             confirmed = int(meta.get_meta(conn, meta.CONFIRMED_SEQ) or 0)
             base = export_log.max_version_of(conn, confirmed)
             delta = not full and base is not None
@@ -89,7 +138,8 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
             now = store.clock()
             newest = store.newest_stamp(conn)
             created_at = now if now > newest else stamp_after(newest)
-            name = up_bundle_name(config.office_code, store.device_id, seq)
+            stem = up_bundle_name(config.office_code, device_id, seq).removesuffix(SUFFIX)
+            name = free_name(to_dir, stem, SUFFIX).name
             counts = {kind: len(rows) for kind, rows in records.items()}
             export_log.log_export(
                 store.db,
@@ -102,11 +152,10 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
                 "bundle_id": bundle_id,
                 "hub": enrolment.hub_code,
                 "member": config.office_code,
-                "member_name": config.office_name,
-                "device_id": store.device_id,
+                "device_id": device_id,
                 "device_key": crypto.b64(device_public),
                 "generation": enrolment.generation,
-                "proof": crypto.enrolment_proof(crypto.unb64(enrolment.secret), device_public, store.device_id),
+                "proof": crypto.enrolment_proof(crypto.unb64(enrolment.secret), device_public, device_id),
                 "seq": seq,
                 "since_seq": since_seq,
                 "full": not delta,
@@ -127,5 +176,7 @@ def export_up(home: Home, config: Config, store: Store, to_dir: Path, *, full: b
         with store.transaction() as conn:
             export_log.unlog_export(conn, seq, bundle_id)
         raise
+    store.device_id = device_id
+    _note_export(home, device_id, seq)
     log.info("exported %s: bundle %d, %s, %d records", to_dir / name, seq, "delta" if delta else "full", sum(counts.values()))
     return ExportResult(to_dir / name, seq, not delta, counts)

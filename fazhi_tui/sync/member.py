@@ -39,7 +39,7 @@ from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import payload_json, read_signed
 from fazhi_tui.sync.errors import BundleRefused, SyncError
-from fazhi_tui.sync.keys import ensure_device_key, load_enrolment, parse_enrolment, save_enrolment
+from fazhi_tui.sync.keys import MAX_ENROLMENT_BYTES, ensure_device_key, load_enrolment, parse_enrolment, save_enrolment
 
 __all__ = ["enroll", "import_down", "DownOutcome"]
 
@@ -48,9 +48,17 @@ log = logging.getLogger(__name__)
 MAX_RULES_TEXT = 1024 * 1024
 
 
-def enroll(home: Home, config: Config, path: Path) -> Any:
-    """Load the enrolment file the hub wrote for this office."""
+def enroll(home: Home, config: Config, path: Path, *, replace: bool = False) -> Any:
+    """Load the enrolment file the hub wrote for this office.
+
+    An enrolment made by another hub's key than the one this office is enrolled with
+    (anyone can run a hub and write an enrolment file) is refused, naming the hub held and
+    the hub offered, unless ``replace``: the clerk confirmed the move."""
     try:
+        if not path.is_file():
+            raise SyncError("err.bundle_not_file", f"{path.name} is not a regular file")
+        if path.stat().st_size > MAX_ENROLMENT_BYTES:
+            raise SyncError("err.enrolment_invalid", f"{path.name} is too large")
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SyncError("err.bundle_unreadable", f"cannot read {path}: {exc}") from exc
@@ -60,6 +68,13 @@ def enroll(home: Home, config: Config, path: Path) -> Any:
             "err.enrolment_other_member",
             f"enrolment is for {enrolment.member_code}, this office is {config.office_code}",
             code=enrolment.member_code,
+        )
+    held = load_enrolment(home)
+    if held is not None and held.hub_signing_key != enrolment.hub_signing_key and not replace:
+        old, new = f"{held.hub_name}（{held.hub_code}）", f"{enrolment.hub_name}（{enrolment.hub_code}）"
+        raise SyncError(
+            "err.enrolment_other_county", f"enrolled with {held.hub_code} ({held.hub_signing_key}); offered {enrolment.hub_code}"
+            f" ({enrolment.hub_signing_key})", old=clean_text(old), new=clean_text(new),
         )
     ensure_device_key(home)
     save_enrolment(home, enrolment)

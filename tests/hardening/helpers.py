@@ -43,6 +43,7 @@ from tests.sync.util import (  # noqa: F401  (re-exported for the hardening test
     FakeClock,
     Office,
     Run,
+    another_enrolment,
     dump,
     enrol,
     export,

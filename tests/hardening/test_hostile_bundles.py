@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sqlite3
 import stat
 import warnings
 import zipfile
@@ -121,6 +122,11 @@ def write(stage: Stage, data: bytes, name: str = "fazhi-up-640302100-fuzz0000-00
     return path
 
 
+def archived_name(path: Path) -> str:
+    """The name the hub's archive gives a bundle: its content's digest."""
+    return f"{crypto.sha256_hex(path.read_bytes())}.fzb"
+
+
 def attempt(stage: Stage, path: Path) -> str:
     """Import ``path``; refused: nothing changed; imported: the database is sound (then reset)."""
     return attempt_outcome(stage, path).verdict
@@ -138,13 +144,13 @@ def attempt_outcome(stage: Stage, path: Path):
         assert isinstance(outcome.error, BundleRefused)
         assert outcome.error.message()  # a sentence a clerk can read
         assert dump(w.hub.db) == stage.pristine_dump
-        assert files(w.hub.root / "archive" / "640302100") == {w.bundle.name: w.bundle.read_bytes()}
+        assert files(w.hub.root / "archive" / "640302100") == {archived_name(w.bundle): w.bundle.read_bytes()}
     elif outcome.verdict == "imported":
         assert integrity(w.hub.db) == "ok"
         assert query(w.hub.db, "SELECT count(*) FROM hub_bundle")[0][0] == 2
         shutil.copyfile(stage.pristine, w.hub.db)
         for extra in (w.hub.root / "archive" / "640302100").iterdir():
-            if extra.name != w.bundle.name:
+            if extra.name != archived_name(w.bundle):
                 extra.unlink()
     else:
         assert dump(w.hub.db) == stage.pristine_dump
@@ -504,7 +510,6 @@ def _signed_with(stage: Stage, change) -> Path:
         ("training", "hours", None),
         ("service_item", "guide_published", None),
         ("delegated_item", "staff", None),
-        ("hearing", "staff_uuid", "no-such-person"),  # a link to a person the hub does not hold
         ("meeting", "created_at", "2026-11-27T08:00:00Z"),  # a stamp in another form (no microseconds)
     ],
 )
@@ -516,6 +521,19 @@ def test_signed_records_the_database_would_refuse_are_refused_cleanly(stage, kin
     outcome = attempt_outcome(stage, _signed_with(stage, change))
     assert outcome.verdict == "refused"
     assert outcome.error.key == "err.bundle_damaged", outcome.error.detail
+    tried("signed record the database would refuse")
+
+
+def test_a_signed_link_to_a_person_the_hub_does_not_hold_is_refused_naming_it(stage):
+    """Refused by the forms' own check (the reference must exist), naming record and field."""
+    def change(records):
+        records["hearing"][0]["staff_uuid"] = "no-such-person"
+        records["hearing"][0]["uuid"] = "a-new-record"
+
+    outcome = attempt_outcome(stage, _signed_with(stage, change))
+    assert outcome.verdict == "refused"
+    assert outcome.error.key == "err.bundle_invalid_value", outcome.error.detail
+    assert "旁听庭审" in outcome.error.message() and "“人员”" in outcome.error.message()
     tried("signed record the database would refuse")
 
 
@@ -546,5 +564,107 @@ def test_the_same_record_twice_in_one_bundle_is_merged_against_what_the_first_wr
     finally:
         shutil.copyfile(stage.pristine, w.hub.db)
         for extra in (w.hub.root / "archive" / "640302100").iterdir():
-            if extra.name != w.bundle.name:
+            if extra.name != archived_name(w.bundle):
                 extra.unlink()
+
+
+# -- validly signed hostile values (the attacker holds a real enrolment) ---------------------------------
+
+
+FUTURE_STAMPS = ["2099-01-01T00:00:00.000000Z", "2999-12-31T23:59:59.999999Z", "9998-12-31T23:59:59.999999Z"]
+BAD_STAMPS = ["9999-12-31T23:59:59.999999Z", "2026-13-45T08:00:00.000000Z", "2026-02-30T00:00:00.000000Z",
+              "２０２６-11-27T08:00:00.000000Z", "2026-11-27T08:00:00.000000Z\n"]
+DATES = ["2026-02-30", "2026-13-01", "0000-01-01", "２０２６-11-27", "٢٠٢٦-11-27", "2026-11-27\n", "2026-1-5", "2099-01-01"]
+CODES = ["640302100\n", "６４０３０２１００", "640302101", "640302100 ", "6403021000"]
+
+
+@st.composite
+def signed_hostile_values(draw, records: dict, manifest: dict) -> tuple[dict, dict]:
+    """Values of the right JSON type in the right places, chosen to mislead: stamps from
+    the future or impossible, impossible dates and digits of other scripts, references to
+    records nobody holds, township codes with a newline, numbers at their limits, another
+    township's bundle id."""
+    payload = json.loads(json.dumps(records))
+    manifest = json.loads(json.dumps(manifest))
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(sorted(k for k, v in payload["records"].items() if v)))
+        rows = payload["records"][kind]
+        row = rows[draw(st.integers(0, len(rows) - 1))]
+        fields = {f.name: f for f in KINDS[kind].fields}
+        how = draw(st.sampled_from(["stamp", "stamp", "date", "ref", "township", "seq", "bundle_id", "choice"]))
+        if how == "stamp":
+            row[draw(st.sampled_from(["created_at", "updated_at", "sync_stamp", "deleted_at"]))] = draw(
+                st.sampled_from(FUTURE_STAMPS + BAD_STAMPS))
+        elif how == "date":
+            dates = [n for n, f in fields.items() if f.type == "date"]
+            if dates:
+                row[draw(st.sampled_from(dates))] = draw(st.sampled_from(DATES))
+        elif how == "ref":
+            refs = [n for n, f in fields.items() if f.type in ("ref", "refs")]
+            if refs:
+                name = draw(st.sampled_from(refs))
+                ghost = draw(st.sampled_from(["no-such-record", "0" * 32, row["uuid"]]))
+                row[name] = [ghost] if fields[name].type == "refs" else ghost
+        elif how == "township":
+            row["township"] = draw(st.sampled_from(CODES))
+        elif how == "seq":
+            manifest["seq"] = draw(st.sampled_from([2, 2**53 - 1, 10**15]))
+            manifest["since_seq"] = draw(st.sampled_from([0, 1, manifest["seq"] - 1]))
+        elif how == "bundle_id":
+            manifest["bundle_id"] = draw(st.sampled_from(["copied-from-640302101", manifest["bundle_id"] + "-2"]))
+        else:
+            choices = [n for n, f in fields.items() if f.type == "choice"]
+            if choices:
+                row[draw(st.sampled_from(choices))] = draw(st.sampled_from(["", "other", "ADMIN", "admin\n"]))
+    return manifest, payload
+
+
+def _hub_holds_only_sane_records(db: Path, limit: str) -> None:
+    """No stamp later than the hub's clock plus the tolerance, no township code but digits
+    (the forms' own checks are exercised one by one in test_hub_validates.py)."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        for name in KINDS:
+            for row in conn.execute(f"SELECT * FROM {name}"):
+                for stamp_name in ("created_at", "updated_at", "deleted_at", "sync_stamp"):
+                    assert row[stamp_name] is None or row[stamp_name] <= limit, (name, stamp_name, row[stamp_name])
+                assert row["township"].isascii() and row["township"].isdigit(), row["township"]
+    finally:
+        conn.close()
+
+
+@fuzz(120)
+@given(data=st.data())
+def test_validly_signed_hostile_values_are_refused_or_harmless(stage, data):
+    """Every bundle here is signed, proved and sealed with township A's real keys."""
+    from fazhi_tui.storage.store import utc_now
+    from fazhi_tui.sync.hub.common import stamp_limit
+
+    manifest, payload = data.draw(signed_hostile_values(stage.records, stage.manifest))
+    manifest["counts"] = {k: len(v) for k, v in payload["records"].items()}
+    plain = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
+    members = forge(stage, manifest, raw_plain=plain)
+    path = write(stage, container_bytes(members))
+    w = stage.world
+    store = Store.open(w.hub.db, w.hub.home.backups)
+    try:
+        outcome = import_bundle(w.hub.home, w.hub.config, store, path)
+    finally:
+        store.close()
+    if outcome.verdict == "refused":
+        assert isinstance(outcome.error, BundleRefused) and outcome.error.message()
+        assert dump(w.hub.db) == stage.pristine_dump
+        assert files(w.hub.root / "archive" / "640302100") == {archived_name(w.bundle): w.bundle.read_bytes()}
+    else:
+        assert outcome.verdict == "imported", outcome
+        try:
+            assert integrity(w.hub.db) == "ok"
+            _hub_holds_only_sane_records(w.hub.db, stamp_limit(utc_now()))
+            assert len(outcome.missing) <= 2  # ranges, whatever the numbers
+        finally:
+            shutil.copyfile(stage.pristine, w.hub.db)
+            for extra in (w.hub.root / "archive" / "640302100").iterdir():
+                if extra.name != archived_name(w.bundle):
+                    extra.unlink()
+    tried(f"bundle fuzzer: validly signed hostile values, {outcome.verdict}")

@@ -20,7 +20,7 @@ from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_list import FILTER_DELAY_SECONDS, RecordListScreen
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
-from tests.hardening.helpers import TODAY, TOWN_A, export, hub_import, second_device, township
+from tests.hardening.helpers import TODAY, TOWN_A, another_enrolment, export, hub_import, second_device, township
 from tests.hardening.screens import MARKUP_TITLE, OSC0_TITLE, assert_harmless, harmful, screen_text
 from tests.hardening.test_text_controls import evil_meeting
 from tests.sync.util import down, down_file, hub_publish, live_uuids, update
@@ -78,7 +78,7 @@ async def test_markup_typed_into_a_list_filter_is_searched_for_literally(tmp_pat
 
 
 async def test_a_clash_whose_record_holds_markup_opens_in_the_conflicts_table(world):
-    a2 = second_device(world.a, world.root / "a2", world.enrolment(TOWN_A))
+    a2 = second_device(world.a, world.root / "a2", another_enrolment(world.hub, TOWN_A, world.usb))
     meeting = live_uuids(world.a, "meeting")[0]
     update(world.a, "meeting", meeting, {"title": "[/]一号机" + OSC0_TITLE})
     update(a2, "meeting", meeting, {"title": "[/]二号机[link=https://evil.example]x[/link]"})

@@ -388,7 +388,10 @@ def test_a_signed_payload_that_expands_beyond_its_limit(stage, county, bad, monk
     sealed = crypto.seal(crypto.unb64(load_hub_keys(w.hub.home).box_public), plain, manifest["bundle_id"].encode("ascii"))
     write_bundle(bad, {**manifest, "counts": {}}, sealed, load_device_key(w.a.home))
     assert len(sealed) < 16 * 1024
-    accepted_dry(county, bad)  # 2 MB is within the real limit (an empty bundle)
+    # 2 MB from 16 KB: more than real records ever expand (bounded work per bundle)
+    assert_refused(county, bad, "超过原大小的 50 倍")
+    monkeypatch.setattr("fazhi_tui.sync.hub.importing.MAX_EXPANSION_RATIO", 10**6)
+    accepted_dry(county, bad)  # without the ratio, 2 MB is within the size limit (an empty bundle)
     monkeypatch.setattr(bundle_module, "EXPANDED_LIMIT", 1024 * 1024)
     assert_refused(county, bad, "解压后过大")
 

@@ -28,6 +28,7 @@ from tests.sync.util import (
     TOWN_B,
     FakeClock,
     Office,
+    another_enrolment,
     contents,
     delete,
     down,
@@ -115,8 +116,10 @@ def test_two_townships_export_and_the_county_imports_both(world):
         assert counts == kind_counts(town.db) and all(counts.values())
         assert query(town.db, "SELECT count(*) FROM meeting WHERE deleted_at IS NOT NULL")[0][0] > 0  # tombstones travel
         assert contents(w.hub.db, town.code) == contents(town.db, town.code)
-    # every imported file is kept in the archive, byte for byte
-    assert files(archive_dir(w.hub.home)) == {f"{p.name.split('-')[2]}/{p.name}": p.read_bytes() for p in bundles}
+    # every imported file is kept in the archive, byte for byte, named by its content's digest
+    assert files(archive_dir(w.hub.home)) == {
+        f"{p.name.split('-')[2]}/{crypto.sha256_hex(p.read_bytes())}.fzb": p.read_bytes() for p in bundles
+    }
 
     # importing the same files again changes nothing and says so
     after = dump(w.hub.db)
@@ -232,21 +235,37 @@ def test_out_of_order_imports_end_as_in_order_and_older_bundles_do_not_overwrite
 
 
 def test_a_gap_in_a_devices_sequence_numbers_is_reported(world):
+    """A full bundle carries everything: no earlier number is missing then (issue 20). A
+    delta carries what changed after the bundle it names (since_seq): numbers up to that
+    one the hub lacks are missing, reported as one range."""
     w = world
     (b1, b2, b3), _ = three_bundles(w)
+    empty = w.hub.moved(w.root / "county-empty")
     by_cli = w.hub.moved(w.root / "county-cli")
     device = w.a.device_id()
 
     outcome = hub_import(w.hub, b3)
-    assert (outcome.verdict, outcome.seq, outcome.missing) == ("imported", 3, [1, 2])
+    assert (outcome.verdict, outcome.seq, outcome.missing) == ("imported", 3, [])
     result = ok("hub", "import", b3, "--home", by_cli.root)
-    assert result.lines[0].startswith("已导入")
-    assert result.lines[1:] == [f"缺少 {TOWN_A} 设备 {device[:8]} 的第 {n} 个数据包" for n in (1, 2)]
-
+    assert result.lines[0].startswith("已导入") and len(result.lines) == 1
     assert hub_import(w.hub, b1).missing == []
-    assert hub_import(w.hub, b2).missing == []
-    result = ok("hub", "import", b2, "--home", by_cli.root)
-    assert result.lines[1:] == [f"缺少 {TOWN_A} 设备 {device[:8]} 的第 1 个数据包"]
+
+    # bundle 3 confirmed: the next two are deltas since 3
+    assert down(w.a, down_file(hub_publish(w.hub, w.root / "down")[0].parent, TOWN_A)).confirmed_seq == 3
+    meeting = live_uuids(w.a, "meeting")[0]
+    update(w.a, "meeting", meeting, {"title": "第四包"})
+    b4 = export(w.a, w.usb).path
+    update(w.a, "meeting", meeting, {"title": "第五包"})
+    b5 = export(w.a, w.usb)
+    assert (b5.seq, b5.full, read_signed(b5.path, "up")[0]["since_seq"]) == (5, False, 3)
+    assert hub_import(w.hub, b5.path).missing == []  # 3 held, 4 carried by 5
+
+    outcome = hub_import(empty, b5.path)
+    assert (outcome.verdict, outcome.missing) == ("imported", [(1, 3)])
+    result = ok("hub", "import", b4, "--home", empty.root)
+    assert result.lines[1:] == [f"缺少 {TOWN_A} 设备 {device[:8]} 的第 1 至 3 个数据包"]
+    assert hub_import(empty, b1).missing == []  # full: nothing before it is missing
+    assert hub_import(empty, b2).missing == []
 
 
 # -- two devices of one township, and clocks that are wrong -----------------------------------------------------
@@ -254,14 +273,14 @@ def test_a_gap_in_a_devices_sequence_numbers_is_reported(world):
 
 def second_device(w) -> Office:
     """Township A's home copied to a second PC: same database, a new device id and key,
-    enrolled with the same enrolment file."""
+    enrolled with an enrolment file of its own (the township's was spent by its first bundle)."""
     a2 = w.a.moved(w.root / "a2")
     conn = sqlite3.connect(a2.db)
     with conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (uuid_module.uuid4().hex,))
     conn.close()
     (a2.root / "keys" / "device.json").unlink()
-    ok("enroll", w.enrolment(TOWN_A), "--home", a2.root)
+    ok("enroll", another_enrolment(w.hub, TOWN_A, w.usb), "--home", a2.root)
     assert a2.device_id() != w.a.device_id()
     keys = [crypto.public_signing_bytes(load_device_key(o.home)) for o in (w.a, a2)]
     assert keys[0] != keys[1]

@@ -163,6 +163,15 @@ def enrol(hub_office: Office, member: Office | str, usb: Path, name: str = "示�
     return path
 
 
+def another_enrolment(hub_office: Office, code: str, usb: Path, name: str = "示范镇") -> Path:
+    """A new enrolment file for one more PC of an enrolled member (each file works once)."""
+    usb.mkdir(parents=True, exist_ok=True)
+    before = set(usb.glob(f"fazhi-enrol-{code}-device*.json"))
+    ok("hub", "enroll", code, "--name", name, "--to", usb, "--another-device", "--home", hub_office.root)
+    (path,) = set(usb.glob(f"fazhi-enrol-{code}-device*.json")) - before
+    return path
+
+
 # -- sync steps in-process ----------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ and the clashes of the whole bundle.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable
@@ -36,12 +37,13 @@ from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict
 from fazhi_tui.storage.hub_store import COUNTS
 from fazhi_tui.storage.records import add_audit_rows, audit_row, held_records, read_record, save_records
-from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store, stamp_after
+from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
-from fazhi_tui.sync.bundle import decode_rows, payload_json, read_signed
+from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed
 from fazhi_tui.sync.container import read_file
 from fazhi_tui.sync.errors import BundleRefused, SyncError
-from fazhi_tui.sync.hub.common import archive_dir, hub_config
+from fazhi_tui.sync.hub.checking import check_records
+from fazhi_tui.sync.hub.common import archive_folder, hub_config, hub_now, owner_only, stamp_limit
 from fazhi_tui.sync.keys import HubKeys, load_hub_keys
 
 __all__ = ["KindSummary", "ImportOutcome", "import_bundle"]
@@ -71,9 +73,12 @@ class ImportOutcome:
     device_id: str = ""
     seq: int = 0
     summary: dict[str, KindSummary] = field(default_factory=dict)
-    missing: list[int] = field(default_factory=list)  # sequence numbers not yet seen
+    # the device's bundles the hub does not hold, as ranges (first, last): only those whose
+    # records no bundle held carries (a bundle carries all since its since_seq; a full one all)
+    missing: list[tuple[int, int]] = field(default_factory=list)
     error: BundleRefused | None = None
     bundle_id: str = ""
+    clamped: int = 0  # records whose time stamps were ahead of the hub's clock, set back to it
 
     def totals(self) -> dict[str, int]:
         out = dict.fromkeys(COUNTS, 0)
@@ -87,7 +92,9 @@ class _DryRun(Exception):
     """Raised to roll back a dry run once its summary is known."""
 
 
-def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> None:
+def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> str | None:
+    """Check the sender's enrolment, device key and signature; the enrolment secret this
+    bundle proves (a device's first bundle: the import consumes it), else None."""
     member = hub_store.member_row(conn, manifest["member"])
     if member is None:
         raise BundleRefused("err.bundle_not_enrolled", f"office {manifest['member']} is not enrolled here", code=manifest["member"])
@@ -101,16 +108,27 @@ def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> N
         device_key = crypto.unb64(manifest["device_key"])
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_damaged", "device key is not base64") from exc
-    known = hub_store.device_row(conn, manifest["member"], manifest["device_id"])
-    if known is not None and known["generation"] == member["generation"]:
-        if crypto.unb64(known["public_key"]) != device_key:
-            raise BundleRefused("err.bundle_old_enrolment", "device key differs from the one enrolled", code=manifest["member"])
-    elif not crypto.check_enrolment_proof(crypto.unb64(member["secret"]), device_key, manifest["device_id"], manifest["proof"]):
-        raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
     try:
         crypto.verify(device_key, signature, manifest_bytes)
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_tampered", "signature does not verify") from exc
+    known = hub_store.device_row(conn, manifest["member"], manifest["device_id"])
+    if known is not None and known["generation"] == member["generation"]:
+        if crypto.unb64(known["public_key"]) != device_key:
+            raise BundleRefused("err.bundle_old_enrolment", "device key differs from the one enrolled", code=manifest["member"])
+        return None
+    if known is None and hub_store.key_bound(conn, manifest["member"], manifest["device_key"], member["generation"]):
+        return None  # a PC's database put back from a backup: a new device id, the same key
+    # A device not bound yet proves one of the enrolment secrets not yet used: each is good
+    # for the first bundle of one device only (then cleared), so an enrolment file found
+    # on a stick is useless once its township has sent its first bundle.
+    secrets = hub_store.pending_secrets(member)
+    for secret in secrets:
+        if crypto.check_enrolment_proof(crypto.unb64(secret), device_key, manifest["device_id"], manifest["proof"]):
+            return secret
+    if not secrets:
+        raise BundleRefused("err.enrolment_spent", "the enrolment secret was used by another device already", code=manifest["member"])
+    raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
 
 
 def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[dict[str, Any]]]:
@@ -118,7 +136,7 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[di
         plain = crypto.unseal(keys.box, sealed, manifest["bundle_id"].encode("ascii"))
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_tampered", "payload does not decrypt with this hub's key") from exc
-    data = payload_json(plain)
+    data = payload_json(plain, ratio=MAX_EXPANSION_RATIO)
     if not isinstance(data, dict) or set(data) != {"records"} or not isinstance(data["records"], dict):
         raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
     if set(data["records"]) - set(KINDS):
@@ -128,6 +146,12 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[di
     if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
         raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
     return records
+
+
+def hub_bundle_id(member: str, device_id: str, bundle_id: str) -> str:
+    """The hub's id of a bundle: the sender's own id within its member and device, so no
+    township can take (or spoil) another's by copying an id read on a stick."""
+    return f"{member}/{device_id}/{bundle_id}"
 
 
 def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_run: bool = False) -> ImportOutcome:
@@ -150,18 +174,21 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
         if manifest["hub"] != hub.code:
             raise BundleRefused("err.bundle_other_hub", f"made for hub {manifest['hub']}, this is {hub.code}", code=manifest["hub"])
         with store.read_lock() as conn:
-            if hub_store.bundle_seen(conn, digest, manifest["bundle_id"]):
+            # The signature first: an "already imported" answer is given only to a bundle
+            # its sender really signed, and only for an id of that very device.
+            secret = _verify_sender(conn, manifest, manifest_bytes, signature)
+            own_id = outcome.bundle_id = hub_bundle_id(manifest["member"], manifest["device_id"], manifest["bundle_id"])
+            if hub_store.bundle_seen(conn, digest, manifest["member"], manifest["device_id"], (own_id, manifest["bundle_id"])):
                 outcome.verdict = "already"
                 log.info("hub import %s: already imported", path)
                 return outcome
-            _verify_sender(conn, manifest, manifest_bytes, signature)
         records = _decode_payload(keys, manifest, sealed)
         try:
             with store.transaction() as conn:
-                _merge(store, conn, manifest, records, digest, path, outcome)
+                _merge(store, conn, manifest, records, digest, outcome, secret)
                 if dry_run:
                     raise _DryRun
-                _archive(home, path, manifest, data)
+                _archive(home, manifest, digest, data)
         except _DryRun:
             pass
         except DatabaseConflict as exc:
@@ -171,40 +198,75 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
             # code. The import is rolled back; the township deletes one and exports again.
             raise BundleRefused("err.bundle_duplicate", f"a record clashes with one the hub holds: {exc.detail}") from exc
         outcome.verdict = "imported"
+        if not dry_run:
+            owner_only(home)
     except BundleRefused as exc:
         outcome.error = exc
         outcome.summary = {}
+        outcome.missing = []
+        outcome.clamped = 0
     log.info("hub import %s%s: %s %s", path, " (dry run)" if dry_run else "", outcome.verdict, outcome.error or outcome.summary)
     return outcome
 
 
-def _archive(home: Home, path: Path, manifest, data: bytes) -> None:
+def archive_name(digest: str) -> str:
+    """A bundle's name in the archive: its content's digest (two files of one name, or one
+    file under two names, are each kept once)."""
+    return f"{digest}{SUFFIX}"
+
+
+def _archive(home: Home, manifest, digest: str, data: bytes) -> None:
     """Keep the imported file, so the hub's data can be rebuilt from its bundles."""
-    target = archive_dir(home) / manifest["member"] / path.name
+    target = archive_folder(home, manifest["member"]) / archive_name(digest)
     if not target.exists():
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data, mode=0o600)
 
 
-def _import_time(store: Store, conn) -> str:
-    """The hub's time for this import: its clock, but never earlier than (or equal to) the
-    time of an import before. A hub PC whose clock falls back to 2009 must not clamp a
-    newer version below the one it already holds (and then drop it as "older")."""
-    now = store.clock()
-    floor = hub_store.newest_import(conn) or ""
-    return now if now > floor else stamp_after(floor)
+def missing_ranges(spans: Iterable[tuple[int, int]], seq: int) -> list[tuple[int, int]]:
+    """The numbers below ``seq`` whose records no bundle held carries, as (first, last)
+    ranges: bundle ``b`` with ``since_seq`` s carries everything of s+1 .. b. Bounded by the
+    bundles held, whatever number a bundle claims."""
+    gaps = []
+    nxt = 1  # the first number not known to be covered
+    for since, last in sorted(spans):
+        if since + 1 > nxt:
+            gaps.append((nxt, min(since, seq - 1)))
+        nxt = max(nxt, last + 1)
+        if nxt >= seq:
+            break
+    return [(first, last) for first, last in gaps if first <= last and first < seq]
 
 
-def _merge(store: Store, conn, manifest, records, digest: str, path: Path, outcome: ImportOutcome) -> None:
+def _clamp(row: dict[str, Any], now: str, limit: str) -> bool:
+    """Set back to ``now`` any of the row's stamps later than ``limit``; whether one was."""
+    clamped = False
+    for name in ("created_at", "updated_at", "deleted_at"):
+        if row[name] is not None and row[name] > limit:
+            row[name] = now
+            clamped = True
+    if row["sync_stamp"] > limit:
+        clamped = True
+    return clamped
+
+
+def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOutcome, secret: str | None) -> None:
     member, device, seq = manifest["member"], manifest["device_id"], manifest["seq"]
     if hub_store.seq_taken(conn, member, device, seq):
         raise BundleRefused("err.bundle_seq_reused", f"bundle {seq} of device {device} was already imported from another file")
-    seen = hub_store.seqs_of(conn, member, device)
-    outcome.missing = [s for s in range(1, seq) if s not in seen]
-    now = _import_time(store, conn)
+    spans = [*hub_store.bundle_spans(conn, member, device), (manifest["since_seq"], seq)]
+    outcome.missing = missing_ranges(spans, seq)
+    now = hub_now(store, conn)
+    # The township's records are checked as its forms check them (the hub's day, a day's
+    # leeway for time zones), before anything is written.
+    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1))
+    limit = stamp_limit(now)
+    for rows in records.values():
+        outcome.clamped += sum(_clamp(row, now, limit) for row in rows)
     # Rows this import writes get a new change number of the hub's own, so that a county's
     # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
     version = store.next_change_number(conn)
-    merge = _Merge(store.db, now, f"bundle:{manifest['bundle_id']}", store.device_id, manifest, version)
+    hub_id = hub_bundle_id(member, device, manifest["bundle_id"])
+    merge = _Merge(store.db, now, f"bundle:{hub_id}", store.device_id, manifest, version, hub_id)
     for name, rows in records.items():
         summary = outcome.summary.setdefault(name, KindSummary())
         # The hub's versions of these records, read in a few queries rather than one per row.
@@ -219,12 +281,14 @@ def _merge(store: Store, conn, manifest, records, digest: str, path: Path, outco
     hub_store.add_conflicts(store.db, merge.conflicts)
     _note_offices(conn, manifest, records, now)
     hub_store.save_device(conn, member, device, manifest["device_key"], manifest["generation"], now)
+    if secret is not None:
+        hub_store.consume_secret(conn, member, secret)
     hub_store.add_bundle(
         store.db,
         {
-            "bundle_id": manifest["bundle_id"], "file_sha256": digest, "member": member, "device_id": device, "seq": seq,
+            "bundle_id": hub_id, "file_sha256": digest, "member": member, "device_id": device, "seq": seq,
             "since_seq": manifest["since_seq"], "created_at": manifest["created_at"], "imported_at": now,
-            "archive": f"{member}/{path.name}", "summary": {k: v.as_dict() for k, v in outcome.summary.items()},
+            "archive": f"{member}/{archive_name(digest)}", "summary": {k: v.as_dict() for k, v in outcome.summary.items()},
         },
     )
 
@@ -252,9 +316,9 @@ def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 class _Merge:
     """One bundle's merge: decides row by row, gathers the writes for bulk statements."""
 
-    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int) -> None:
+    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str) -> None:
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
-        self.manifest, self.version = manifest, version
+        self.manifest, self.version, self.bundle_id = manifest, version, bundle_id
         self.held: dict[str, Any] = {}  # uuid → the hub's row, of the kind being merged
         self.written: set[str] = set()
         self.pending: list[dict[str, Any]] = []  # versions taken of the kind being merged, in order
@@ -273,7 +337,7 @@ class _Merge:
 
     def _conflict(self, table: str, record_uuid: str, *, winner: dict, loser: dict) -> None:
         manifest = self.manifest
-        self.conflicts.append(hub_store.conflict_row(self.now, manifest["member"], table, record_uuid, manifest["bundle_id"], winner=winner, loser=loser))
+        self.conflicts.append(hub_store.conflict_row(self.now, manifest["member"], table, record_uuid, self.bundle_id, winner=winner, loser=loser))
 
     def row(self, table: str, row: dict[str, Any], summary: KindSummary) -> None:
         columns, kind_columns = _columns(table)

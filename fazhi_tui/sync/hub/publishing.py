@@ -13,10 +13,10 @@ from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.storage import hub_store
 from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import latest_version
-from fazhi_tui.storage.store import Store, stamp_after
+from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.bundle import SUFFIX, payload_bytes, write_bundle
 from fazhi_tui.sync.errors import SyncError
-from fazhi_tui.sync.hub.common import hub_config
+from fazhi_tui.sync.hub.common import hub_config, hub_now, owner_only
 from fazhi_tui.sync.keys import load_hub_keys
 
 __all__ = ["publish"]
@@ -47,9 +47,9 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
         members = hub_store.member_codes(conn)
         if not members:
             raise SyncError("err.nothing_to_publish", "no member enrolled yet")
-        now = store.clock()
-        newest = store.newest_stamp(conn)
-        created_at = now if now > newest else stamp_after(newest)
+        # The hub's own clock: no stamp a member sent (a township PC set to 2099) can reach
+        # another member's down-bundle, nor move its clock.
+        created_at = hub_now(store, conn)
         for member in members:
             seq = hub_store.next_publish_seq(conn, member)
             payload = {
@@ -72,5 +72,6 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
             write_bundle(path, manifest, payload_bytes(payload), keys.signing)
             hub_store.save_published(store.db, member, seq, created_at)
             written.append(path)
+    owner_only(home)
     log.info("published %d down-bundles to %s", len(written), to_dir)
     return written

@@ -1,0 +1,98 @@
+"""The hub checks every record of a bundle as the township's forms do.
+
+A township controls its own PC and database, so every value in its bundle is untrusted:
+:func:`check_records` runs the very function the forms run
+(:func:`fazhi_tui.domain.validation.validate`) on every live record, and refuses the whole
+bundle at the first record the forms would refuse, naming the record and the field.
+
+Two kinds of a form's problems depend on when the record was typed rather than on the
+record, and are not held against a bundle (:data:`WHEN_TYPED`): a date "in the future"
+or "too far ahead" (the form compares with the day it was typed; a record typed on a
+township PC whose date differs from the county's by a day is not wrong), and what a later
+version of the forms came to ask for that older records never had (a staff member's last
+day, added in schema 4: see migration 4). Nor is a text field's length or emptiness: text
+is cleaned and bounded by the bundle's own check, and a township legitimately holds text
+its forms would not take (a county catalog's long legal basis, a title that cleaning
+emptied); it is shown as text, never as anything else. Uniqueness (an item code, a certificate number,
+a report year) is the database's own unique indexes at the hub, refused as a duplicate.
+
+A reference (a hearing's staff member, a training's items) must name a record of the same
+member the bundle carries or the hub holds; a tombstoned one counts (a record may keep a
+link to a person since deleted), a record the hub has never heard of does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fazhi_tui.domain.kinds import KINDS, Kind
+from fazhi_tui.domain.validation import validate
+from fazhi_tui.storage.hub_store import uuids_held
+from fazhi_tui.sync.errors import RecordRefused
+
+__all__ = ["check_records", "WHEN_TYPED"]
+
+WHEN_TYPED = frozenset({"err.date_in_future", "err.date_too_far", "err.year_range", "err.end_date_required"})
+
+
+class _Lookup:
+    """What the forms ask the database, answered from the bundle and the hub."""
+
+    def __init__(self, carried: dict[str, set[str]], held: dict[str, set[str]]) -> None:
+        self.carried, self.held = carried, held
+
+    def is_taken(self, kind: str, column: str, value: Any, exclude_uuid: str | None) -> bool:
+        return False  # the hub's unique indexes decide (err.bundle_duplicate)
+
+    def exists(self, kind: str, uuid: str) -> bool:
+        return uuid in self.carried.get(kind, ()) or uuid in self.held.get(kind, ())
+
+
+def _raw(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row's fields as the form would hand them to ``validate``."""
+    raw = {}
+    for f in kind.fields:
+        value = row[f.name]
+        if f.type == "refs":
+            value = json.loads(value) if isinstance(value, str) else value
+        elif f.type == "bool":
+            value = bool(value)
+        raw[f.name] = value
+    return raw
+
+
+def _label(kind: Kind, row: dict[str, Any]) -> str:
+    parts = [str(row[name]) for name in kind.label_fields if row.get(name) not in (None, "")]
+    return " ".join(parts)[:60] or row["uuid"]
+
+
+def check_records(db: Any, member: str, records: dict[str, list[dict[str, Any]]], today: dt.date) -> None:
+    """Raise :class:`RecordRefused` at the first live record the forms would refuse."""
+    carried = {name: {row["uuid"] for row in rows} for name, rows in records.items()}
+    wanted: dict[str, set[str]] = {}
+    for name, rows in records.items():
+        kind = KINDS[name]
+        for f in kind.fields:
+            if f.type not in ("ref", "refs"):
+                continue
+            for row in rows:
+                value = row[f.name]
+                uuids = json.loads(value) if f.type == "refs" else ([value] if value else [])
+                wanted.setdefault(f.ref, set()).update(u for u in uuids if u not in carried.get(f.ref, ()))
+    held = {name: uuids_held(db, name, sorted(uuids), member) for name, uuids in wanted.items() if uuids}
+    lookup = _Lookup(carried, held)
+    for name, rows in records.items():
+        kind = KINDS[name]
+        for row in rows:
+            if row["deleted_at"] is not None:
+                continue  # a tombstone is shown nowhere and counts for nothing
+            result = validate(kind, _raw(kind, row), today=today, lookup=lookup, uuid=row["uuid"])
+            for field_name, problem in result.problems.items():
+                if problem.key in WHEN_TYPED or kind.field(field_name).type in ("text", "longtext"):
+                    continue
+                raise RecordRefused(
+                    name, _label(kind, row), field_name, problem.key, dict(problem.params),
+                    f"{name} record {row['uuid']}: {field_name}: {problem.key} {problem.params}",
+                )
