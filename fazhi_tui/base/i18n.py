@@ -675,6 +675,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.bundle_seq_reused": ("同一设备的同一编号数据包已从另一个文件导入过", "A bundle with this number from this device was already imported from another file"),
     "err.not_enrolled": ("本单位尚未登记：请先导入县里给的登记文件（fazhi-tui enroll 文件）", "Not enrolled yet: load the enrolment file from the hub first (fazhi-tui enroll FILE)"),
     "err.enrolment_invalid": ("这不是有效的登记文件", "This is not a valid enrolment file"),
+    "sync.replace_question": (
+        "只有县里确实换了汇总端（新的县级单位或重装了汇总端）才替换。替换登记吗？",
+        "Replace it only if the county really changed its hub (a new county office, or the hub was reinstalled). Replace the enrolment?",
+    ),
+    "sync.replace_declined": ("未替换：仍登记在原来的汇总端，没有读取任何文件。", "Not replaced: still enrolled with the former hub; nothing was read."),
     "err.enrolment_other_member": ("这个登记文件是给 {code} 的，不是本单位的", "This enrolment file is for {code}, not this office"),
     "err.export_no_folder": ("找不到文件夹：{path}", "No such folder: {path}"),
     "err.export_write": ("无法写入 {path}：{reason}（U 盘是否已满或只读？）", "Cannot write to {path}: {reason} (is the stick full or read-only?)"),

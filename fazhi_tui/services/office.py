@@ -141,7 +141,9 @@ def read_stick(home: Home, config: Config, store: Store, folder: Path, *, replac
     """What the exchange screen's "read" does: load this office's enrolment file found in
     ``folder`` when it is newer than the one held (or from another hub), then import the
     county's down-bundles for this office. Yields (verdict, line); verdict "nothing" says
-    there was nothing to read. Stops at a database error (raised). An enrolment file
+    there was nothing to read, "confirm" that the enrolment file comes from another hub's
+    key (the line names both): nothing was read, ask the clerk, then call again with
+    ``replace``. Stops at a database error (raised). An enrolment file
     signed by another hub's key is refused, naming both hubs, unless ``replace``."""
     code = config.office_code
     if not folder.is_dir():
@@ -159,6 +161,11 @@ def read_stick(home: Home, config: Config, store: Store, folder: Path, *, replac
             if current is None or offered.generation > current.generation or offered.hub_signing_key != current.hub_signing_key:
                 yield "imported", enrolled_line(enrol_office(home, config, enrol_file, replace=replace))
         except (BundleRefused, OSError, UnicodeDecodeError) as exc:
+            if isinstance(exc, BundleRefused) and exc.key == "err.enrolment_other_county":
+                # another county's key: only the clerk can say it is really theirs now. The
+                # down-bundles wait: they may be the new county's, signed by its key.
+                yield "confirm", exc.message()
+                return
             reason = exc.message() if isinstance(exc, BundleRefused) else str(exc)
             yield "refused", t("sync.refused", path=enrol_file.name, reason=reason)
     yield from import_down_files(home, config, store, downs)

@@ -99,7 +99,7 @@ def test_an_enrolment_from_another_hub_key_needs_the_clerks_confirmation(world, 
     offered.rename(tmp_path / "other-stick" / f"fazhi-enrol-{TOWN_A}.json")
     with w.a.store() as store:
         lines = list(read_stick(w.a.home, w.a.config, store, tmp_path / "other-stick"))
-    assert lines[0][0] == "refused" and "冒名的利通区" in lines[0][1]
+    assert lines == [("confirm", lines[0][1])] and "冒名的利通区" in lines[0][1]  # nothing else read
     assert load_enrolment(w.a.home) == held
 
     # a re-enrolment by the same county is taken without a question

@@ -80,3 +80,46 @@ def test_silent_members():
     assert is_silent(None, TODAY, 45)
     assert is_silent("2026-10-01T00:00:00Z", TODAY, 45)
     assert not is_silent("2026-11-01T00:00:00Z", TODAY, 45)
+
+
+async def test_an_enrolment_from_another_county_key_is_taken_only_when_the_clerk_says_yes(home, tmp_path):
+    """The exchange screen names both counties and asks; n leaves everything as it was, y replaces."""
+    from fazhi_tui.sync.keys import load_enrolment
+    from fazhi_tui.ui.widgets.confirm import ConfirmScreen
+
+    sticks = {name: tmp_path / name for name in ("ours", "theirs")}
+    for name, (code, county_name) in {"ours": ("640302", "利通区"), "theirs": ("640302", "冒名的利通区")}.items():
+        sticks[name].mkdir()
+        hub_home = tmp_path / f"hub-{name}"
+        assert main(["hub", "init", code, "--name", county_name, "--home", str(hub_home)]) == 0
+        assert main(["hub", "enroll", "640302100", "--name", "金星镇", "--to", str(sticks[name]), "--home", str(hub_home)]) == 0
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        await put_path(pilot, screen, sticks["ours"])
+        await pilot.press("ctrl+o")  # the first enrolment: no question
+        await settle(pilot)
+        assert app.screen is screen and "利通区" in log_text(screen)
+        held = load_enrolment(home)
+        assert held is not None and held.hub_name == "利通区"
+        await put_path(pilot, screen, sticks["theirs"])
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert "利通区（640302）" in question and "冒名的利通区（640302）" in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen and "未替换" in log_text(screen)
+        assert load_enrolment(home) == held
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+    assert load_enrolment(home).hub_name == "冒名的利通区"

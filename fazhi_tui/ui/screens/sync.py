@@ -17,6 +17,7 @@ from fazhi_tui.services.verdicts import MARKS
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
 from fazhi_tui.ui.format import plain
+from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.tick import Tick
@@ -71,12 +72,29 @@ class SyncScreen(Screen[None]):
     def action_import(self) -> None:
         self._import(self.query_one(FolderPicker).path)
 
+    def _confirm_replacement(self, folder: Path, warning: str) -> None:
+        """The enrolment file on the stick is signed by another county's key: say so, naming
+        both, and enrol with it only if the clerk answers yes."""
+        self.say(f"! {warning}")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import(folder, replace=True)
+            else:
+                self.say(t("sync.replace_declined"))
+
+        self.app.push_screen(ConfirmScreen(warning + "\n\n" + t("sync.replace_question")), answered)
+
     @work(thread=True, exclusive=True, group="sync")
-    def _import(self, folder: Path) -> None:
-        """Load this office's enrolment file and the county's down-bundles found in ``folder``."""
+    def _import(self, folder: Path, replace: bool = False) -> None:
+        """Load this office's enrolment file and the county's down-bundles found in ``folder``
+        (an enrolment from another county's key only once the clerk has confirmed it)."""
         app = self.app
         try:
-            for verdict, line in read_stick(app.home, app.config, app.store, folder):
+            for verdict, line in read_stick(app.home, app.config, app.store, folder, replace=replace):
+                if verdict == "confirm":
+                    app.call_from_thread(self._confirm_replacement, folder, line)
+                    return
                 app.call_from_thread(self.say, line if verdict == "nothing" else f"{MARKS[verdict]} {line}")
                 if verdict == "nothing" or (verdict == "refused" and not folder.is_dir()):
                     return
