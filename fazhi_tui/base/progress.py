@@ -102,6 +102,14 @@ class ConsoleProgress:
         digits = len(str(total))
         return f"{prefix}[{bar}] {done:>{digits}}/{total} {what}".rstrip()
 
+    def clear(self) -> None:
+        """Take a terminal's bar off its line, so that a line of output can be printed there;
+        the next report draws it again at once (unthrottled). Nothing when redirected."""
+        if self.is_terminal and self._open_line:
+            self._write("\r\x1b[K")
+            self._open_line = False
+            self._last_draw = 0.0
+
     def close(self) -> None:
         """End an unfinished bar's line (after an error or Ctrl+C)."""
         if self._open_line:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from fazhi_tui.base.i18n import t
-from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, Group, current_home, fail, home_option, say
+from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, Group, current_home, fail, home_option, say, writes
 from fazhi_tui.services import hub as hub_services
 from fazhi_tui.services import office
 from fazhi_tui.services.catalog_import import CatalogError
@@ -31,6 +31,7 @@ def _stdin_is_terminal() -> bool:
 @catalog.command("import", help="cli.help.catalog_import", examples=("fazhi-tui hub catalog import 下放事项.xlsx", "fazhi-tui hub catalog import catalog.csv < NUL"))
 @home_option
 @click.argument("file", metavar="FILE")
+@writes
 def import_catalog(file: str) -> int:
     """Preview the catalog file (good rows, each refused row), then store it: after a yes at
     a terminal, at once without one (CI, a script). Exit 1 if any row was refused, 2 if
