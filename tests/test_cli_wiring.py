@@ -6,13 +6,16 @@ terminal and when redirected, ``backup --to`` and ``--list``."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
 import select
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -131,6 +134,7 @@ def test_progress_is_a_plain_line_per_file_when_redirected(work):
 def test_progress_is_a_bar_redrawn_in_place_on_a_terminal(work):
     folder = _many(work)
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))  # a narrow window
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "fazhi_tui", "hub", "import", str(folder), "--home", str(work / "H")],
@@ -155,7 +159,9 @@ def test_progress_is_a_bar_redrawn_in_place_on_a_terminal(work):
         os.close(master)
     text = seen.decode("utf-8")
     assert "\r\x1b[K[" in text  # redrawn in place
-    assert re.search(r"\[#{30}\] 6/6 fazhi-up-640302100-dev-000006\.fzb\r?\n", text)  # finished, on its own line
+    frames = re.split(r"\r\x1b\[K", text)
+    assert all(len(frame.rstrip("\r\n")) <= 59 for frame in frames)  # never wider than the window: never wraps
+    assert re.search(r"\[#{30}\] 6/6 fazhi-up-640302100-dev\r?\n", text)  # finished, cut to 59 columns, on its own line
     assert "Traceback" not in text
     assert stdout.count("拒收") == 6  # the result lines are untouched by the bar
 

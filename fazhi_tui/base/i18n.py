@@ -248,7 +248,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "An unexpected error ({error}) stopped the command; no log could be written, the details are above",
     ),
     "app.migrating": ("正在升级数据格式（{done}/{total}）：{what}", "Upgrading the data format ({done}/{total}): {what}"),
-    "hub.importing": ("正在导入 {done}/{total}：{what}", "Importing {done}/{total}: {what}"),
     # -- restoring a backup (fazhi-tui restore) -------------------------------------------------
     "restore.hint": (
         "查看自动备份：fazhi-tui restore --list；用其中一个恢复：fazhi-tui restore 备份文件名",
