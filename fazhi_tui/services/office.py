@@ -154,14 +154,13 @@ def read_stick(home: Home, config: Config, store: Store, folder: Path) -> Iterat
 # -- setting up, the demo, backups ---------------------------------------------------------------------
 
 
-def open_office(home: Home, progress: Progress | None = None) -> tuple[Config, Store]:
+def open_office(home: Home) -> tuple[Config, Store]:
     """The config and open store of a home that has been set up (raises ActionRefused
-    otherwise, ConfigError and DatabaseError as they come). ``progress``: told of each
-    step of upgrading an older database, if it needs it."""
+    otherwise, ConfigError and DatabaseError as they come)."""
     config = load_config(home.config)
     if config is None or not home.database.exists():
         raise ActionRefused("cli.no_config", home=home.config_dir)
-    return config, Store.open(home.database, home.backups, progress=progress)
+    return config, Store.open(home.database, home.backups)
 
 
 def make_demo(home: Home, *, township: str | None = None, years: int = 3, records: int | None = None) -> str:
