@@ -125,6 +125,9 @@ def test_every_command_survives_the_console_encoding(template, tmp_path, encodin
     check(fazhi(root, encoding, "import", down, "--home", T), encoding)  # already imported
     check(fazhi(root, encoding, "hub", "import", sorted(usb.glob("fazhi-up-640302-*.fzb"))[0], "--home", C), encoding)
 
+    check(fazhi(root, encoding, "backup", "--to", usb, "--home", T), encoding)
+    assert "fazhi-" in check(fazhi(root, encoding, "backup", "--list", "--home", T), encoding)
+    check(fazhi(root, encoding, "--verbose", "checklist", "--format", "text", "--home", T), encoding)  # the log on stderr too
     listing = check(fazhi(root, encoding, "restore", "--list", "--home", T), encoding)
     name = re.search(r"fazhi-[0-9]{8}-[\w-]+\.db", listing).group(0)
     check(fazhi(root, encoding, "restore", name, "--home", T), encoding)

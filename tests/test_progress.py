@@ -93,3 +93,27 @@ def test_a_migration_reports_each_step(tmp_path):
     again = RecordingProgress()
     open_database(tmp_path / "fazhi.db", tmp_path / "backups", progress=again).close()
     assert again.reports == []  # nothing to migrate: nothing reported
+
+
+def test_a_terminal_bar_never_wraps_and_clears_for_a_line_of_output(monkeypatch):
+    """A bar wider than the terminal would wrap and could not be redrawn in place: it is cut
+    to the width (a Chinese character counting two columns). ``clear()`` takes it off its
+    line for a result line; the next report draws it again at once."""
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr("fazhi_tui.base.progress.time.monotonic", lambda: 5.0)  # no time passes
+    out = io.StringIO()
+    progress = ConsoleProgress(out, is_terminal=True)
+    progress(1, 300, "fazhi-up-640302100-54729bfa-000001.fzb")
+    progress(2, 300, "乡镇" * 20)
+    frames = out.getvalue().split("\r\x1b[K")[1:]
+    assert len(frames) == 1  # the second was throttled
+    assert frames[0] == ("[" + "." * 30 + "]   1/300 fazhi-up-640302100")[:39] == "[" + "." * 30 + "]   1/30"
+    progress.clear()
+    assert out.getvalue().endswith("\r\x1b[K")
+    progress(3, 300, "乡镇" * 20)  # drawn although no time has passed
+    last = out.getvalue().split("\r\x1b[K")[-1]
+    assert last.startswith("[") and sum(2 if ord(c) > 0x2000 else 1 for c in last) <= 39
+    progress.clear()
+    progress.clear()  # nothing on the line: nothing written
+    assert out.getvalue().endswith("\r\x1b[K")
+    assert out.getvalue().count("\r\x1b[K") == 4

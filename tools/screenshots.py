@@ -118,8 +118,8 @@ def fix_randomness_and_time(fixed: FixedClock) -> None:
     uuid.uuid4 = seeded_uuid4
     opener = Store.open.__func__
 
-    def open_with_clock(cls, path, backup_dir, clock=None):
-        return opener(cls, path, backup_dir, clock or fixed)
+    def open_with_clock(cls, path, backup_dir, clock=None, **kwargs):
+        return opener(cls, path, backup_dir, clock or fixed, **kwargs)
 
     Store.open = classmethod(open_with_clock)
 

@@ -238,6 +238,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.log": ("日志文件：{path}", "Log file: {path}"),
     "err.no_match": ("没有与 {pattern} 相符的文件", "No file matches {pattern}"),
     "err.empty_folder": ("文件夹 {folder} 中没有 {pattern} 文件", "No {pattern} file in the folder {folder}"),
+    "backup.to_or_list": ("请给出 --to 文件夹 或 --list（只给一个）", "Give --to DIR or --list (one of them)"),
+    "err.unexpected": (
+        "出现意外错误（{error}），操作没有完成。详细情况已写入日志，请交给技术人员：{path}",
+        "An unexpected error ({error}) stopped the command. The details are in the log, for IT staff: {path}",
+    ),
+    "err.unexpected_no_log": (
+        "出现意外错误（{error}），操作没有完成；日志无法写入，详细情况见上方",
+        "An unexpected error ({error}) stopped the command; no log could be written, the details are above",
+    ),
+    "app.migrating": ("正在升级数据格式（{done}/{total}）：{what}", "Upgrading the data format ({done}/{total}): {what}"),
     # -- restoring a backup (fazhi-tui restore) -------------------------------------------------
     "restore.hint": (
         "查看自动备份：fazhi-tui restore --list；用其中一个恢复：fazhi-tui restore 备份文件名",
@@ -468,6 +478,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.opt.to": ("写入的文件夹（例如 U 盘）", "The folder to write into (e.g. a USB stick)"),
     "cli.opt.full": ("全部记录，而不只是上次确认以来改动的", "All records, not only those changed since the last confirmation"),
     "cli.opt.list": ("列出备份，最新的在前（默认）", "List the backups, newest first (the default)"),
+    "cli.opt.backup_to": ("把经过检查的备份写入这个文件夹（例如 U 盘）", "Write a checked backup into this folder (e.g. a USB stick)"),
+    "cli.opt.backup_list": ("列出自动备份，最新的在前", "List the automatic backups, newest first"),
+    "cli.opt.verbose": (
+        "同时把日志显示在屏幕上（标准错误输出；打开程序界面时只写日志文件）",
+        "Show the log on screen too (standard error; the interface writes only the log file)",
+    ),
     "cli.opt.hub_name": ("本汇总端的名称，例如 利通区", "The hub's name, e.g. 利通区"),
     "cli.opt.level": ("county：县（区）；city：市（默认 county）", "county or city (default: county)"),
     "cli.opt.another_device": (
@@ -491,7 +507,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.checklist": ("列出本乡镇达到了《纲要》哪些任务", "Print which of the plan's tasks this township meets"),
     "cli.help.export": ("把上报包写到 U 盘，交给县（区）汇总端", "Write an up-bundle for the hub (county) onto a USB stick"),
     "cli.help.enroll": ("载入汇总端为本单位写的登记文件", "Load the enrolment file the hub wrote for this office"),
-    "cli.help.import": ("导入汇总端的下发包（目录、规则、确认）", "Import the hub's down-bundle (catalog, rules, confirmations)"),
+    "cli.help.import": (
+        "导入汇总端的下发包（目录、规则、确认）。可给文件、文件夹（取其中本单位的下发包）或带 * 的通配符",
+        "Import the hub's down-bundles (catalog, rules, confirmations): files, a folder (this office's bundles in it) or a pattern with *",
+    ),
+    "cli.help.backup": (
+        "把数据库备份到 U 盘等处（程序开着也可以）；--list 列出自动备份",
+        "Back the database up onto a USB stick or elsewhere (the program may be open); --list lists the automatic backups",
+    ),
     "cli.help.restore": ("列出自动备份，或用其中一个替换数据库", "List the automatic backups, or put one in place of the database"),
     "cli.help.hub": (
         "县（区）或市汇总端：登记、导入、下发、报表。不带命令时打开汇总端程序。",
@@ -499,7 +522,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "cli.help.hub_init": ("把本文件夹设为汇总端", "Make this home a hub"),
     "cli.help.hub_enroll": ("登记一个下属单位并写出它的登记文件", "Enrol a member office and write its enrolment file"),
-    "cli.help.hub_import": ("检查并导入上报包", "Check and import up-bundles"),
+    "cli.help.hub_import": (
+        "检查并导入上报包。可给文件、文件夹（取其中全部 fazhi-up-*.fzb）或带 * 的通配符",
+        "Check and import up-bundles: files, a folder (every fazhi-up-*.fzb in it) or a pattern with *",
+    ),
     "cli.help.hub_publish": ("为每个下属单位写一个下发包", "Write one down-bundle per member"),
     "cli.help.hub_changes": ("各乡镇导入新增、修改、删除了什么", "What imports added, changed and deleted, per township"),
     "cli.help.hub_report": ("对照矩阵及每条规则的依据，导出为 xlsx、csv 或 json", "The matrix and each rule's evidence as xlsx, csv or json"),

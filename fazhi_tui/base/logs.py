@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fazhi_tui.base.paths import Home
 
-__all__ = ["LOG_NAME", "ROOT_LOGGER", "log_path", "setup_logging", "ensure_logging", "log_unexpected", "logging_home"]
+__all__ = ["LOG_NAME", "ROOT_LOGGER", "log_path", "setup_logging", "ensure_logging", "close_logging", "log_unexpected", "logging_home"]
 
 LOG_NAME = "fazhi-tui.log"
 ROOT_LOGGER = "fazhi_tui"
@@ -42,11 +42,32 @@ def _ours(handler: logging.Handler) -> bool:
     return getattr(handler, _MARK, False)
 
 
-def setup_logging(home: Home, verbose: bool = False) -> Path | None:
+class _HomeLogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file of a home that may not exist yet (``demo`` and ``hub init``
+    make it): nothing is written, and no folder made, until the home's data folder exists
+    (the command line's log never creates a home of its own)."""
+
+    def __init__(self, path: Path, home_folder: Path) -> None:
+        self.home_folder = home_folder
+        super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is None:
+            try:
+                if not self.home_folder.is_dir():
+                    return
+                Path(self.baseFilename).parent.mkdir(exist_ok=True)
+            except OSError:
+                return
+        super().emit(record)
+
+
+def setup_logging(home: Home, verbose: bool = False, *, create: bool = True) -> Path | None:
     """Send the program's log to ``logs/fazhi-tui.log`` in ``home`` (and to standard error
     when ``verbose``). Returns the log file, or None when the folder cannot be written (a
-    read-only stick): the program goes on without a file then. Calling it again replaces
-    the handlers set up before."""
+    read-only stick): the program goes on without a file then. ``create=False``: a home
+    that does not exist yet is not made for the log; it gets its log once something else
+    makes it. Calling it again replaces the handlers set up before."""
     global _configured_for
     logger = logging.getLogger(ROOT_LOGGER)
     for handler in [h for h in logger.handlers if _ours(h)]:
@@ -57,10 +78,9 @@ def setup_logging(home: Home, verbose: bool = False) -> Path | None:
     formatter = logging.Formatter(FORMAT)
     path: Path | None = log_path(home)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
-        )
+        if create or home.data_dir.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler: logging.Handler = _HomeLogFile(path, home.data_dir)
     except OSError:
         path = None
     else:
@@ -86,6 +106,17 @@ def ensure_logging(home: Home) -> Path | None:
     if _configured_for is not None and _configured_for == log_path(home):
         return _configured_for
     return setup_logging(home)
+
+
+def close_logging() -> None:
+    """Close the handlers :func:`setup_logging` added (the end of a command run in-process:
+    the file is flushed and the next run starts afresh)."""
+    global _configured_for
+    logger = logging.getLogger(ROOT_LOGGER)
+    for handler in [h for h in logger.handlers if _ours(h)]:
+        logger.removeHandler(handler)
+        handler.close()
+    _configured_for = None
 
 
 def log_unexpected(exc: BaseException, what: str = "unexpected error") -> None:

@@ -10,8 +10,11 @@ interface forwards it to a ProgressBar with ``call_from_thread``.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, TextIO, TypeVar
 
@@ -52,6 +55,26 @@ class RecordingProgress:
         self.reports.append((done, total, what))
 
 
+def _columns(stream: TextIO) -> int:
+    """The terminal's width (a bar longer than it would wrap, and could not be redrawn in place)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    # A terminal that does not say its size (0: a new pseudo-terminal): COLUMNS, or 80.
+    return columns if columns > 0 else shutil.get_terminal_size().columns
+
+
+def _clip(text: str, columns: int) -> str:
+    """``text`` cut to ``columns`` terminal columns (a Chinese character takes two)."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used > columns:
+            return text[:index]
+    return text
+
+
 class ConsoleProgress:
     """Draws progress on a console stream (standard error by default).
 
@@ -81,7 +104,7 @@ class ConsoleProgress:
             if not finished and done and now - self._last_draw < 0.05:
                 return  # at most 20 redraws a second
             self._last_draw = now
-            self._write("\r\x1b[K" + self._bar(done, total, what))
+            self._write("\r\x1b[K" + _clip(self._bar(done, total, what), _columns(self.stream) - 1))
             self._open_line = True
             if finished:
                 self._write("\n")
@@ -101,6 +124,14 @@ class ConsoleProgress:
         bar = "#" * filled + "." * (self.width - filled)
         digits = len(str(total))
         return f"{prefix}[{bar}] {done:>{digits}}/{total} {what}".rstrip()
+
+    def clear(self) -> None:
+        """Take a terminal's bar off its line, so that a line of output can be printed there;
+        the next report draws it again at once (unthrottled). Nothing when redirected."""
+        if self.is_terminal and self._open_line:
+            self._write("\r\x1b[K")
+            self._open_line = False
+            self._last_draw = 0.0
 
     def close(self) -> None:
         """End an unfinished bar's line (after an error or Ctrl+C)."""

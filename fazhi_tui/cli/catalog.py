@@ -7,7 +7,7 @@ import sys
 import click
 
 from fazhi_tui.base.i18n import t
-from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, Group, Option, current_home, fail, home_option, say
+from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, Group, Option, current_home, fail, home_option, say, writes
 from fazhi_tui.services import hub as hub_services
 from fazhi_tui.services import office, sheets
 from fazhi_tui.services.catalog_import import CatalogError, catalog_specs
@@ -36,6 +36,7 @@ def _stdin_is_terminal() -> bool:
 @home_option
 @click.argument("file", metavar="FILE")
 @click.option("--map", "pairs", metavar="FIELD=HEADER", multiple=True, cls=Option, help="cli.opt.map")
+@writes
 def import_catalog(file: str, pairs: tuple[str, ...]) -> int:
     """Preview the catalog file (the columns used, good rows, each refused row), then store
     it: after a yes at a terminal, at once without one (CI, a script). Exit 0 when items

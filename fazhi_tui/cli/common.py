@@ -1,5 +1,7 @@
-"""What every command shares: help texts translated when shown, ``--home`` at any level,
-the argument types, and the error that ends a command with a message.
+"""What every command shares: help texts translated when shown, ``--home`` and ``--verbose``
+at any level, the log set up before a command runs, the home's lock around a writing
+command, the argument types, progress drawn on the console, and the error that ends a
+command with a message.
 
 Help texts are i18n keys, put into words when the help is printed (in the language of the
 home's config, read before the arguments are parsed), never at import.
@@ -8,17 +10,20 @@ home's config, read before the arguments are parsed), never at import.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import wraps
 from typing import Any
 
 import click
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.base.paths import HOME_ENV, Home, resolve_home
+from fazhi_tui.base.progress import ConsoleProgress, Progress
 
 __all__ = [
     "EXIT_FAILURE",
@@ -28,6 +33,9 @@ __all__ = [
     "Option",
     "home_option",
     "current_home",
+    "is_verbose",
+    "writes",
+    "Output",
     "YEAR",
     "DATE",
     "POSITIVE",
@@ -180,7 +188,13 @@ class _Translated:
 
 
 class Command(_Translated, click.Command):
-    pass
+    def invoke(self, ctx: click.Context) -> Any:
+        # Every command logs to its home (``--home`` wherever it was given is known now).
+        from fazhi_tui.base.logs import setup_logging
+
+        setup_logging(current_home(), is_verbose(), create=False)
+        logging.getLogger("fazhi_tui.cli").info("%s %s", ctx.command_path, ctx.params)
+        return super().invoke(ctx)
 
 
 class Group(_Translated, click.Group):
@@ -198,12 +212,48 @@ def _remember_home(ctx: click.Context, _param: click.Parameter, value: str | Non
         ctx.ensure_object(dict)["home"] = value
 
 
+def _remember_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)["verbose"] = True
+
+
 def home_option(function: Callable) -> Callable:
-    """``--home DIR`` on a group or a command: the option may be given before or after the command name."""
+    """``--home DIR`` and ``--verbose`` on a group or a command: either may be given before
+    or after the command name."""
+    function = click.option(
+        "--verbose", "-v", is_flag=True, default=False, expose_value=False, callback=_remember_verbose, cls=Option,
+        help="cli.opt.verbose",
+    )(function)
     return click.option(
         "--home", metavar="DIR", default=None, expose_value=False, callback=_remember_home, cls=Option,
         help="cli.opt.home",
     )(function)
+
+
+def is_verbose() -> bool:
+    """``--verbose`` given at any level: the log is mirrored on standard error."""
+    return bool(click.get_current_context().ensure_object(dict).get("verbose"))
+
+
+def writes(command: Callable[..., int] | None = None, *, unless: str | None = None) -> Callable:
+    """A command that writes into the home holds the home's lock while it runs: a second
+    program on the same home is refused (HomeInUse, said by ``main`` with who holds it).
+    ``unless``: the name of a flag that makes the command write nothing (``dry_run``)."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @wraps(command)
+        def wrapper(*args, **kwargs) -> int:
+            from fazhi_tui.base.lock import home_lock
+
+            folder = current_home().data_dir
+            if (unless is not None and kwargs.get(unless)) or not folder.is_dir():
+                return command(*args, **kwargs)  # nothing written, or no home to guard (refused)
+            with home_lock(folder, click.get_current_context().command_path):
+                return command(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(command) if command is not None else decorate
 
 
 def current_home() -> Home:
@@ -262,6 +312,34 @@ YEAR, DATE, POSITIVE = _Year(), _Date(), _Positive()
 
 def say(line: str) -> None:
     print(line)
+
+
+# From this many files on, a command shows its progress (fewer are over in a moment, and
+# their result lines say all).
+MANY_FILES = 5
+
+
+class Output:
+    """The lines of a command working through many files, with its progress on standard
+    error: a bar redrawn in place on a terminal (taken off its line while a result line is
+    printed), a plain ``3/10 name`` line per file when redirected. Fewer than ``least``
+    steps show no progress."""
+
+    def __init__(self, total: int, least: int = MANY_FILES, label: str = "") -> None:
+        self.bar = ConsoleProgress(sys.stderr, label=label) if total >= least else None
+
+    @property
+    def progress(self) -> Progress | None:
+        return self.bar
+
+    def say(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.clear()
+        print(line, flush=self.bar is not None)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from fazhi_tui.base.i18n import t
-from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, YEAR, Command, Option, current_home, fail, home_option, say
+from fazhi_tui.cli.common import EXIT_FAILURE, EXIT_USAGE, YEAR, Command, Option, current_home, fail, home_option, say, writes
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services import office, sheets
 from fazhi_tui.services.errors import ActionRefused
@@ -91,6 +91,7 @@ def annual_report(year: int | None, out: str) -> int:
 @click.argument("file", metavar="FILE")
 @click.option("--kind", "kind_name", type=click.Choice(list(KINDS)), metavar="KIND", required=True, cls=Option, help="cli.opt.kind")
 @click.option("--map", "pairs", metavar="FIELD=HEADER", multiple=True, cls=Option, help="cli.opt.map")
+@writes
 def import_sheet(file: str, kind_name: str, pairs: tuple[str, ...]) -> int:
     """Preview (columns used, refused rows by number, duplicates), then import: after a yes
     at a terminal, at once without one. Exit 0 when records were imported, 1 when none

@@ -1,5 +1,6 @@
 """``fazhi-tui hub ...``: the county's or city's commands. Each parses its arguments and
-calls one use case of :mod:`fazhi_tui.services.hub`."""
+calls one use case of :mod:`fazhi_tui.services.hub`; those that write into the home hold
+its lock (``writes``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 import click
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.patterns import expand_files
 from fazhi_tui.cli.catalog import catalog
-from fazhi_tui.cli.common import DATE, EXIT_FAILURE, YEAR, Group, Option, current_home, fail, home_option, say
+from fazhi_tui.cli.common import DATE, EXIT_FAILURE, YEAR, Group, Option, Output, current_home, fail, home_option, say, writes
 from fazhi_tui.services import hub as hub_services
 from fazhi_tui.services import office
 from fazhi_tui.services.checklist import problem_text
@@ -23,7 +25,7 @@ __all__ = ["hub"]
 
 @click.group(
     "hub", cls=Group, invoke_without_command=True, help="cli.help.hub",
-    examples=("fazhi-tui hub --home D:\\county", "fazhi-tui hub init 640302 --name 利通区", "fazhi-tui hub import E:\\*.fzb"),
+    examples=("fazhi-tui hub --home D:\\county", "fazhi-tui hub init 640302 --name 利通区", "fazhi-tui hub import E:\\"),
 )
 @home_option
 @click.pass_context
@@ -73,29 +75,42 @@ def init(code: str, name: str, level: str) -> int:
 @click.option("--name", required=True, cls=Option, help="cli.opt.member_name")
 @click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
 @click.option("--another-device", is_flag=True, cls=Option, help="cli.opt.another_device")
+@writes
 @_at_the_hub
 def enroll(home, config, store, code: str, name: str, to: str, another_device: bool) -> int:
     say(hub_services.enrol_member(home, config, store, code, name, Path(to), another_device=another_device))
     return 0
 
 
-@hub.command("import", help="cli.help.hub_import", examples=("fazhi-tui hub import E:\\fazhi-up-*.fzb", "fazhi-tui hub import --dry-run E:\\fazhi-up-640302100-1.fzb"))
+@hub.command(
+    "import", help="cli.help.hub_import",
+    examples=("fazhi-tui hub import E:\\", "fazhi-tui hub import \"E:\\fazhi-up-640302*.fzb\"", "fazhi-tui hub import --dry-run E:\\fazhi-up-640302100-000001.fzb"),
+)
 @home_option
-@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.argument("files", metavar="FILE|DIR...", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, cls=Option, help="cli.opt.dry_run")
+@writes(unless="dry_run")
 @_at_the_hub
 def import_up(home, config, store, files: tuple[str, ...], dry_run: bool) -> int:
+    """Each argument a file, a folder (its up-bundles) or a pattern the program expands
+    itself (cmd.exe and PowerShell pass ``*`` on unexpanded)."""
+    paths = expand_files(files, "fazhi-up-*.fzb")
+    output = Output(len(paths))
     refused = 0
-    for verdict, lines in hub_services.import_up_files(home, config, store, files, dry_run=dry_run, detail=True):
-        refused += verdict == "refused"
-        for _, line in lines:
-            say(line)
+    try:
+        for verdict, lines in hub_services.import_up_files(home, config, store, paths, dry_run=dry_run, detail=True, progress=output.progress):
+            refused += verdict == "refused"
+            for _, line in lines:
+                output.say(line)
+    finally:
+        output.close()
     return EXIT_FAILURE if refused else 0
 
 
 @hub.command("publish", help="cli.help.hub_publish", examples=("fazhi-tui hub publish --to E:\\",))
 @home_option
 @click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
+@writes
 @_at_the_hub
 def publish(home, config, store, to: str) -> int:
     for line in hub_services.publish_bundles(home, config, store, Path(to)):
@@ -137,6 +152,7 @@ def report(home, config, store, year: int | None, on: dt.date | None, fmt: str, 
 @home_option
 @click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
 @click.option("--full", is_flag=True, cls=Option, help="cli.opt.full")
+@writes
 @_at_the_hub
 def export(home, config, store, to: str, full: bool) -> int:
     say(office.exported_line(hub_services.export_hub_bundle(home, config, store, Path(to), full=full)))

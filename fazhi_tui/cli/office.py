@@ -1,6 +1,6 @@
 """The township office's commands: ``run``, ``demo``, ``checklist``, ``export``, ``enroll``,
-``import``, ``restore``. Each parses its arguments and calls one use case of
-:mod:`fazhi_tui.services.office`."""
+``import``, ``backup``, ``restore``. Each parses its arguments and calls one use case of
+:mod:`fazhi_tui.services.office`; those that write into the home hold its lock (``writes``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import click
 
 from fazhi_tui.base.files import atomic_write_bytes
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.patterns import expand_files
 from fazhi_tui.cli.common import (
     DATE,
     EXIT_FAILURE,
@@ -20,10 +21,12 @@ from fazhi_tui.cli.common import (
     YEAR,
     Command,
     Option,
+    Output,
     current_home,
     fail,
     home_option,
     say,
+    writes,
 )
 from fazhi_tui.services import office
 from fazhi_tui.services.checklist import problem_text
@@ -92,6 +95,7 @@ def checklist(year: int | None, on: dt.date | None, fmt: str, out: str | None) -
 @home_option
 @click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
 @click.option("--full", is_flag=True, cls=Option, help="cli.opt.full")
+@writes
 def export(to: str, full: bool) -> int:
     home = current_home()
     config, store = office.open_office(home)
@@ -111,6 +115,7 @@ def export(to: str, full: bool) -> int:
 @home_option
 @click.argument("file", metavar="FILE")
 @click.option("--replace", is_flag=True, cls=Option, help="cli.opt.replace_enrolment")
+@writes
 def enroll(file: str, replace: bool) -> int:
     home = current_home()
     config, store = office.open_office(home)
@@ -123,20 +128,46 @@ def enroll(file: str, replace: bool) -> int:
     return 0
 
 
-@click.command("import", cls=Command, help="cli.help.import", examples=("fazhi-tui import E:\\fazhi-down-640302100-*.fzb",))
+@click.command("import", cls=Command, help="cli.help.import", examples=("fazhi-tui import E:\\", "fazhi-tui import \"E:\\fazhi-down-640302100-*.fzb\""))
 @home_option
-@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.argument("files", metavar="FILE|DIR...", nargs=-1, required=True)
+@writes
 def import_down(files: tuple[str, ...]) -> int:
+    """Each argument a file, a folder (this office's down-bundles in it) or a pattern the
+    program expands itself (cmd.exe and PowerShell pass ``*`` on unexpanded)."""
     home = current_home()
     config, store = office.open_office(home)
     refused = 0
     try:
-        for verdict, line in office.import_down_files(home, config, store, files, detail=True):
-            refused += verdict == "refused"
-            say(line)
+        paths = expand_files(files, f"fazhi-down-{config.office_code}-*.fzb")
+        output = Output(len(paths))
+        try:
+            for verdict, line in office.import_down_files(home, config, store, paths, detail=True, progress=output.progress):
+                refused += verdict == "refused"
+                output.say(line)
+        finally:
+            output.close()
     finally:
         store.close()
     return EXIT_FAILURE if refused else 0
+
+
+@click.command("backup", cls=Command, help="cli.help.backup", examples=("fazhi-tui backup --to E:\\", "fazhi-tui backup --list"))
+@home_option
+@click.option("--to", metavar="DIR", default=None, cls=Option, help="cli.opt.backup_to")
+@click.option("--list", "listing", is_flag=True, cls=Option, help="cli.opt.backup_list")
+def backup(to: str | None, listing: bool) -> int:
+    """A checked copy of the database in DIR (a USB stick), made while the program may be
+    open (SQLite's backup API): no lock needed. ``--list``: the automatic backups."""
+    home = current_home()
+    if listing == (to is not None):
+        return fail(t("backup.to_or_list"), EXIT_USAGE)
+    if listing:
+        for line in office.backup_lines(home):
+            say(line)
+        return 0
+    say(office.backup_copy(home, Path(to)))
+    return 0
 
 
 @click.command(
@@ -158,4 +189,4 @@ def restore(listing: bool, backup: str | None) -> int:
     return 0
 
 
-COMMANDS = (run, demo, checklist, export, enroll, import_down, restore)
+COMMANDS = (run, demo, checklist, export, enroll, import_down, backup, restore)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 import click
@@ -12,13 +14,18 @@ from fazhi_tui import __version__
 from fazhi_tui.base.config import ConfigError, load_config
 from fazhi_tui.base.console import setup_console
 from fazhi_tui.base.i18n import set_language, t
+from fazhi_tui.base.lock import HomeInUse
+from fazhi_tui.base.logs import close_logging
 from fazhi_tui.base.paths import Home, resolve_home
+from fazhi_tui.base.patterns import NoMatch
 from fazhi_tui.cli.common import EXIT_USAGE, Group, Option, current_home, fail, home_option
 from fazhi_tui.services.errors import ActionRefused
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
 
 __all__ = ["root", "main", "run_app"]
+
+log = logging.getLogger(__name__)
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -51,11 +58,18 @@ def root(ctx: click.Context, demo: bool) -> int:
 
 
 def run_app(home: Home) -> int:
-    """Open the interface on ``home`` (Textual is imported only now)."""
-    from fazhi_tui.ui.app import FazhiApp
+    """Open the interface on ``home`` (Textual is imported only now). The home's lock is
+    taken first: a second program on the same home says who holds it (HomeInUse) and opens
+    nothing. The log goes to its file only: the terminal belongs to the interface."""
+    from fazhi_tui.base.lock import home_lock
+    from fazhi_tui.base.logs import setup_logging
 
-    app = FazhiApp(home)
-    app.run()
+    setup_logging(home)
+    with home_lock(home.data_dir, "fazhi-tui"):
+        from fazhi_tui.ui.app import FazhiApp
+
+        app = FazhiApp(home)
+        app.run()
     if app.fatal_message:
         return fail(app.fatal_message)
     return app.return_code or 0
@@ -116,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     home = resolve_home(_home_in(args))
     _language_from(home)
     try:
+        return _run(args)
+    finally:
+        close_logging()
+
+
+def _run(args: list[str]) -> int:
+    try:
         with root.make_context("fazhi-tui", args) as ctx:
             return root.invoke(ctx) or 0
     except click.exceptions.Exit as exc:  # --help, --version
@@ -128,17 +149,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         return fail(t("cli.error", message=exc.format_message()), exc.exit_code)
     except ActionRefused as exc:
-        return fail(exc.message(), EXIT_USAGE if exc.usage else 1)
+        return _refused(exc.message(), EXIT_USAGE if exc.usage else 1)
     except BundleRefused as exc:
-        return fail(f"{exc.message()} ({exc.detail})")
+        return _refused(f"{exc.message()} ({exc.detail})")
     except ConfigError as exc:
-        return fail(t(exc.key, **exc.params))
+        return _refused(t(exc.key, **exc.params))
     except DatabaseError as exc:
         home = resolve_home(_home_in(args))
         message = t(exc.key, path=exc.path, detail=exc.detail, backups=home.backups)
         if exc.key == "err.db_corrupt" and _command_in(args) != "restore":
             message += "\n" + t("restore.hint")
-        return fail(message)
+        return _refused(message)
+    except HomeInUse as exc:
+        return _refused(exc.message())
+    except NoMatch as exc:
+        return _refused(exc.message())
     except (KeyboardInterrupt, click.Abort):
         return 130
     except BrokenPipeError:
@@ -146,3 +171,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug or a surprise: the traceback goes to the log, not the screen
+        return _unexpected(exc, args)
+
+
+def _refused(message: str, code: int = 1) -> int:
+    """A command refused with ``message``: in the log, then said."""
+    log.warning("refused: %s", message)
+    return fail(message, code)
+
+
+def _unexpected(exc: Exception, args: Sequence[str]) -> int:
+    """Log ``exc`` with its traceback and say so in one sentence, with where the log is."""
+    from fazhi_tui.base.logs import ensure_logging, log_unexpected, logging_home
+
+    home = resolve_home(_home_in(args))
+    if logging_home() is None:
+        ensure_logging(home)
+    log_unexpected(exc, f"unexpected error in fazhi-tui {' '.join(args)}")
+    path = logging_home()
+    if path is not None and path.exists():
+        return fail(t("err.unexpected", error=type(exc).__name__, path=path))
+    # No log could be written (a read-only stick, a home not made yet): the details here.
+    traceback.print_exception(exc, file=sys.stderr)
+    return fail(t("err.unexpected_no_log", error=type(exc).__name__))

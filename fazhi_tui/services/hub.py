@@ -15,6 +15,7 @@ from pathlib import Path
 from fazhi_tui.base.config import Config, HubConfig, load_config, save_config
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.progress import Progress, steps
 from fazhi_tui.services import sheets
 from fazhi_tui.services.catalog_import import PURPOSE, CatalogPreview, catalog_specs, preview_file, store_catalog
 from fazhi_tui.services.checklist import ActiveRules, Matrix, evidence_labels, hub_matrix, load_active_rules
@@ -60,10 +61,13 @@ def init_hub(home: Home, code: str, name: str, level: str = "county") -> str:
     existing = load_config(home.config)
     if existing is not None and (existing.hub is None or existing.hub.code != checked):
         raise ActionRefused("cli.hub_exists", home=home.config_dir)
+    from fazhi_tui.base.lock import home_lock
+
     home.ensure()
-    save_config(home.config, Config(hub=HubConfig(level, checked, name.strip())))
-    Store.open(home.database, home.backups).close()
-    owner_only(home)  # the hub's database, keys and archive: the owner's only
+    with home_lock(home.data_dir, "fazhi-tui hub init"):
+        save_config(home.config, Config(hub=HubConfig(level, checked, name.strip())))
+        Store.open(home.database, home.backups).close()
+        owner_only(home)  # the hub's database, keys and archive: the owner's only
     return t("sync.hub_ready", name=name, code=checked, home=home.data_dir)
 
 
@@ -82,12 +86,14 @@ def enrol_member(home: Home, config: Config, store: Store, code: str, name: str,
 
 
 def import_up_files(
-    home: Home, config: Config, store: Store, paths: Sequence[Path | str], *, dry_run: bool = False, detail: bool = False
+    home: Home, config: Config, store: Store, paths: Sequence[Path | str], *, dry_run: bool = False, detail: bool = False,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """Check and import up-bundles one by one: for each, its verdict and its (verdict, line)s
     (the verdict, then any gap in the device's numbers). ``detail`` names the file as given
-    and adds the technical reason of a refusal (the command line); otherwise the file's name."""
-    for name in paths:
+    and adds the technical reason of a refusal (the command line); otherwise the file's name.
+    ``progress`` is told after each file (base/progress.py)."""
+    for name in steps(paths, progress, lambda name: Path(name).name):
         outcome = import_bundle(home, config, store, Path(name), dry_run=dry_run)
         shown = str(name) if detail else Path(name).name
         yield outcome.verdict, import_lines(outcome, shown, dry_run=dry_run, detail=detail)

@@ -18,6 +18,7 @@ from fazhi_tui.base.config import Config, load_config
 from fazhi_tui.base.files import atomic_write_bytes, atomic_write_text
 from fazhi_tui.base.i18n import t
 from fazhi_tui.base.paths import Home
+from fazhi_tui.base.progress import Progress, steps
 from fazhi_tui.services.checklist import ActiveRules, evidence_labels, load_active_rules, run_checklist
 from fazhi_tui.services.checklist_report import ReportHeader, render
 from fazhi_tui.services.errors import ActionRefused
@@ -44,6 +45,7 @@ __all__ = [
     "open_office",
     "make_demo",
     "backup_lines",
+    "backup_copy",
     "restore_named",
     "rules_problem_line",
     "last_folder",
@@ -129,10 +131,12 @@ def enrolled_line(enrolment) -> str:
 
 
 def import_down_files(
-    home: Home, config: Config, store: Store, paths: Sequence[Path | str], *, detail: bool = False
+    home: Home, config: Config, store: Store, paths: Sequence[Path | str], *, detail: bool = False,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Import the hub's down-bundles one by one: (verdict, line) for each, in order."""
-    for name in paths:
+    """Import the hub's down-bundles one by one: (verdict, line) for each, in order;
+    ``progress`` is told after each file (base/progress.py)."""
+    for name in steps(paths, progress, lambda name: Path(name).name):
         outcome = import_down(home, config, store, Path(name))
         yield down_line(outcome, str(name) if detail else Path(name).name, detail=detail)
 
@@ -187,6 +191,7 @@ def open_office(home: Home) -> tuple[Config, Store]:
 def make_demo(home: Home, *, township: str | None = None, years: int = 3, records: int | None = None) -> str:
     """Fill ``home`` with a demo township; the line saying what was made."""
     from fazhi_tui.base.division import check_township_code
+    from fazhi_tui.base.lock import home_lock
     from fazhi_tui.services.demo import DemoError, build_demo
 
     code = None
@@ -194,8 +199,12 @@ def make_demo(home: Home, *, township: str | None = None, years: int = 3, record
         code = check_township_code(township)
         if code is None:
             raise ActionRefused("cli.bad_code", usage=True, code=township)
+    if home.database.exists() or home.config.exists():
+        raise ActionRefused("cli.demo_exists", home=home.data_dir)  # said before the lock: nothing touched
     try:
-        summary = build_demo(home, township=code, years=years, records=records)
+        home.data_dir.mkdir(parents=True, exist_ok=True)
+        with home_lock(home.data_dir, "fazhi-tui demo"):
+            summary = build_demo(home, township=code, years=years, records=records)
     except DemoError:
         raise ActionRefused("cli.demo_exists", home=home.data_dir)
     return t("cli.demo_done", name=summary.name, code=summary.code, records=summary.records, home=home.data_dir)
@@ -217,6 +226,26 @@ def backup_lines(home: Home) -> list[str]:
         lines.append(t("restore.line", name=path.name, kb=max(1, round(size / 1024))))
     lines.append(t("restore.usage"))
     return lines
+
+
+def backup_copy(home: Home, folder: Path) -> str:
+    """A checked copy of the home's database in ``folder`` (``fazhi-tui backup --to``);
+    the line saying where. Raises ActionRefused (no database, no such folder, cannot write)
+    and DatabaseCorrupt (the copy failed its check: nothing is left in ``folder``)."""
+    from fazhi_tui.storage.backups import backup_to
+    from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError
+
+    if not home.database.is_file():
+        raise ActionRefused("backup.no_database", path=home.database)
+    if not folder.is_dir():
+        raise ActionRefused("err.export_no_folder", path=folder)
+    try:
+        made = backup_to(home, folder)
+    except DatabaseCorrupt:
+        raise
+    except DatabaseError as exc:  # a full or read-only stick
+        raise ActionRefused("backup.failed", reason=exc.detail) from exc
+    return t("backup.done", path=made)
 
 
 def restore_named(home: Home, name: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi_tui.base.progress import Progress
 from fazhi_tui.domain.kinds import KINDS, Kind
 from fazhi_tui.domain.reasons import REASON_FIELDS, reason_text, reason_value
 from fazhi_tui.storage import meta
@@ -132,8 +133,10 @@ class Store:
         return self._db
 
     @classmethod
-    def open(cls, path: Path, backup_dir: Path, clock: Callable[[], str] = utc_now) -> Store:
-        return cls(open_database(path, backup_dir), path, clock)
+    def open(cls, path: Path, backup_dir: Path, clock: Callable[[], str] = utc_now, progress: Progress | None = None) -> Store:
+        """Open (and create or upgrade) the database at ``path``; ``progress`` is told of
+        each migration step when an older database is upgraded (base/progress.py)."""
+        return cls(open_database(path, backup_dir, progress), path, clock)
 
     def close(self) -> None:
         with self._lock:

@@ -176,7 +176,7 @@ class FazhiApp(App[int]):
         try:
             self.home.ensure()
             kwargs = {"clock": self._clock} if self._clock else {}
-            store = Store.open(self.home.database, self.home.backups, **kwargs)
+            store = Store.open(self.home.database, self.home.backups, progress=self._migrating, **kwargs)
             # A township's home screen opens with its counts (a few milliseconds) already known.
             counts = store.counts() if self.config.hub is None else None
             behind = store.clock_behind()
@@ -189,6 +189,18 @@ class FazhiApp(App[int]):
         self.call_from_thread(self._store_ready, store, counts)
         if behind:
             self.call_from_thread(self._warn_clock, behind)
+
+    def _migrating(self, done: int, total: int | None, what: str = "") -> None:
+        """An older database being upgraded at start (from the worker thread): each step on
+        the loading screen and in the log."""
+        log.info("upgrading the data format: step %s of %s %s", done, total, what)
+        self.call_from_thread(self._show_migration, t("app.migrating", done=done, total=total, what=what))
+
+    def _show_migration(self, text: str) -> None:
+        from fazhi_tui.ui.format import plain
+
+        for loading in self.query("#loading").results(Static):
+            loading.update(plain(text))
 
     def _warn_clock(self, newest: str) -> None:
         """The PC's clock is earlier than data the office already holds: say so."""

@@ -123,3 +123,53 @@ async def test_an_enrolment_from_another_county_key_is_taken_only_when_the_clerk
         await settle(pilot)
         assert app.screen is screen
     assert load_enrolment(home).hub_name == "冒名的利通区"
+
+
+async def test_the_hub_imports_many_files_with_a_progress_bar_and_stays_responsive(tmp_path, monkeypatch):
+    """Reading a stick of many bundles runs in a thread: a bar counts the files, and keys
+    still work while a file is being read (here held up on purpose)."""
+    import threading
+
+    from textual.widgets import ProgressBar
+
+    from fazhi_tui.services import hub as hub_services
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for n in range(1, 5):
+        (stick / f"fazhi-up-640302100-dev-{n:06d}.fzb").write_bytes(b"not a bundle")
+    county = resolve_home(tmp_path / "county")
+    assert main(["hub", "init", "640302", "--name", "利通区", "--home", str(county.data_dir)]) == 0
+
+    release, calls = threading.Event(), []
+    real = hub_services.import_bundle
+
+    def slow_import(*args, **kwargs):
+        calls.append(args[3])
+        if len(calls) == 2:
+            assert release.wait(timeout=30)  # the second file takes "long"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hub_services, "import_bundle", slow_import)
+    hub = make_app(county)
+    async with hub.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = hub.screen
+        bar = screen.query_one("#import-progress", ProgressBar)
+        assert not bar.display  # nothing to show before an import
+        await put_path(pilot, screen, stick)
+        await pilot.press("ctrl+o")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if len(calls) == 2 and bar.progress == 1:
+                break
+        assert bar.display and bar.total == 4 and bar.progress == 1
+        box = screen.query_one("#folder-path", Input)
+        before = box.value
+        await pilot.press("end", "x")  # the interface answers while the import works
+        assert box.value == before + "x"
+        release.set()
+        await settle(pilot)
+        assert len(calls) == 4
+        assert not bar.display  # the run is over
+        assert log_text(screen).count("×") == 4  # each file refused (not bundles), one line each

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, RichLog, Static
+from textual.widgets import DataTable, ProgressBar, RichLog, Static
 
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.services.hub import import_up_files, is_silent, publish_bundles
@@ -46,6 +46,7 @@ class HubScreen(Screen[None]):
         yield table
         with Vertical(id="hub-exchange"):
             yield FolderPicker(last_folder(self.app.home), id="picker")
+            yield ProgressBar(id="import-progress", show_eta=False)
             yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
 
@@ -93,20 +94,35 @@ class HubScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="hub-sync")
     def _import(self, folder: Path) -> None:
+        """Runs in a thread: the screen stays responsive; with more than one file a
+        progress bar counts them (hidden again when the run ends)."""
         app = self.app
         files = sorted(folder.glob("fazhi-up-*.fzb")) if folder.is_dir() else []
         if not files:
             app.call_from_thread(self.say, t("hub.nothing_found", path=folder))
             return
+
+        def progress(done: int, total: int | None, what: str = "") -> None:
+            app.call_from_thread(self._show_progress, done, total)
+
         try:
-            for _, lines in import_up_files(app.home, app.config, app.store, files):
+            for _, lines in import_up_files(app.home, app.config, app.store, files, progress=progress if len(files) > 1 else None):
                 for verdict, line in lines:
                     app.call_from_thread(self.say, f"{MARKS[verdict]} {line}")
         except DatabaseError as exc:
             app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
             return
+        finally:
+            app.call_from_thread(self._show_progress, None, None)
         remember_folder(app.home, folder)
         app.call_from_thread(self.action_refresh)
+
+    def _show_progress(self, done: int | None, total: int | None) -> None:
+        """``done`` of ``total`` files imported; None: the run is over, the bar goes."""
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.display = done is not None
+        if done is not None:
+            bar.update(total=total, progress=done)
 
     def action_publish(self) -> None:
         self._publish(self.query_one(FolderPicker).path)
