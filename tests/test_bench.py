@@ -48,3 +48,7 @@ def test_the_start_probe_sees_the_home_screen_with_its_counts(tmp_path):
             # the first screen does not load what only the sync, catalog and report screens need
             assert not [m for m in modules if m.split(".")[0] in ("openpyxl", "cryptography")]
             assert "fazhi_tui.sync.hub" not in modules
+            # the probe starts the program through its command line, which opens the interface
+            # without importing a subcommand or the hub's services
+            assert "fazhi_tui.cli.root" in modules
+            assert not {"fazhi_tui.cli.hub", "fazhi_tui.services.hub"} & set(modules)

@@ -4,7 +4,8 @@
     python bench/apps/start_probe.py fazhi HOME_DIR
 
 ``bare``: the reference app (one static line), ready after its first refresh.
-``fazhi``: ``FazhiApp`` on HOME_DIR, ready once the home screen is in front with the
+``fazhi``: the program as ``python -m fazhi_tui --home HOME_DIR`` starts it (console, command
+line, ``run_app``), its ``FazhiApp`` headless, ready once the home screen is in front with the
 meetings' count in its list (checked every 2 ms) and has refreshed — the first usable
 screen.
 Then the app exits. The parent times from spawning this process to reading ``READY``,
@@ -69,7 +70,16 @@ def main() -> None:
                 self._watch.stop()
                 self.call_after_refresh(ready, self)
 
-    Probe(home).run(headless=True, size=(80, 24))
+    # through the program's own entry (python -m fazhi_tui --home DIR: the console set up, the
+    # command line parsed, run_app), with the app made headless and watched by the probe
+    app_module.FazhiApp = Probe
+    Probe.run = lambda self, **kwargs: app_module.App.run(self, headless=True, size=(80, 24))
+    from fazhi_tui.base.console import setup_console
+
+    setup_console()
+    from fazhi_tui.cli import main as cli_main
+
+    cli_main(["--home", sys.argv[2]])
 
 
 if __name__ == "__main__":

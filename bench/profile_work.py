@@ -1,7 +1,7 @@
 """Profile one piece of work on the benchmark's data (what the changes in RESULTS.md are
 based on).
 
-    python bench/profile.py checklist|matrix|export|import|start [--work DIR]
+    python bench/profile_work.py checklist|matrix|export|import|start [--work DIR]
 
 Uses pyinstrument when it is installed (``pip install pyinstrument``; not a dependency of
 the program or of the suite), else cProfile (top 25 by cumulative time).
