@@ -11,11 +11,12 @@ benchmarks (bench/start_bench.py, typing_bench.py, checklist_bench.py) are run a
 * a neighbour on that same core: a process that spins on pure Python forever (an antivirus
   scan, a browser tab), pinned there too, started before and stopped after.
 
-Targets: start ≤ 1.5× the bare Textual app measured under the same conditions (the bare
-app is pinned next to the same neighbour), every key < 50 ms median (the typing bench's
-figure: the CPU the key costs the program's process), the checklist < 100 ms and the
-matrix < 500 ms (wall time: with the neighbour taking its share of the core, this is the
-figure that grows). Rows are the same as in the normal run, marked "old PC".
+Targets (issue 20): start ≤ 1.5× the bare Textual app measured under the same conditions
+(the bare app is pinned next to the same neighbour), every key < 50 ms median (the typing
+bench's figure: the CPU the key costs the program's process). The checklist and the matrix
+are reported (wall time, which grows as the neighbour takes its share of the core, and ×
+the calibration unit timed under the same conditions); their limits are a free core's.
+Rows are the same as in the normal run, marked "old PC".
 
 Other platforms: pinning needs Linux's ``taskset`` (util-linux). On Windows run the whole
 script pinned, neighbour included, with ``start /affinity 1 /wait python bench\\oldpc_bench.py
@@ -104,6 +105,10 @@ def main(argv: list[str] | None = None) -> list:
             for row in parse_rows(done.stdout):
                 if row.ok is None:
                     continue  # the reported-only figures (opening a list, a form) are the normal run's business
+                if target == "3 checklist":
+                    # the old-PC targets are start and keys; the checklist's limits are for a
+                    # fast core, so here its figures (wall time, and × cal) are reported
+                    row.ok, row.limit = None, f"report ({row.limit} on a free core)"
                 row.target = f"{target.split()[0]} old PC"
                 row.what = f"1 core + neighbour: {row.what}"
                 row.command = CMD + (" --quick" if args.quick else "")
