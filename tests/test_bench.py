@@ -102,3 +102,32 @@ def test_the_import_reference_writes_exactly_what_the_import_wrote(tmp_path):
         assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == len(rows["audit_log"][1])
     finally:
         conn.close()
+
+
+def test_the_old_pc_neighbour_is_pinned_to_the_core_and_busy(tmp_path):
+    """bench/oldpc_bench.py: the neighbour process runs on the one core the benchmark is pinned to."""
+    import os
+    import shutil
+    import time
+
+    import pytest
+
+    if shutil.which("taskset") is None or not hasattr(os, "sched_getaffinity"):
+        pytest.skip("pinning needs Linux's taskset")
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import oldpc_bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    assert oldpc_bench.pin_prefix(0, pinned=True) == []
+    neighbour = oldpc_bench.start_neighbour(oldpc_bench.pin_prefix(0, pinned=False))
+    try:
+        time.sleep(0.5)
+        assert neighbour.poll() is None
+        assert oldpc_bench.affinity(neighbour.pid) == "0"
+        with open(f"/proc/{neighbour.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        assert int(fields[11]) + int(fields[12]) > 0  # utime + stime: it has been spinning
+    finally:
+        neighbour.kill()
+        neighbour.wait()
