@@ -71,7 +71,11 @@ class Row:
     extra: dict = field(default_factory=dict)
 
     def ref_unit(self) -> str:
-        return "MB" if self.unit == "MB" else "s"
+        return self.extra.get("ref_unit") or ("MB" if self.unit == "MB" else "s")
+
+    def shows_ratio(self) -> bool:
+        """A ratio is printed where figure and reference are of one kind (time, memory, a rate vs a rate)."""
+        return self.unit in ("s", "MB") or self.unit == self.ref_unit()
 
     @property
     def ratio(self) -> float:
@@ -119,7 +123,7 @@ def table(rows: list[Row]) -> str:
         met = "—" if r.ok is None else ("yes" if r.ok else "NO")
         body.append(
             (r.target, r.what, fmt_value(r.median, r.unit), r.reference, fmt_value(r.ref_median, r.ref_unit()),
-             fmt_ratio(r.ratio) if r.unit in ("s", "MB") else "—", r.limit, met)
+             fmt_ratio(r.ratio) if r.shows_ratio() else "—", r.limit, met)
         )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
     lines = [" | ".join(str(x).ljust(w) for x, w in zip(head, widths))]
@@ -135,7 +139,7 @@ def markdown(rows: list[Row]) -> str:
     for r in rows:
         met = "—" if r.ok is None else ("**yes**" if r.ok else "**NO**")
         cells = (r.target, r.what, fmt_value(r.median, r.unit), r.reference, fmt_value(r.ref_median, r.ref_unit()),
-                 fmt_ratio(r.ratio) if r.unit in ("s", "MB") else "—", r.limit, met, str(r.n or ""), f"`{r.command}`")
+                 fmt_ratio(r.ratio) if r.shows_ratio() else "—", r.limit, met, str(r.n or ""), f"`{r.command}`")
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 

@@ -1,14 +1,15 @@
-"""The benchmark suite: every target of issue 7, one table.
+"""The benchmark suite: every target of issues 7 and 20, one table.
 
-    python bench/run.py [--quick] [--townships N] [--only 1,3] [--work DIR]
+    python bench/run.py [--quick] [--townships N | --full-scale] [--only 1,3] [--work DIR]
 
 Each target runs in its own child process (bench/<target>_bench.py, bench/scale.py; each
 can also be run alone and prints its own table). The data sets are built on first use in
 the work folder (default bench/.work; the 20-township hub takes a couple of minutes once).
 Every figure comes with a reference measured in the same run (see common.py) and the
-ratio to it. ``--townships`` (default 2000) sets the size of the scale simulation; its
+ratio to it. ``--townships`` (default 1000) sets the size of the scale simulation; its
 38,000 figures are then extrapolated, and marked so. The full simulation is
-``python bench/scale.py --townships 38000``.
+``--full-scale`` here, or ``python bench/scale.py --full``. Target 7 is the old-PC profile:
+targets 1-3 again on one core shared with a CPU-bound neighbour (bench/oldpc_bench.py).
 
 The machine (CPU, cores, Python, Textual, SQLite) and the load average before and after
 are printed, and everything is saved to ``<work>/last-run.json`` (the table as Markdown,
@@ -37,19 +38,21 @@ TARGETS = {
     "4": ("memory", ["bench/memory_bench.py"]),
     "5": ("sync", ["bench/sync_bench.py"]),
     "6": ("scale", ["bench/scale.py"]),
+    "7": ("old PC", ["bench/oldpc_bench.py"]),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions, a 300-township scale run")
-    parser.add_argument("--townships", type=int, default=None, help="townships in the scale simulation (default 2000; 300 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, a 200-township scale run")
+    parser.add_argument("--townships", type=int, default=None, help="townships in the scale simulation (default 1000; 200 with --quick)")
+    parser.add_argument("--full-scale", action="store_true", help="the scale simulation at its target's 38,000 townships")
     parser.add_argument("--only", default="", help="comma-separated target numbers, e.g. 1,3")
     parser.add_argument("--work", default=None)
     args = parser.parse_args(argv)
     work = work_dir(args.work)
     wanted = [t.strip() for t in args.only.split(",") if t.strip()] or list(TARGETS)
-    townships = args.townships or (300 if args.quick else 2000)
+    townships = args.townships or (200 if args.quick else 1000)
 
     info = machine()
     print(f"machine: {info['cpu']} · {info['nproc']} cores · Python {info['python']} · Textual {info['textual']}"
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         name, script = TARGETS[number]
         extra = ["--work", str(work)] + (["--quick"] if args.quick else [])
         if name == "scale":
-            extra += ["--townships", str(townships)]
+            extra += ["--full"] if args.full_scale else ["--townships", str(townships)]
         print(f"… target {number} ({name})", flush=True)
         loads[number] = load_average()[0]
         rows += run_child([*script, *extra], timeout=6 * 3600)

@@ -48,3 +48,86 @@ def test_the_start_probe_sees_the_home_screen_with_its_counts(tmp_path):
             # the first screen does not load what only the sync, catalog and report screens need
             assert not [m for m in modules if m.split(".")[0] in ("openpyxl", "cryptography")]
             assert "fazhi_tui.sync.hub" not in modules
+            # the probe starts the program through its command line, which opens the interface
+            # without importing a subcommand or the hub's services
+            assert "fazhi_tui.cli.root" in modules
+            assert not {"fazhi_tui.cli.hub", "fazhi_tui.services.hub"} & set(modules)
+
+
+def test_the_import_reference_writes_exactly_what_the_import_wrote(tmp_path):
+    """bench/sync_bench.py's reference for the hub import (issue 20): every row the import
+    added, written again by plain executemany into an empty copy of the hub's schema."""
+    import shutil
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import common
+        import sync_bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    from fazhi_tui.domain.kinds import KINDS
+    from fazhi_tui.sync.export import export_up
+    from fazhi_tui.sync.hub import import_bundle
+
+    town = common.build_township(tmp_path / "town", common.TOWNSHIP, years=1, records=None)
+    hub = common.make_hub(tmp_path / "hub")
+    common.enrol(hub, town, common.TOWNSHIP, tmp_path / "usb")
+    home, config, store = common.office(town)
+    try:
+        bundle = export_up(home, config, store, tmp_path / "usb", full=True)
+    finally:
+        store.close()
+    after = tmp_path / "after"
+    shutil.copytree(hub, after)
+    home, config, store = common.office(after)
+    try:
+        assert import_bundle(home, config, store, bundle.path).verdict == "imported"
+    finally:
+        store.close()
+
+    rows = sync_bench.added_rows(hub, after)
+    assert len(rows["audit_log"][1]) >= bundle.records  # an audit row per record at least
+    assert sum(len(rows[name][1]) for name in KINDS if name in rows) == bundle.records  # every record, once
+    schema, pragmas, seed = sync_bench.hub_schema(hub)
+    assert "hub_member" in seed and pragmas["foreign_keys"] == 1
+    assert any(s.startswith("CREATE INDEX") for s in schema)
+    # written into an empty copy: the same rows, and foreign keys hold at the commit
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert sync_bench.plain_executemany(plain, schema, pragmas, seed, rows) > 0
+    assert not list(plain.glob("plain.db*"))  # each repetition starts from an empty file
+    conn = sqlite3.connect(after / "fazhi.db")
+    try:
+        assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == len(rows["audit_log"][1])
+    finally:
+        conn.close()
+
+
+def test_the_old_pc_neighbour_is_pinned_to_the_core_and_busy(tmp_path):
+    """bench/oldpc_bench.py: the neighbour process runs on the one core the benchmark is pinned to."""
+    import os
+    import shutil
+    import time
+
+    import pytest
+
+    if shutil.which("taskset") is None or not hasattr(os, "sched_getaffinity"):
+        pytest.skip("pinning needs Linux's taskset")
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import oldpc_bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    assert oldpc_bench.pin_prefix(0, pinned=True) == []
+    neighbour = oldpc_bench.start_neighbour(oldpc_bench.pin_prefix(0, pinned=False))
+    try:
+        time.sleep(0.5)
+        assert neighbour.poll() is None
+        assert oldpc_bench.affinity(neighbour.pid) == "0"
+        with open(f"/proc/{neighbour.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        assert int(fields[11]) + int(fields[12]) > 0  # utime + stime: it has been spinning
+    finally:
+        neighbour.kill()
+        neighbour.wait()

@@ -91,3 +91,47 @@ def test_the_first_screen_does_not_pay_for_sqlite_utils(tmp_path):
     )
     assert "sqlite_utils" not in _modules_after(code)
     assert "sqlite_utils" in _modules_after(code + "from fazhi_tui.domain.kinds import KINDS\nstore.page(KINDS['meeting'], 0, 10)\n")
+
+
+# What opening the program (``python -m fazhi_tui --home DIR``) must not import before the home
+# screen is drawn: each is deferred to the command or screen that needs it (issue 20).
+NOT_AT_START = (
+    "fazhi_tui.cli.hub",  # every subcommand: imported when one is looked up or listed (cli/root.py)
+    "fazhi_tui.cli.office",
+    "fazhi_tui.services.hub",
+    "fazhi_tui.services.office",
+    "fazhi_tui.services.checklist",  # the home screen's checklist line: after the first frame
+    "fazhi_tui.services.catalog_import",
+    "fazhi_tui.services.hub_report",
+    "fazhi_tui.sync.export",
+    "fazhi_tui.sync.hub",
+    "fazhi_tui.sync.crypto",
+    "cryptography",
+    "openpyxl",
+    "sqlite_utils",
+    "importlib.resources",  # schema.sql is read as a file beside the package (storage/database.py)
+)
+
+
+def test_opening_the_program_imports_only_what_the_home_screen_needs(tmp_path):
+    code = (
+        "from pathlib import Path\n"
+        "from fazhi_tui.base.console import setup_console\n"
+        "setup_console()\n"
+        "from fazhi_tui.cli import root\n"
+        f"ctx = root.make_context('fazhi-tui', ['--home', {str(tmp_path)!r}])\n"
+        "from fazhi_tui.ui.app import FazhiApp\n"
+        "from fazhi_tui.ui.screens.home import HomeScreen\n"
+        "from fazhi_tui.base.lock import HomeLock\n"
+        "from fazhi_tui.base.logs import ensure_logging\n"
+        "from fazhi_tui.storage.store import Store\n"
+        f"store = Store.open(Path({str(tmp_path / 'fazhi.db')!r}), Path({str(tmp_path / 'backups')!r}))\n"
+        "store.counts(); store.clock_behind()\n"
+    )
+    imported = _modules_after(code)
+    assert "fazhi_tui.ui.screens.home" in imported and "fazhi_tui.cli.root" in imported
+    loaded = [m for m in NOT_AT_START if m in imported]
+    assert loaded == []
+    # and they are there when asked for: the commands on the first look-up, the checklist when run
+    later = _modules_after(code + "root.get_command(ctx, 'hub')\nfrom fazhi_tui.services.checklist import run_checklist\n")
+    assert {"fazhi_tui.cli.hub", "fazhi_tui.cli.office", "fazhi_tui.services.hub", "fazhi_tui.services.checklist"} <= later

@@ -1,15 +1,20 @@
 """Start one app headless and print ``READY`` the moment its first usable screen is drawn.
 
     python bench/apps/start_probe.py bare
+    python bench/apps/start_probe.py bare-home
     python bench/apps/start_probe.py fazhi HOME_DIR
 
 ``bare``: the reference app (one static line), ready after its first refresh.
-``fazhi``: ``FazhiApp`` on HOME_DIR, ready once the home screen is in front with the
+``bare-home``: the second reference (bare_home.py: the home screen's widgets, none of the
+program's code), ready after its first refresh.
+``fazhi``: the program as ``python -m fazhi_tui --home HOME_DIR`` starts it (console, command
+line, ``run_app``), its ``FazhiApp`` headless, ready once the home screen is in front with the
 meetings' count in its list (checked every 2 ms) and has refreshed — the first usable
 screen.
 Then the app exits. The parent times from spawning this process to reading ``READY``,
 so the interpreter's start and every import are inside the figure for both apps.
-With ``--modules`` the probe also prints the modules loaded by then (one line, JSON).
+With ``--modules`` the probe also prints the modules loaded by then (one line, JSON). Last
+comes ``CPU <seconds>``: the CPU time the process had used at READY (all its threads).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,9 +31,11 @@ sys.path.insert(0, os.environ.get("FAZHI_BENCH_SOURCE") or str(Path(__file__).re
 
 
 def ready(app) -> None:
+    cpu = time.process_time()  # the process's CPU so far, every thread: robust to a busy machine
     print("READY", flush=True)
     if "--modules" in sys.argv:
         print(json.dumps(sorted(sys.modules)), flush=True)
+    print(f"CPU {cpu:.6f}", flush=True)
     app.exit()
 
 
@@ -41,6 +49,16 @@ def main() -> None:
                 self.call_after_refresh(ready, self)
 
         Probe().run(headless=True, size=(80, 24))
+        return
+    if which == "bare-home":
+        from bare_home import BareHome
+
+        class HomeProbe(BareHome):
+            def on_mount(self) -> None:
+                super().on_mount()
+                self.call_after_refresh(ready, self)
+
+        HomeProbe().run(headless=True, size=(80, 24))
         return
     import sqlite3
 
@@ -69,7 +87,16 @@ def main() -> None:
                 self._watch.stop()
                 self.call_after_refresh(ready, self)
 
-    Probe(home).run(headless=True, size=(80, 24))
+    # through the program's own entry (python -m fazhi_tui --home DIR: the console set up, the
+    # command line parsed, run_app), with the app made headless and watched by the probe
+    app_module.FazhiApp = Probe
+    Probe.run = lambda self, **kwargs: app_module.App.run(self, headless=True, size=(80, 24))
+    from fazhi_tui.base.console import setup_console
+
+    setup_console()
+    from fazhi_tui.cli import main as cli_main
+
+    cli_main(["--home", sys.argv[2]])
 
 
 if __name__ == "__main__":

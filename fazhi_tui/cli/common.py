@@ -56,8 +56,9 @@ def cells(text: str) -> int:
 # Chinese closing punctuation stays with what it closes.
 _CLOSING = "，。、；：！？）》」』】"
 # A word of narrow characters, or one wide character (Chinese may break between any two),
-# either with the closing punctuation that follows it; or spaces.
-_TOKENS = re.compile(rf"(?:[^\s\u1100-\uffff]+|[\u1100-\uffff])[{_CLOSING}]*|\s+")
+# either with the closing punctuation that follows it; or spaces. Compiled when help is
+# first written (~3 ms), not when the program opens.
+_TOKENS = rf"(?:[^\s\u1100-\uffff]+|[\u1100-\uffff])[{_CLOSING}]*|\s+"
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -66,7 +67,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
-        for token in _TOKENS.findall(paragraph):
+        for token in re.findall(_TOKENS, paragraph):
             if cells(line) + cells(token) > width and line.strip():
                 lines.append(line.rstrip())
                 line = ""

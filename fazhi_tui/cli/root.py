@@ -34,8 +34,28 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.exit()
 
 
+class _Root(Group):
+    """The top group. Its commands (office.py's and ``hub``) are imported the first time any
+    of them is looked up or listed, not when the program opens: ``fazhi-tui`` alone goes
+    straight to the interface without paying for the hub's imports (sync, cryptography,
+    reports, the catalog; ~40 ms, issue 20)."""
+
+    _registered = False
+
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        if not self._registered:
+            self._registered = True
+            _register(self)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+
 @click.group(
-    "fazhi-tui", cls=Group, invoke_without_command=True, help="cli.help.root",
+    "fazhi-tui", cls=_Root, invoke_without_command=True, help="cli.help.root",
     examples=("fazhi-tui", "fazhi-tui --demo", "fazhi-tui --home D:\\fazhi checklist", "fazhi-tui hub --help"),
 )
 @click.option("--version", is_flag=True, is_eager=True, expose_value=False, callback=_show_version, cls=Option, help="cli.opt.version")
@@ -111,15 +131,12 @@ def _language_from(home: Home) -> None:
         set_language(config.language)
 
 
-def _register() -> None:
+def _register(group: click.Group) -> None:
     from fazhi_tui.cli import files, hub, office
 
     for command in (*office.COMMANDS, *files.COMMANDS):
-        root.add_command(command)
-    root.add_command(hub.hub)
-
-
-_register()
+        group.add_command(command)
+    group.add_command(hub.hub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,6 @@ import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +83,16 @@ class Migration:
 
 
 def _schema_text() -> str:
-    """schema.sql: inside the installed package, or at the repository top in a checkout."""
-    packaged = resources.files("fazhi_tui").joinpath("schema.sql")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "schema.sql"
-    return checkout.read_text(encoding="utf-8")
+    """schema.sql: inside the installed package, or at the repository top in a checkout
+    (read from the files beside this one; importlib.resources, ~10 ms to import, only for a
+    package that is not plain files, e.g. zipped)."""
+    here = Path(__file__).resolve().parents[1]
+    for candidate in (here / "schema.sql", here.parent / "schema.sql"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    from importlib import resources
+
+    return resources.files("fazhi_tui").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
 def load_migrations(text: str | None = None) -> list[Migration]:

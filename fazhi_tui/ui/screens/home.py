@@ -68,7 +68,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#kinds", OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        self._load_counts()
+        # after the frame is drawn: the worker's imports and checklist (~50 ms of CPU) would
+        # otherwise compete with the first frame for the one interpreter (issue 20)
+        self.call_after_refresh(self._load_counts)
 
     @work(thread=True, exclusive=True, group="home-counts")
     def _load_counts(self) -> None:
