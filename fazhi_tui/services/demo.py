@@ -1050,6 +1050,10 @@ class _LedgerGenerator:
 
     def oaths(self) -> None:
         town, rng = self.town, self.rng
+        # the mayor, elected again by the township people's congress, sworn in then
+        elected = min(dt.date(town.first_year, 1, rng.randint(8, 20)), town.today)
+        town.add("oath", {"staff_uuid": town.roles["mayor"].uuid, "date": elected.isoformat(),
+                          "occasion": "镇人民代表大会选举产生的国家工作人员宪法宣誓"})
         for person in town.people:
             if person.role == "officer_new" or person.start.year < town.first_year:
                 continue  # the new officer has not been sworn in yet (T45)
