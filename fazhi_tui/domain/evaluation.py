@@ -253,8 +253,10 @@ def _year_period(year: int) -> tuple[dt.date, dt.date]:
 
 def _period(rule: Rule, year: int, on: dt.date) -> tuple[dt.date, dt.date]:
     if rule.period == "rolling":
+        # the window ends on the checklist day, or on the last day of a past year
         assert rule.window_days is not None
-        return on - dt.timedelta(days=rule.window_days - 1), on
+        end = min(on, dt.date(year, 12, 31))
+        return end - dt.timedelta(days=rule.window_days - 1), end
     return _year_period(year)
 
 
