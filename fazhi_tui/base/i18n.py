@@ -379,8 +379,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "home.records": ("台账", "Records"),
     "home.count": ("{count} 条", "{count}"),
     "home.hint": (
-        "按数字键 1-7 打开对应台账，c 打开检查清单，e 与县里交换 U 盘数据，Ctrl+Q 退出。",
-        "Press 1-7 to open a record list, c for the checklist, e for the USB exchange with the county, Ctrl+Q to quit.",
+        "按 1-9、a-k 打开对应台账（↑↓ 选择后回车也可），c 打开检查清单，e 与县里交换 U 盘数据，Ctrl+Q 退出。",
+        "Press 1-9 or a-k to open a record list (or ↑↓ and Enter), c for the checklist, e for the USB exchange, Ctrl+Q to quit.",
     ),
     "home.tasks": ("对应任务", "Tasks"),
     # -- list -----------------------------------------------------------------------------
