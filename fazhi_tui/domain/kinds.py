@@ -240,9 +240,9 @@ ANNUAL_REPORT = Kind(
 ENFORCEMENT_DECISION = Kind(  # 重大执法决定 and its legal review (T26)
     name="enforcement_decision",
     fields=(
-        F("case_no", "text", required=True, list_width=14, max_length=50),
+        F("case_no", "text", required=True, list_width=22, max_length=50),
         F("date", "date", required=True, list_width=10),
-        F("title", "text", required=True, list_width=22),
+        F("title", "text", required=True, list_width=24),
         F("reviewed", "bool", default=False, list_width=6),
         F("review_date", "date", only_if=("reviewed", True)),
         F("reviewer", "text", only_if=("reviewed", True), max_length=50),
@@ -280,7 +280,7 @@ COMPLAINT = Kind(  # 行政执法投诉举报 (T30)
     fields=(
         F("received_on", "date", required=True, list_width=10),
         F("channel", "choice", required=True, choices="complaint_channel", default="phone", list_width=8),
-        F("subject", "text", required=True, list_width=24),
+        F("subject", "text", required=True, list_width=30),
         F("closed_on", "date", list_width=10),
         F("outcome", "text"),
         F("notes", "longtext", max_length=2000),
@@ -295,8 +295,8 @@ COMPLAINT = Kind(  # 行政执法投诉举报 (T30)
 LAWSUIT = Kind(  # 行政诉讼案件, the township defendant (T37)
     name="lawsuit",
     fields=(
-        F("case_no", "text", required=True, list_width=14, max_length=50),
-        F("cause", "text", required=True, list_width=18),
+        F("case_no", "text", required=True, list_width=20, max_length=50),
+        F("cause", "text", required=True, list_width=16),
         F("court", "text"),
         F("hearing_date", "date", list_width=10),
         F("head_appeared", "bool", default=False, list_width=6),
@@ -318,7 +318,7 @@ RECOMMENDATION = Kind(  # 司法建议、检察建议 (T39)
         F("source", "choice", required=True, choices="recommendation_source", default="court", list_width=8),
         F("organ", "text", list_width=16),
         F("doc_no", "text", max_length=50),
-        F("subject", "text", required=True, list_width=18),
+        F("subject", "text", required=True, list_width=20),
         F("replied_on", "date", list_width=10),
         F("notes", "longtext", max_length=2000),
     ),
@@ -350,7 +350,7 @@ LAW_REPORT = Kind(  # 述法: a leader reports on rule-of-law duties (T47)
         F("staff_uuid", "ref", required=True, ref="staff", list_width=10),
         F("date", "date", required=True, list_width=10),
         F("form", "choice", required=True, choices="law_report_form", default="meeting", list_width=8),
-        F("title", "text", list_width=22),
+        F("title", "text", list_width=36),
         F("notes", "longtext", max_length=2000),
     ),
     order_by="date DESC, uuid",
@@ -365,7 +365,7 @@ EXAM_RESULT = Kind(  # 学法用法考试, one row per person (T49)
     fields=(
         F("staff_uuid", "ref", required=True, ref="staff", list_width=10),
         F("date", "date", required=True, list_width=10),
-        F("title", "text", list_width=20),
+        F("title", "text", list_width=28),
         F("score", "float", list_width=6),
         F("passed", "bool", default=True, list_width=6),
         F("notes", "longtext", max_length=2000),
@@ -381,7 +381,7 @@ LAW_LIST = Kind(  # 应知应会法律法规清单 (T49)
     name="law_list",
     fields=(
         F("issued_on", "date", required=True, list_width=10),
-        F("title", "text", required=True, list_width=30),
+        F("title", "text", required=True, list_width=50),
         F("laws", "longtext", max_length=4000),
         F("notes", "longtext", max_length=2000),
     ),
@@ -397,7 +397,7 @@ TRAINING_PLAN = Kind(  # 县直部门针对放权事项的培训计划 (T42)
     fields=(
         F("issued_on", "date", required=True, list_width=10),
         F("department", "text", required=True, list_width=12),
-        F("title", "text", required=True, list_width=24),
+        F("title", "text", required=True, list_width=44),
         F("items", "refs", ref="delegated_item"),
         F("notes", "longtext", max_length=2000),
     ),
@@ -411,9 +411,9 @@ TRAINING_PLAN = Kind(  # 县直部门针对放权事项的培训计划 (T42)
 LAW_OFFICE = Kind(  # 乡镇法治建设工作机构, the township's profile (T43)
     name="law_office",
     fields=(
-        F("name", "text", required=True, list_width=24),
+        F("name", "text", required=True, list_width=22),
         F("set_up_on", "date", required=True, list_width=10),
-        F("document_no", "text", list_width=16, max_length=50),
+        F("document_no", "text", list_width=18, max_length=50),
         F("head", "text", list_width=10, max_length=50),
         F("current", "bool", default=True, list_width=6),
         F("notes", "longtext", max_length=2000),
