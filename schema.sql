@@ -25,11 +25,11 @@
 -- audit_log       id, at, operator, device_id, table_name, record_uuid, action, changes
 -- meeting         uuid, township, created_at, updated_at, device_id, rev, deleted_at,
 --                 kind, date, title, chair, attendees, minutes_no, head_attendance,
---                 head_absence_reason, notes, sync_version, sync_stamp
+--                 head_absence_reason, notes, sync_version, sync_stamp, principal_speaker
 -- staff           uuid, township, created_at, updated_at, device_id, rev, deleted_at,
 --                 name, post, background, education, start_date, active, rule_of_law,
 --                 enforcement, cert_no, cert_issued, cert_expiry, notes, sync_version,
---                 sync_stamp, end_date
+--                 sync_stamp, end_date, leader
 -- delegated_item  uuid, township, created_at, updated_at, device_id, rev, deleted_at,
 --                 code, name, power_type, legal_basis, department, mode, delegated_on,
 --                 status, status_reason, staff, notes, sync_version, sync_stamp
@@ -44,6 +44,35 @@
 -- annual_report   uuid, township, created_at, updated_at, device_id, rev, deleted_at,
 --                 year, sent_on, published_on, published_where, notes, sync_version,
 --                 sync_stamp
+-- enforcement_decision  uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 case_no, date, title, reviewed, review_date, reviewer, published,
+--                 published_on, published_where, notes, sync_version, sync_stamp
+-- supervision_check  uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 date, title, inspector, findings, rectified, notes, sync_version,
+--                 sync_stamp
+-- complaint       uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 received_on, channel, subject, closed_on, outcome, notes,
+--                 sync_version, sync_stamp
+-- lawsuit         uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 case_no, cause, court, hearing_date, head_appeared, appeared_who,
+--                 outcome, notes, sync_version, sync_stamp
+-- recommendation  uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 received_on, source, organ, doc_no, subject, replied_on, notes,
+--                 sync_version, sync_stamp
+-- oath            uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 staff_uuid, date, occasion, notes, sync_version, sync_stamp
+-- law_report      uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 staff_uuid, date, form, title, notes, sync_version, sync_stamp
+-- exam_result     uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 staff_uuid, date, title, score, passed, notes, sync_version,
+--                 sync_stamp
+-- law_list        uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 issued_on, title, laws, notes, sync_version, sync_stamp
+-- training_plan   uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 issued_on, department, title, items, notes, sync_version, sync_stamp
+-- law_office      uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 name, set_up_on, document_no, head, current, notes, sync_version,
+--                 sync_stamp
 -- export_log      seq, bundle_id, created_at, since_seq, max_version, records, file_name
 -- hub_member      code, name, generation, secret, enrolled_at
 -- hub_device      member, device_id, public_key, generation, first_seen
@@ -56,8 +85,10 @@
 -- hub_publish     member, seq, created_at
 -- hub_office      code, name, last_import
 --
--- The record tables are meeting, staff, delegated_item, training, hearing, service_item
--- and annual_report; export_log is a township's, the hub_* tables and sync_conflict a
+-- The record tables are meeting, staff, delegated_item, training, hearing, service_item,
+-- annual_report and, since migration 5, enforcement_decision, supervision_check, complaint,
+-- lawsuit, recommendation, oath, law_report, exam_result, law_list, training_plan and
+-- law_office; export_log is a township's, the hub_* tables and sync_conflict a
 -- hub's (a county hub that sends up to a city uses both). The migrations say what each
 -- column holds.
 --
@@ -390,3 +421,258 @@ ALTER TABLE staff ADD COLUMN end_date TEXT;
 -- the year a service item was first listed: the county sees the share handled at the township
 -- year by year; an item with no year counts in every year
 ALTER TABLE service_item ADD COLUMN year INTEGER;
+
+-- migration 5: the rest of a township's ledger (issue 15): enforcement decisions and their
+-- legal review, supervision checks, complaints, lawsuits, court and procuratorate
+-- recommendations, oaths, leaders' reports on the rule of law, law exams, the list of laws
+-- to know, county training plans and the township's rule-of-law office
+-- the principal leader gave the law talk of a meeting himself (T46)
+ALTER TABLE meeting ADD COLUMN principal_speaker INTEGER NOT NULL DEFAULT 0 CHECK (principal_speaker IN (0, 1));
+-- a leading official (领导干部), who reports on the rule of law each year (T47)
+ALTER TABLE staff ADD COLUMN leader INTEGER NOT NULL DEFAULT 0 CHECK (leader IN (0, 1));
+
+-- 重大执法决定 and its legal review (法制审核) and publication (公示) (T26)
+CREATE TABLE enforcement_decision (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    case_no         TEXT NOT NULL,
+    date            TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    reviewed        INTEGER NOT NULL DEFAULT 0 CHECK (reviewed IN (0, 1)),
+    review_date     TEXT,
+    reviewer        TEXT NOT NULL DEFAULT '',
+    published       INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+    published_on    TEXT,
+    published_where TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX enforcement_decision_list ON enforcement_decision (deleted_at, date DESC);
+CREATE INDEX enforcement_decision_sync ON enforcement_decision (sync_version);
+CREATE INDEX enforcement_decision_township_date ON enforcement_decision (township, deleted_at, date);
+
+-- 执法监督检查 (T30)
+CREATE TABLE supervision_check (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    date            TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    inspector       TEXT NOT NULL DEFAULT '',
+    findings        TEXT NOT NULL DEFAULT '',
+    rectified       INTEGER NOT NULL DEFAULT 0 CHECK (rectified IN (0, 1)),
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX supervision_check_list ON supervision_check (deleted_at, date DESC);
+CREATE INDEX supervision_check_sync ON supervision_check (sync_version);
+CREATE INDEX supervision_check_township_date ON supervision_check (township, deleted_at, date);
+
+-- 行政执法投诉举报: received and closed (T30)
+CREATE TABLE complaint (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    received_on     TEXT NOT NULL,
+    channel         TEXT NOT NULL CHECK (channel IN ('phone', 'letter', 'online', 'visit', 'other')),
+    subject         TEXT NOT NULL,
+    closed_on       TEXT,
+    outcome         TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX complaint_list ON complaint (deleted_at, received_on DESC);
+CREATE INDEX complaint_sync ON complaint (sync_version);
+CREATE INDEX complaint_township_date ON complaint (township, deleted_at, received_on);
+
+-- 行政诉讼案件 with the township as defendant; 负责人出庭应诉 (T37)
+CREATE TABLE lawsuit (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    case_no         TEXT NOT NULL,
+    cause           TEXT NOT NULL,
+    court           TEXT NOT NULL DEFAULT '',
+    hearing_date    TEXT,
+    head_appeared   INTEGER NOT NULL DEFAULT 0 CHECK (head_appeared IN (0, 1)),
+    appeared_who    TEXT NOT NULL DEFAULT '',
+    outcome         TEXT NOT NULL CHECK (outcome IN ('pending', 'upheld', 'lost', 'withdrawn', 'mediated')),
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX lawsuit_list ON lawsuit (deleted_at, hearing_date DESC);
+CREATE INDEX lawsuit_sync ON lawsuit (sync_version);
+CREATE INDEX lawsuit_township_date ON lawsuit (township, deleted_at, hearing_date);
+
+-- 司法建议、检察建议 received and replied to (T39)
+CREATE TABLE recommendation (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    received_on     TEXT NOT NULL,
+    source          TEXT NOT NULL CHECK (source IN ('court', 'procuratorate')),
+    organ           TEXT NOT NULL DEFAULT '',
+    doc_no          TEXT NOT NULL DEFAULT '',
+    subject         TEXT NOT NULL,
+    replied_on      TEXT,
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX recommendation_list ON recommendation (deleted_at, received_on DESC);
+CREATE INDEX recommendation_sync ON recommendation (sync_version);
+CREATE INDEX recommendation_township_date ON recommendation (township, deleted_at, received_on);
+
+-- 宪法宣誓, one row per person sworn in (T45)
+CREATE TABLE oath (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    staff_uuid      TEXT NOT NULL REFERENCES staff (uuid),
+    date            TEXT NOT NULL,
+    occasion        TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX oath_list ON oath (deleted_at, date DESC);
+CREATE INDEX oath_sync ON oath (sync_version);
+CREATE INDEX oath_township_date ON oath (township, deleted_at, date);
+CREATE INDEX oath_staff ON oath (staff_uuid);
+
+-- 述法, one row per leader per report (T47)
+CREATE TABLE law_report (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    staff_uuid      TEXT NOT NULL REFERENCES staff (uuid),
+    date            TEXT NOT NULL,
+    form            TEXT NOT NULL CHECK (form IN ('meeting', 'written', 'assessment')),
+    title           TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX law_report_list ON law_report (deleted_at, date DESC);
+CREATE INDEX law_report_sync ON law_report (sync_version);
+CREATE INDEX law_report_township_date ON law_report (township, deleted_at, date);
+CREATE INDEX law_report_staff ON law_report (staff_uuid);
+
+-- 学法用法考试, one row per person per exam (T49)
+CREATE TABLE exam_result (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    staff_uuid      TEXT NOT NULL REFERENCES staff (uuid),
+    date            TEXT NOT NULL,
+    title           TEXT NOT NULL DEFAULT '',
+    score           REAL CHECK (score >= 0),
+    passed          INTEGER NOT NULL DEFAULT 1 CHECK (passed IN (0, 1)),
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX exam_result_list ON exam_result (deleted_at, date DESC);
+CREATE INDEX exam_result_sync ON exam_result (sync_version);
+CREATE INDEX exam_result_township_date ON exam_result (township, deleted_at, date);
+CREATE INDEX exam_result_staff ON exam_result (staff_uuid);
+
+-- 应知应会法律法规清单 (T49)
+CREATE TABLE law_list (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    issued_on       TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    laws            TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX law_list_list ON law_list (deleted_at, issued_on DESC);
+CREATE INDEX law_list_sync ON law_list (sync_version);
+CREATE INDEX law_list_township_date ON law_list (township, deleted_at, issued_on);
+
+-- 县直部门针对放权事项的培训计划 (T42)
+CREATE TABLE training_plan (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    issued_on       TEXT NOT NULL,
+    department      TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    items           TEXT NOT NULL DEFAULT '[]',
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX training_plan_list ON training_plan (deleted_at, issued_on DESC);
+CREATE INDEX training_plan_sync ON training_plan (sync_version);
+CREATE INDEX training_plan_township_date ON training_plan (township, deleted_at, issued_on);
+
+-- 乡镇法治建设工作机构: the township's profile, travels to the county (T43)
+CREATE TABLE law_office (
+    uuid            TEXT PRIMARY KEY,
+    township        TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    rev             INTEGER NOT NULL DEFAULT 1,
+    deleted_at      TEXT,
+    name            TEXT NOT NULL,
+    set_up_on       TEXT NOT NULL,
+    document_no     TEXT NOT NULL DEFAULT '',
+    head            TEXT NOT NULL DEFAULT '',
+    current         INTEGER NOT NULL DEFAULT 1 CHECK (current IN (0, 1)),
+    notes           TEXT NOT NULL DEFAULT '',
+    sync_version    INTEGER NOT NULL DEFAULT 0,
+    sync_stamp      TEXT
+);
+CREATE INDEX law_office_list ON law_office (deleted_at, set_up_on DESC);
+CREATE INDEX law_office_sync ON law_office (sync_version);
+CREATE INDEX law_office_township_date ON law_office (township, deleted_at, set_up_on);

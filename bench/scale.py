@@ -84,11 +84,9 @@ def township_codes(n: int) -> list[str]:
     raise ValueError(f"at most {len(codes)} townships")
 
 
-REF_FIELDS = {  # kind → (field, refs?) that hold uuids of other records
-    "delegated_item": (("staff", True),),
-    "training": (("items", True), ("staff", True)),
-    "hearing": (("staff_uuid", False),),
-}
+def ref_fields(kind) -> tuple[tuple[str, bool], ...]:
+    """(field, refs?) of ``kind`` that hold uuids of other records."""
+    return tuple((f.name, f.type == "refs") for f in kind.fields if f.type in ("ref", "refs"))
 
 
 def rekey(store, code: str) -> None:
@@ -97,13 +95,13 @@ def rekey(store, code: str) -> None:
 
     device = uuid_module.uuid4().hex
     with store.transaction() as conn:
-        conn.execute("PRAGMA defer_foreign_keys = ON")  # hearings point at staff: checked at commit
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # hearings, oaths... point at staff: checked at commit
         mapping: dict[str, str] = {}
         for name in KINDS:
             for (old,) in conn.execute(f"SELECT uuid FROM {name}"):
                 mapping[old] = str(uuid_module.uuid4())
-        for name in KINDS:
-            refs = REF_FIELDS.get(name, ())
+        for name, kind in KINDS.items():
+            refs = ref_fields(kind)
             columns = ["uuid", *(f for f, _ in refs)]
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
             updates = []

@@ -91,6 +91,8 @@ def test_builtin_rules_load_and_are_cached():
     assert [r.id for r in rules.rules] == [
         "T40-deploy", "T40-head", "T41", "T42", "T43", "T29",
         "T46-study", "T46-lecture", "T46-hearing", "T49", "T44", "T44-local", "T7",
+        "T26-review", "T26-publish", "T30-check", "T30-complaints", "T37", "T39", "T45",
+        "T46-leader", "T47", "T49-exam", "T49-list", "T42-plan", "T43-office",
     ]
     assert rules.enabled == rules.rules
     for rule in rules.rules:
@@ -103,7 +105,7 @@ def test_builtin_rules_cite_every_task_of_the_plan_a_township_serves():
     tasks = [r.task for r in builtin_rules().rules]
     for task in ("T40", "T41", "T42", "T43", "T29", "T44", "T49", "T7"):
         assert task in tasks
-    assert tasks.count("T46") == 3
+    assert tasks.count("T46") == 4
     assert tasks.count("T40") == 2
 
 
@@ -133,7 +135,7 @@ def test_every_quote_is_the_plans_own_words():
 def test_evaluate_gives_one_result_per_enabled_rule_in_file_order():
     text = builtin_rules_text().replace('id = "T42"\n', 'id = "T42"\nenabled = false\n')
     rules = load_rules(text)
-    assert len(rules.rules) == 13 and len(rules.enabled) == 12
+    assert len(rules.rules) == 26 and len(rules.enabled) == 25
     results = evaluate(rules, {}, year=2025, on=AFTER_2025)
     assert [r.rule.id for r in results] == [r.id for r in rules.enabled]
     assert "T42" not in [r.rule.id for r in results]
@@ -676,7 +678,7 @@ DEADLINE = 'id = "d"\ntask = "T7"\nname = "x"\ntype = "deadline"\nkind = "annual
         ),
         (
             SHARE + 'target = 100\n',
-            "err.rules_missing_key", "needs require or require_any",
+            "err.rules_missing_key", "needs require, require_any or sequence",
         ),
         (
             SHARE + 'require = { degree = "law" }\ntarget = 100\n',
@@ -704,7 +706,7 @@ DEADLINE = 'id = "d"\ntask = "T7"\nname = "x"\ntype = "deadline"\nkind = "annual
         ),
         (
             STAFF_EVERY,
-            "err.rules_missing_key", "needs require, require_any, link or valid_until",
+            "err.rules_missing_key", "needs require, require_any, sequence, link or valid_until",
         ),
         (
             DEADLINE + 'deadlines = { sent = "02-20" }\n',

@@ -155,7 +155,7 @@ def test_records_read_are_reduced(township):
         meetings = store.live_records(KINDS["meeting"], needs["meeting"].columns, needs["meeting"].windows)
         assert meetings and all(m["date"].startswith("2026") for m in meetings)
         assert len(meetings) < len(store.all_live(KINDS["meeting"]))
-        assert set(meetings[0]) == {"uuid", "township", "deleted_at", "date", "head_attendance", "kind"}
+        assert set(meetings[0]) == {"uuid", "township", "deleted_at", "date", "head_attendance", "kind", "principal_speaker"}
         trainings = store.live_records(KINDS["training"], ("items",), None, distinct=True)
         assert all(set(t) == {"deleted_at", "items"} for t in trainings)
         assert len({tuple(t["items"]) for t in trainings}) == len(trainings)

@@ -40,11 +40,11 @@ class Scenario:
     expect: dict[str, str]
 
 
-def deciding_meetings(kind: str, count: int) -> Callable[[str | None, bool], list[dict]]:
+def deciding_meetings(kind: str, count: int, **values) -> Callable[[str | None, bool], list[dict]]:
     def make(day: str | None, deleted: bool) -> list[dict]:
-        rows = [meeting(f"meeting-{kind}{i}", kind, f"2025-0{i + 1}-10") for i in range(count - 1)]
+        rows = [meeting(f"meeting-{kind}{i}", kind, f"2025-0{i + 1}-10", **values) for i in range(count - 1)]
         if day:
-            rows.append(meeting("meeting-deciding", kind, day, deleted=deleted))
+            rows.append(meeting("meeting-deciding", kind, day, deleted=deleted, **values))
         return rows
 
     return make
@@ -116,6 +116,108 @@ def t7_report(day, deleted):
                 published_on=day if day[5:] <= "04-01" else f"{year}-03-31", deleted=deleted)]
 
 
+# -- issue 15: the rest of the ledger --------------------------------------------------------
+
+
+def decisions(**breaking):
+    """T26: one decision reviewed and published in time; the deciding one breaks the rule
+    (reviewed two days after it, or never published)."""
+
+    def make(day, deleted):
+        good = {"reviewed": True, "review_date": "2025-02-05", "published": True, "published_on": "2025-02-12"}
+        rows = [rec("enforcement_decision", "enforcement_decision-ok", case_no="1", title="罚款", date="2025-02-10", **good)]
+        if day:
+            values = {**good, "review_date": day, "published_on": day}
+            for name, value in breaking.items():
+                values[name] = value(day) if callable(value) else value
+            rows.append(rec("enforcement_decision", "enforcement_decision-deciding", case_no="2", title="拆除", date=day,
+                            deleted=deleted, **values))
+        return rows
+
+    return make
+
+
+def two_days_after(day: str) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=2)).isoformat()
+
+
+def deciding_count(kind: str, date_field: str, **values):
+    def make(day, deleted):
+        return [rec(kind, f"{kind}-deciding", **{date_field: day}, deleted=deleted, **values)] if day else []
+
+    return make
+
+
+def complaints(day, deleted):
+    # 8 closed; the deciding one still open: 8/9 < 90 %
+    rows = [rec("complaint", f"complaint-{i}", subject="投诉", received_on=f"2025-01-{10 + i}", closed_on=f"2025-02-{10 + i}")
+            for i in range(8)]
+    if day:
+        rows.append(rec("complaint", "complaint-deciding", subject="未办结", received_on=day, deleted=deleted))
+    return rows
+
+
+def lawsuits(day, deleted):
+    rows = [rec("lawsuit", "lawsuit-ok", case_no="1", cause="处罚", hearing_date="2025-02-10", head_appeared=True)]
+    if day:
+        rows.append(rec("lawsuit", "lawsuit-deciding", case_no="2", cause="强制", hearing_date=day, deleted=deleted))
+    return rows
+
+
+def recommendations(day, deleted):
+    rows = [rec("recommendation", "recommendation-ok", subject="建议", received_on="2025-01-10", replied_on="2025-02-10")]
+    if day:
+        rows.append(rec("recommendation", "recommendation-deciding", subject="未办复", received_on=day, deleted=deleted))
+    return rows
+
+
+def person_linked(kind: str, **person):
+    """A person (of the rule's population); the deciding record of ``kind`` is theirs."""
+
+    def make(day, deleted):
+        rows = [staff("staff-1", **person)]
+        if day:
+            rows.append(rec(kind, f"{kind}-deciding", staff_uuid="staff-1", date=day, deleted=deleted))
+        return rows
+
+    return make
+
+
+def plans(day, deleted):
+    rows = [item("delegated_item-1", "taken", delegated_on="2024-01-01")]
+    if day:
+        rows.append(rec("training_plan", "training_plan-deciding", issued_on=day, department="区农业农村局", title="培训计划",
+                        items=["delegated_item-1"], deleted=deleted))
+    return rows
+
+
+SHARE_BROKEN = {"at": "not_met", "short": "met", "prev": "met", "next": "met", "planned": "met"}
+LINKED = {"at": "met", "short": "not_met", "prev": "not_met", "next": "not_met", "planned": "at_risk"}
+
+LEDGER_SCENARIOS = [
+    Scenario("T26-review", decisions(review_date=two_days_after), "enforcement_decision-deciding", SHARE_BROKEN),
+    Scenario("T26-publish", decisions(published=False, published_on=None), "enforcement_decision-deciding", SHARE_BROKEN),
+    Scenario("T30-check", deciding_count("supervision_check", "date", title="案卷评查"), "supervision_check-deciding", COUNT),
+    Scenario("T30-complaints", complaints, "complaint-deciding", SHARE_BROKEN),
+    Scenario("T37", lawsuits, "lawsuit-deciding", SHARE_BROKEN),
+    Scenario("T39", recommendations, "recommendation-deciding", SHARE_BROKEN),
+    # a study session where the principal leader spoke; another meeting does not count
+    Scenario("T46-leader", deciding_meetings("study", 1, principal_speaker=True), "meeting-deciding", COUNT),
+    Scenario("T49-list", deciding_count("law_list", "issued_on", title="清单"), "law_list-deciding", COUNT),
+    # the oath of a person who started in the year may come before the year (an earlier post)
+    Scenario("T45", person_linked("oath", start_date="2025-02-01"), "oath-deciding",
+             {**LINKED, "prev": "met"}),
+    Scenario("T47", person_linked("law_report", leader=True), "law_report-deciding", LINKED),
+    Scenario("T49-exam", person_linked("exam_result"), "exam_result-deciding", LINKED),
+    Scenario("T42-plan", plans, "training_plan-deciding",
+             {"at": "met", "short": "not_met", "prev": "met", "next": "not_met", "planned": "at_risk"}),
+    # in force from the day it was named: an office named the year before still counts; its
+    # window ends on the checklist day, so one named after it is not seen (test below)
+    Scenario("T43-office", deciding_count("law_office", "set_up_on", name="法治办"), "law_office-deciding",
+             {"at": "met", "short": "not_met", "prev": "met", "next": "not_met", "planned": None}),
+]
+
+
 SCENARIOS = [
     Scenario("T40-deploy", deciding_meetings("deploy", 1), "meeting-deciding", COUNT),
     Scenario("T46-study", deciding_meetings("study", 4), "meeting-deciding", COUNT),
@@ -139,6 +241,7 @@ SCENARIOS = [
              {"at": "met", "short": "not_met", "prev": "met", "next": "not_met", "planned": "at_risk"}),
     Scenario("T46-hearing", hearings, "hearing-deciding",
              {"at": "met", "short": "not_met", "prev": "not_met", "next": "not_met", "planned": "at_risk"}),
+    *LEDGER_SCENARIOS,
 ]
 IDS = [s.rule for s in SCENARIOS]
 
@@ -406,3 +509,103 @@ def test_the_matrix_share_counts_met_today_and_leaves_not_applicable_out():
     lapsing = results["at_risk"].__class__(rule, "at_risk", 0, 0, "all", 0, (), (), "staff", (AFTER, AFTER), lapsing=True)
     rows = (rows[0], MatrixRow("640302101", "lapsing", "2026-01-01", (lapsing,)), *rows[2:])
     assert Matrix(YEAR, AFTER, (rule,), rows).share_met(0) == (2, 4)
+
+
+# --------------------------------------------------------------------------- issue 15 rules
+
+
+def test_t43_office_named_after_the_checklist_day_is_not_named_yet_and_one_no_longer_current_does_not_count():
+    office = deciding_count("law_office", "set_up_on", name="法治办")
+    r = run(*office(LATER, False), year=YEAR, on=MID)["T43-office"]
+    assert (r.status, r.actual, r.planned) == ("not_met", 0, ())
+    assert run(*office(LATER, False), year=YEAR, on=dt.date(2025, 9, 1))["T43-office"].status == "met"
+    gone = rec("law_office", "law_office-old", name="旧机构", set_up_on="2020-01-01", current=False)
+    assert run(gone, year=YEAR)["T43-office"].status == "not_met"
+    # a century back: still in force
+    assert run(rec("law_office", "law_office-1", name="法治办", set_up_on="1950-01-01"), year=YEAR)["T43-office"].status == "met"
+
+
+def test_t26_reviewed_on_the_day_of_the_decision_is_in_time_and_a_day_after_is_not():
+    def decision(review: str | None, reviewed: bool = True) -> dict:
+        return rec("enforcement_decision", "enforcement_decision-1", case_no="1", title="罚款", date="2025-03-10",
+                   reviewed=reviewed, review_date=review)
+
+    assert run(decision("2025-03-10"), year=YEAR)["T26-review"].status == "met"
+    assert run(decision("2025-03-09"), year=YEAR)["T26-review"].status == "met"
+    r = run(decision("2025-03-11"), year=YEAR)["T26-review"]
+    assert (r.status, r.breaking) == ("not_met", ("enforcement_decision-1",))
+    assert run(decision(None, reviewed=False), year=YEAR)["T26-review"].status == "not_met"
+    assert run(decision("2025-03-01", reviewed=False), year=YEAR)["T26-review"].status == "not_met"
+    # no decision in the year: nothing to review
+    assert run(year=YEAR)["T26-review"].status == "not_applicable"
+
+
+def test_t30_complaints_at_90_percent_are_met_and_one_closed_after_the_checklist_day_is_still_open():
+    closed = [rec("complaint", f"complaint-{i}", subject="投诉", received_on="2025-03-01", closed_on="2025-03-20")
+              for i in range(9)]
+    still_open = rec("complaint", "complaint-open", subject="投诉", received_on="2025-03-01")
+    r = run(*closed, still_open, year=YEAR)["T30-complaints"]
+    assert (r.status, r.actual, r.note) == ("met", 90.0, "9/10")
+    r = run(*closed[:8], still_open, year=YEAR)["T30-complaints"]
+    assert (r.status, r.actual) == ("not_met", 88.9)
+    # closed on a day after the checklist day (typed ahead): not closed yet
+    ahead = rec("complaint", "complaint-ahead", subject="投诉", received_on="2025-03-01", closed_on="2025-08-01")
+    r = run(*closed[:8], ahead, year=YEAR, on=MID)["T30-complaints"]
+    assert r.status == "not_met" and "complaint-ahead" in r.breaking
+    assert run(*closed[:8], ahead, year=YEAR, on=dt.date(2025, 8, 1))["T30-complaints"].status == "met"
+
+
+def test_t39_a_reply_dated_before_receipt_does_not_count():
+    wrong = rec("recommendation", "recommendation-1", subject="建议", received_on="2025-03-10", replied_on="2025-03-01")
+    assert run(wrong, year=YEAR)["T39"].status == "not_met"
+
+
+def test_t45_takes_only_people_appointed_in_the_year():
+    old_hand = staff("staff-old", start_date="2019-05-01")  # appointed long ago: no oath asked this year
+    assert run(old_hand, year=YEAR)["T45"].status == "not_applicable"
+    new = staff("staff-new", start_date="2025-04-01")
+    r = run(old_hand, new, year=YEAR)["T45"]
+    assert (r.status, r.breaking) == ("not_met", ("staff-new",))
+    oath = rec("oath", "oath-1", staff_uuid="staff-new", date="2025-04-02")
+    assert run(old_hand, new, oath, year=YEAR)["T45"].status == "met"
+    # the oath of another person does not do
+    assert run(new, rec("oath", "oath-2", staff_uuid="staff-old", date="2025-04-02"), year=YEAR)["T45"].status == "not_met"
+
+
+@pytest.mark.parametrize(("tenure", "expected"), TENURE, ids=["joined-after", "joined-last-day", "left-during",
+                                                               "left-first-day", "left-before", "left-unknown"])
+def test_t47_and_t49_exam_take_the_people_in_post_during_the_year(tenure, expected):
+    done = [staff("staff-good", leader=True), rec("law_report", "law_report-good", staff_uuid="staff-good", date="2025-01-20"),
+            rec("exam_result", "exam_result-good", staff_uuid="staff-good", date="2025-10-20", score=90)]
+    results = run(*done, staff("staff-x", leader=True, **tenure), year=YEAR)
+    for rule in ("T47", "T49-exam"):
+        assert results[rule].status == expected, (rule, results[rule])
+    # a person who is not a leader reports on nothing
+    assert run(*done, staff("staff-y", leader=False), year=YEAR)["T47"].status == "met"
+
+
+def test_t46_leader_counts_only_the_principal_leaders_own_talks():
+    others = [meeting(f"meeting-l{i}", "lecture", f"2025-0{i}-10") for i in (1, 2, 3)]
+    assert run(*others, year=YEAR)["T46-leader"].status == "not_met"
+    r = run(*others, meeting("meeting-p", "lecture", "2025-05-10", principal_speaker=True), year=YEAR)
+    assert r["T46-leader"].proving == ("meeting-p",)
+    assert r["T46-lecture"].actual == 4  # the same lecture counts for both
+
+
+def test_sequence_is_checked_by_the_loader():
+    base = """version = 1
+[[rule]]
+id = "x"
+task = "T39"
+name = "x"
+type = "share"
+kind = "recommendation"
+target = 100
+"""
+    rules = load_rules(base + 'sequence = ["received_on", "replied_on"]\n')
+    assert rules.rules[0].sequence == ("received_on", "replied_on")
+    for bad in ('sequence = ["received_on"]\n', 'sequence = ["received_on", "subject"]\n',
+                'sequence = ["received_on", "received_on"]\n', 'sequence = ["received_on", "nowhere"]\n',
+                'sequence = "received_on"\n'):
+        with pytest.raises(ValueError):
+            load_rules(base + bad)

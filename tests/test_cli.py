@@ -13,6 +13,7 @@ import pytest
 from fazhi_tui import __version__
 from fazhi_tui.base.paths import HOME_ENV
 from fazhi_tui.cli import main
+from fazhi_tui.domain.kinds import KINDS
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +27,7 @@ def elsewhere(tmp_path, monkeypatch) -> Path:
 def record_count(folder: Path) -> int:
     conn = sqlite3.connect(folder / "fazhi.db")
     try:
-        tables = ("meeting", "staff", "delegated_item", "training", "hearing", "service_item", "annual_report")
+        tables = tuple(KINDS)
         return sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables)
     finally:
         conn.close()

@@ -444,3 +444,46 @@ def test_city_sees_the_same_verdicts_as_the_county(tmp_path):
 
     assert townships(city_json) == townships(county_json)
     assert city_json["share_met"] == county_json["share_met"]
+
+
+# -- the rest of the ledger (issue 15) ----------------------------------------------------------------
+
+LEDGER_KINDS = ("enforcement_decision", "supervision_check", "complaint", "lawsuit", "recommendation", "oath",
+                "law_report", "exam_result", "law_list", "training_plan", "law_office")
+LEDGER_RULES = ("T26-review", "T26-publish", "T30-check", "T30-complaints", "T37", "T39", "T45", "T46-leader",
+                "T47", "T49-exam", "T49-list", "T42-plan", "T43-office")
+
+
+def test_the_new_kinds_reach_the_hub_unchanged_and_their_rules_fill_the_xlsx(county4, tmp_path):
+    from tests.sync.util import contents
+
+    hub_db = resolve_home(county4["county"]).database
+    for code in DEMOS:
+        own = contents(resolve_home(county4[code]).database, code)
+        at_hub = contents(hub_db, code)
+        for name in (*LEDGER_KINDS, "meeting", "staff"):  # meeting and staff carry the two new columns
+            assert own[name] and at_hub[name] == own[name], (code, name)
+        assert any(r["principal_speaker"] for r in at_hub["meeting"].values())
+        assert any(r["leader"] for r in at_hub["staff"].values())
+
+    book = load_workbook(report(county4["county"], tmp_path, "xlsx"))
+    matrix = matrix_of(county4["county"])
+    for rule_id in LEDGER_RULES:
+        rule = next(r for r in matrix.rules if r.id == rule_id)
+        ws = book[rule_id]
+        assert ws["A2"].value == rule.quote
+        kinds = {c.value for row in ws.iter_rows(min_row=4, min_col=6, max_col=6) for c in row if c.value}
+        statuses_seen = {c.value for row in ws.iter_rows(min_row=4, min_col=3, max_col=3) for c in row}
+        assert statuses_seen - {"从未"}, rule_id  # each reporting township has a verdict
+        if rule.type != "count" or rule_id in ("T30-check", "T49-list", "T43-office", "T46-leader"):
+            # the evidence names records of the rule's own kind (count rules that are met cite theirs)
+            assert kinds <= {kind_label(rule.kind), kind_label(rule.link.kind) if rule.link else ""}, rule_id
+    # the demo shows both verdicts among the new rules
+    seen = {r.status for row in matrix.rows[:3] for r in row.results if r.rule.id in LEDGER_RULES}
+    assert {"met", "not_met"} <= seen
+    # records of the new kinds are cited by their kind's name (the linked ones, oaths, law
+    # reports, exams and plans, prove the people and items they name, which are cited)
+    cited = {c.value for ws in book.worksheets[1:] for row in ws.iter_rows(min_row=4, min_col=6, max_col=6) for c in row}
+    evidence_kinds = ("enforcement_decision", "supervision_check", "complaint", "lawsuit", "recommendation", "law_list",
+                      "law_office")
+    assert {kind_label(name) for name in evidence_kinds} <= cited

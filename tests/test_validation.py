@@ -37,6 +37,30 @@ def valid_raw(name, store, actor):
         return {"name": "农村宅基地审批", "guide_published": True}
     if name == "annual_report":
         return {"year": "2025", "sent_on": "2026-02-10", "published_on": "2026-03-20", "published_where": "政府网站"}
+    if name == "enforcement_decision":
+        return {"case_no": "金执罚〔2026〕3号", "date": "2026-04-02", "title": "对违法建设的罚款决定", "reviewed": True,
+                "review_date": "2026-03-30", "reviewer": "马丽", "published": True, "published_on": "2026-04-08"}
+    if name == "supervision_check":
+        return {"date": "2026-06-12", "title": "行政执法案卷评查", "inspector": "利通区司法局"}
+    if name == "complaint":
+        return {"received_on": "2026-05-03", "channel": "phone", "subject": "执法人员未出示证件", "closed_on": "2026-05-20"}
+    if name == "lawsuit":
+        return {"case_no": "(2026)宁0302行初12号", "cause": "不服行政处罚", "hearing_date": "2026-07-01",
+                "head_appeared": True, "appeared_who": "王镇长", "outcome": "upheld"}
+    if name == "recommendation":
+        return {"received_on": "2026-03-01", "source": "procuratorate", "organ": "利通区人民检察院",
+                "subject": "加强农村环境整治监管", "replied_on": "2026-04-15"}
+    if name in ("oath", "law_report", "exam_result"):
+        person = store.insert(STAFF, {"name": "张三", "background": "law_work"}, actor)
+        extra = {"oath": {"occasion": "任职宣誓"}, "law_report": {"form": "meeting", "title": "2026年度述法"},
+                 "exam_result": {"title": "学法用法考试", "score": "92", "passed": True}}[name]
+        return {"staff_uuid": person, "date": "2026-06-01", **extra}
+    if name == "law_list":
+        return {"issued_on": "2026-02-01", "title": "2026年应知应会法律法规清单", "laws": "宪法\n民法典"}
+    if name == "training_plan":
+        return {"issued_on": "2026-01-15", "department": "区自然资源局", "title": "下放事项培训计划"}
+    if name == "law_office":
+        return {"name": "金星镇法治建设办公室", "set_up_on": "2023-03-01", "document_no": "金党发〔2023〕5号"}
     raise AssertionError(name)
 
 

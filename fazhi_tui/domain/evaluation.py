@@ -19,7 +19,11 @@ Rule types:
     live records of ``kind`` matching ``where`` and dated in the period ≥ ``min``.
 ``share``
     percentage of the population (``where``, optionally dated in the period) that meets
-    ``require`` / ``require_any`` ≥ ``target``.
+    ``require`` / ``require_any`` / ``sequence`` ≥ ``target``.
+
+``sequence`` (share, every): date fields that must all be filled, each on or before the
+next, the last on or before the checklist day (a reply dated after it is not given yet):
+reviewed before the decision (T26), closed or replied after receipt (T30, T39).
 ``every``
     each member of the population meets ``require`` / ``require_any``, is referenced by a
     live record of ``link.kind`` through ``link.field`` and/or has ``valid_until`` not
@@ -258,8 +262,10 @@ def _year_period(year: int) -> tuple[dt.date, dt.date]:
 
 def _period(rule: Rule, year: int, on: dt.date) -> tuple[dt.date, dt.date]:
     if rule.period == "rolling":
+        # the window ends on the checklist day, or on the last day of a past year
         assert rule.window_days is not None
-        return on - dt.timedelta(days=rule.window_days - 1), on
+        end = min(on, dt.date(year, 12, 31))
+        return end - dt.timedelta(days=rule.window_days - 1), end
     return _year_period(year)
 
 
@@ -287,7 +293,7 @@ def evaluate(
     results = []
     for rule in rules.enabled:
         period = _period(rule, year, on)
-        if rule.period == "year" and on < period[0]:
+        if on < dt.date(year, 1, 1):  # a year not started: nothing applies yet (a rolling window neither)
             results.append(_not_applicable(rule, period, "year not started"))
             continue
         evaluate_one = _EVALUATORS[rule.type]
@@ -334,8 +340,23 @@ def _population(rule: Rule, ctx: _Context, period: tuple[dt.date, dt.date]) -> t
     return held, planned
 
 
+def _in_sequence(names: tuple[str, ...], cut: str) -> Callable[[Mapping], bool]:
+    """Each date filled, none after the next, the last by the checklist day ``cut``."""
+
+    def test(r: Mapping) -> bool:
+        days = [_iso(r.get(name)) for name in names]
+        if any(day is None for day in days):
+            return False
+        return all(a <= b for a, b in zip(days, days[1:])) and days[-1] <= cut
+
+    return test
+
+
 def _requirement(rule: Rule, ctx: _Context, cut: str) -> Callable[[Mapping], bool]:
     require = ctx.predicate(rule.kind, rule.require, cut)
+    if rule.sequence:
+        ordered, plain = _in_sequence(rule.sequence, cut), require
+        require = lambda r: plain(r) and ordered(r)  # noqa: E731
     if not rule.require_any:
         return require
     alternatives = [ctx.predicate(rule.kind, c, cut) for c in rule.require_any]
@@ -433,7 +454,7 @@ def _evaluate_every(rule: Rule, ctx: _Context, period, *, warning_days, at_risk_
     order = rule.date_field or rule.valid_until
     if not population:
         return _not_applicable(rule, period, "no records", _sorted(planned_members, order))
-    ok = _requirement(rule, ctx, cut) if (rule.require or rule.require_any) else None
+    ok = _requirement(rule, ctx, cut) if (rule.require or rule.require_any or rule.sequence) else None
     in_progress = _any_of(rule, ctx, rule.at_risk_any, cut)
     linked, planned_links = (
         ctx.linked(rule.link, (period[0].isoformat(), period[1].isoformat()), cut) if rule.link else (None, {})

@@ -21,6 +21,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "item_status": ("taking", "taken", "deferred", "withdrawn"),
     "training_form": ("central", "onsite", "joint", "online"),
     "hearing_mode": ("online", "onsite"),
+    "complaint_channel": ("phone", "letter", "online", "visit", "other"),
+    "lawsuit_outcome": ("pending", "upheld", "lost", "withdrawn", "mediated"),
+    "recommendation_source": ("court", "procuratorate"),
+    "law_report_form": ("meeting", "written", "assessment"),
 }
 
 FIELD_TYPES = frozenset({"text", "longtext", "date", "choice", "bool", "int", "float", "ref", "refs"})
@@ -105,6 +109,8 @@ MEETING = Kind(
         F("minutes_no", "text", list_width=12),
         F("head_attendance", "choice", choices="attendance", only_if=("kind", "admin"), list_width=8),
         F("head_absence_reason", "text", only_if=("kind", "admin")),
+        # the principal leader gave the law talk himself (T46: 主要负责同志每年讲法不少于1次)
+        F("principal_speaker", "bool", default=False, added=6),
         F("notes", "longtext", max_length=2000),
     ),
     order_by="date DESC, uuid",
@@ -125,6 +131,7 @@ STAFF = Kind(
         F("active", "bool", default=True, list_width=4),
         F("end_date", "date", only_if=("active", False), added=4),
         F("rule_of_law", "bool", default=True),
+        F("leader", "bool", default=False, added=6),  # 领导干部: reports on the rule of law (T47)
         F("enforcement", "bool", default=False, list_width=4),
         F("cert_no", "text", max_length=50),
         F("cert_issued", "date"),
@@ -134,7 +141,7 @@ STAFF = Kind(
     order_by="name, uuid",
     label_fields=("name", "post"),
     search_fields=("name", "post", "education", "cert_no", "notes"),
-    tasks=("T43", "T29", "T46"),
+    tasks=("T43", "T29", "T46", "T45", "T47", "T49"),
     tenure=Tenure(start="start_date", end="end_date", current="active"),
 )
 
@@ -228,7 +235,201 @@ ANNUAL_REPORT = Kind(
     tasks=("T7",),
 )
 
-KIND_ORDER: tuple[Kind, ...] = (MEETING, STAFF, DELEGATED_ITEM, TRAINING, HEARING, SERVICE_ITEM, ANNUAL_REPORT)
+# -- the rest of a township's ledger (issue 15): a township is an enforcement body (T41) --
+
+ENFORCEMENT_DECISION = Kind(  # 重大执法决定 and its legal review (T26)
+    name="enforcement_decision",
+    fields=(
+        F("case_no", "text", required=True, list_width=22, max_length=50),
+        F("date", "date", required=True, list_width=10),
+        F("title", "text", required=True, list_width=24),
+        F("reviewed", "bool", default=False, list_width=6),
+        F("review_date", "date", only_if=("reviewed", True)),
+        F("reviewer", "text", only_if=("reviewed", True), max_length=50),
+        F("published", "bool", default=False, list_width=6),
+        F("published_on", "date", only_if=("published", True)),
+        F("published_where", "text", only_if=("published", True)),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("case_no", "title"),
+    search_fields=("case_no", "title", "reviewer", "published_where", "notes"),
+    tasks=("T26",),
+    held_by="date",
+)
+
+SUPERVISION_CHECK = Kind(  # 执法监督检查 (T30)
+    name="supervision_check",
+    fields=(
+        F("date", "date", required=True, list_width=10),
+        F("title", "text", required=True, list_width=24),
+        F("inspector", "text", list_width=14),
+        F("findings", "longtext", max_length=2000),
+        F("rectified", "bool", default=False, list_width=6),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "title"),
+    search_fields=("title", "inspector", "findings", "notes"),
+    tasks=("T30",),
+    held_by="date",
+)
+
+COMPLAINT = Kind(  # 行政执法投诉举报 (T30)
+    name="complaint",
+    fields=(
+        F("received_on", "date", required=True, list_width=10),
+        F("channel", "choice", required=True, choices="complaint_channel", default="phone", list_width=8),
+        F("subject", "text", required=True, list_width=30),
+        F("closed_on", "date", list_width=10),
+        F("outcome", "text"),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="received_on DESC, uuid",
+    label_fields=("received_on", "subject"),
+    search_fields=("subject", "outcome", "notes"),
+    tasks=("T30",),
+    held_by="received_on",
+)
+
+LAWSUIT = Kind(  # 行政诉讼案件, the township defendant (T37)
+    name="lawsuit",
+    fields=(
+        F("case_no", "text", required=True, list_width=20, max_length=50),
+        F("cause", "text", required=True, list_width=16),
+        F("court", "text"),
+        F("hearing_date", "date", list_width=10),
+        F("head_appeared", "bool", default=False, list_width=6),
+        F("appeared_who", "text", only_if=("head_appeared", True), max_length=50),
+        F("outcome", "choice", required=True, choices="lawsuit_outcome", default="pending", list_width=6),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="hearing_date DESC, uuid",
+    label_fields=("case_no", "cause"),
+    search_fields=("case_no", "cause", "court", "appeared_who", "notes"),
+    tasks=("T37",),
+    held_by="hearing_date",
+)
+
+RECOMMENDATION = Kind(  # 司法建议、检察建议 (T39)
+    name="recommendation",
+    fields=(
+        F("received_on", "date", required=True, list_width=10),
+        F("source", "choice", required=True, choices="recommendation_source", default="court", list_width=8),
+        F("organ", "text", list_width=16),
+        F("doc_no", "text", max_length=50),
+        F("subject", "text", required=True, list_width=20),
+        F("replied_on", "date", list_width=10),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="received_on DESC, uuid",
+    label_fields=("received_on", "subject"),
+    search_fields=("organ", "doc_no", "subject", "notes"),
+    tasks=("T39",),
+    held_by="received_on",
+)
+
+OATH = Kind(  # 宪法宣誓, one row per person sworn in (T45)
+    name="oath",
+    fields=(
+        F("staff_uuid", "ref", required=True, ref="staff", list_width=10),
+        F("date", "date", required=True, list_width=10),
+        F("occasion", "text", list_width=24),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "occasion"),
+    search_fields=("occasion", "notes"),
+    tasks=("T45",),
+    held_by="date",
+)
+
+LAW_REPORT = Kind(  # 述法: a leader reports on rule-of-law duties (T47)
+    name="law_report",
+    fields=(
+        F("staff_uuid", "ref", required=True, ref="staff", list_width=10),
+        F("date", "date", required=True, list_width=10),
+        F("form", "choice", required=True, choices="law_report_form", default="meeting", list_width=8),
+        F("title", "text", list_width=36),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "title"),
+    search_fields=("title", "notes"),
+    tasks=("T47",),
+    held_by="date",
+)
+
+EXAM_RESULT = Kind(  # 学法用法考试, one row per person (T49)
+    name="exam_result",
+    fields=(
+        F("staff_uuid", "ref", required=True, ref="staff", list_width=10),
+        F("date", "date", required=True, list_width=10),
+        F("title", "text", list_width=28),
+        F("score", "float", list_width=6),
+        F("passed", "bool", default=True, list_width=6),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="date DESC, uuid",
+    label_fields=("date", "title"),
+    search_fields=("title", "notes"),
+    tasks=("T49",),
+    held_by="date",
+)
+
+LAW_LIST = Kind(  # 应知应会法律法规清单 (T49)
+    name="law_list",
+    fields=(
+        F("issued_on", "date", required=True, list_width=10),
+        F("title", "text", required=True, list_width=50),
+        F("laws", "longtext", max_length=4000),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="issued_on DESC, uuid",
+    label_fields=("issued_on", "title"),
+    search_fields=("title", "laws", "notes"),
+    tasks=("T49",),
+    held_by="issued_on",
+)
+
+TRAINING_PLAN = Kind(  # 县直部门针对放权事项的培训计划 (T42)
+    name="training_plan",
+    fields=(
+        F("issued_on", "date", required=True, list_width=10),
+        F("department", "text", required=True, list_width=12),
+        F("title", "text", required=True, list_width=44),
+        F("items", "refs", ref="delegated_item"),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="issued_on DESC, uuid",
+    label_fields=("issued_on", "title"),
+    search_fields=("department", "title", "notes"),
+    tasks=("T42",),
+    held_by="issued_on",
+)
+
+LAW_OFFICE = Kind(  # 乡镇法治建设工作机构, the township's profile (T43)
+    name="law_office",
+    fields=(
+        F("name", "text", required=True, list_width=22),
+        F("set_up_on", "date", required=True, list_width=10),
+        F("document_no", "text", list_width=18, max_length=50),
+        F("head", "text", list_width=10, max_length=50),
+        F("current", "bool", default=True, list_width=6),
+        F("notes", "longtext", max_length=2000),
+    ),
+    order_by="set_up_on DESC, uuid",
+    label_fields=("name",),
+    search_fields=("name", "document_no", "head", "notes"),
+    tasks=("T43",),
+    held_by="set_up_on",
+)
+
+KIND_ORDER: tuple[Kind, ...] = (
+    MEETING, STAFF, DELEGATED_ITEM, TRAINING, HEARING, SERVICE_ITEM, ANNUAL_REPORT,
+    ENFORCEMENT_DECISION, SUPERVISION_CHECK, COMPLAINT, LAWSUIT, RECOMMENDATION, OATH, LAW_REPORT,
+    EXAM_RESULT, LAW_LIST, TRAINING_PLAN, LAW_OFFICE,
+)
 KINDS: dict[str, Kind] = {k.name: k for k in KIND_ORDER}
 
 for _k in KIND_ORDER:  # a kind's dating and tenure fields exist, of the right types

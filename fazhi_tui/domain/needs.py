@@ -81,7 +81,7 @@ def record_needs(rules: RuleSet, *, year: int, on: dt.date) -> dict[str, RecordN
         if rule.type == "deadline":
             use(rule.kind, [*fields, rule.year_field, *(name for name, _ in rule.deadlines)], None)
             continue
-        fields += [rule.date_field, rule.valid_until, *own(rule.kind)]
+        fields += [rule.date_field, rule.valid_until, *rule.sequence, *own(rule.kind)]
         use(rule.kind, fields, (rule.date_field, start, end) if rule.date_field else None)
         if rule.link is not None:
             link = rule.link

@@ -90,6 +90,7 @@ class Rule:
     require: Condition = ()
     require_any: tuple[Condition, ...] = ()
     at_risk_any: tuple[Condition, ...] = ()  # every: failing require, yet in progress (at risk)
+    sequence: tuple[str, ...] = ()  # share/every: date fields, each filled and not after the next
     date_field: str | None = None  # count: default "date"; share/every: limits the population
     min: int | None = None  # count
     period: str = "year"
@@ -123,8 +124,10 @@ _TOP_KEYS = ("version", "rule")
 _COMMON_KEYS = ("id", "task", "name", "name_en", "quote", "type", "kind", "enabled", "where")
 _TYPE_KEYS = {
     "count": ("date_field", "min", "period", "window_days"),
-    "share": ("require", "require_any", "target", "date_field", "period", "window_days"),
-    "every": ("require", "require_any", "at_risk_any", "link", "valid_until", "date_field", "period", "window_days"),
+    "share": ("require", "require_any", "sequence", "target", "date_field", "period", "window_days"),
+    "every": (
+        "require", "require_any", "sequence", "at_risk_any", "link", "valid_until", "date_field", "period", "window_days",
+    ),
     "deadline": ("year_field", "year_offset", "deadlines"),
 }
 _LINK_KEYS = ("kind", "field", "in_period", "date_field", "where")
@@ -235,6 +238,14 @@ class _RuleReader:
             raise self.fail(f"{what} must be a non-empty list of conditions", "err.rules_bad_value", name=what)
         return tuple(self.condition(kind, c, what) for c in raw)
 
+    def sequence(self, kind: Kind, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise self.fail("sequence must list at least two date fields", "err.rules_bad_value", name="sequence")
+        names = tuple(self.field(kind, name, "sequence", ("date",)).name for name in raw)
+        if len(set(names)) != len(names):
+            raise self.fail("sequence names a field twice", "err.rules_bad_value", name="sequence")
+        return names
+
     def bad_threshold(self, key: str, value: Any, expected: str) -> RuleFileError:
         reason = f"{key} = {value!r}: must be {expected}"
         return self.fail(reason, "err.rules_bad_threshold", name=key, value=str(value))
@@ -285,6 +296,8 @@ class _RuleReader:
             values["require_any"] = self.conditions_any(kind, d["require_any"])
         if "at_risk_any" in d:
             values["at_risk_any"] = self.conditions_any(kind, d["at_risk_any"], "at_risk_any")
+        if "sequence" in d:
+            values["sequence"] = self.sequence(kind, d["sequence"])
         if "date_field" in d:
             values["date_field"] = self.field(kind, d["date_field"], "date_field", ("date",)).name
         elif rule_type == "count":
@@ -319,8 +332,8 @@ class _RuleReader:
         values["min"] = minimum
 
     def read_share(self, kind: Kind, values: dict[str, Any]) -> None:
-        if "require" not in values and "require_any" not in values:
-            raise self.fail("a share rule needs require or require_any", "err.rules_missing_key", name="require")
+        if not any(k in values for k in ("require", "require_any", "sequence")):
+            raise self.fail("a share rule needs require, require_any or sequence", "err.rules_missing_key", name="require")
         if "target" not in self.data:
             raise self.fail("missing key 'target'", "err.rules_missing_key", name="target")
         target = self.data["target"]
@@ -334,11 +347,13 @@ class _RuleReader:
             values["link"] = self.read_link(kind, d["link"])
         if "valid_until" in d:
             values["valid_until"] = self.field(kind, d["valid_until"], "valid_until", ("date",)).name
-        if "at_risk_any" in values and "require" not in values and "require_any" not in values:
-            raise self.fail("at_risk_any needs require or require_any", "err.rules_missing_key", name="require")
-        if not any(k in values for k in ("require", "require_any", "link", "valid_until")):
+        if "at_risk_any" in values and not any(k in values for k in ("require", "require_any", "sequence")):
+            raise self.fail("at_risk_any needs require, require_any or sequence", "err.rules_missing_key", name="require")
+        if not any(k in values for k in ("require", "require_any", "sequence", "link", "valid_until")):
             raise self.fail(
-                "an every rule needs require, require_any, link or valid_until", "err.rules_missing_key", name="require"
+                "an every rule needs require, require_any, sequence, link or valid_until",
+                "err.rules_missing_key",
+                name="require",
             )
 
     def read_link(self, kind: Kind, raw: Any) -> Link:

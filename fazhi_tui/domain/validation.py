@@ -236,6 +236,72 @@ def _check_annual_report(values, today, lookup, uuid, limits):
             yield name, Problem("err.date_in_future")
 
 
+def _not_future(values, today, *names):
+    for name in names:
+        day = _date(values, name)
+        if day and day > today:
+            yield name, Problem("err.date_in_future")
+
+
+def _not_too_far(values, today, limits, name):
+    day = _date(values, name)
+    if day and day > today + dt.timedelta(days=limits.future_meeting_days):
+        yield name, Problem("err.date_too_far", {"days": limits.future_meeting_days})
+
+
+def _not_before(values, first, name, key):
+    start, day = _date(values, first), _date(values, name)
+    if start and day and day < start:
+        yield name, Problem(key)
+
+
+def _check_enforcement_decision(values, today, lookup, uuid, limits):
+    # a review after the decision is a fact to record (the checklist counts it against T26);
+    # a publication is after the decision, and neither lies in the future
+    yield from _not_too_far(values, today, limits, "date")
+    yield from _not_future(values, today, "review_date", "published_on")
+    yield from _not_before(values, "date", "published_on", "err.before_decision")
+    if values.get("reviewed") and not values.get("review_date"):
+        yield "review_date", Problem("err.required")
+    if values.get("published") and not values.get("published_on"):
+        yield "published_on", Problem("err.required")
+    if values.get("case_no") and lookup.is_taken("enforcement_decision", "case_no", values["case_no"], uuid):
+        yield "case_no", Problem("err.duplicate_case", {"value": values["case_no"]})
+
+
+def _check_received(values, today, lookup, uuid, limits, done):
+    yield from _not_future(values, today, "received_on", done)
+    yield from _not_before(values, "received_on", done, "err.before_received")
+
+
+def _check_complaint(values, today, lookup, uuid, limits):
+    yield from _check_received(values, today, lookup, uuid, limits, "closed_on")
+
+
+def _check_recommendation(values, today, lookup, uuid, limits):
+    yield from _check_received(values, today, lookup, uuid, limits, "replied_on")
+
+
+def _check_lawsuit(values, today, lookup, uuid, limits):
+    yield from _not_too_far(values, today, limits, "hearing_date")
+    if values.get("case_no") and lookup.is_taken("lawsuit", "case_no", values["case_no"], uuid):
+        yield "case_no", Problem("err.duplicate_case", {"value": values["case_no"]})
+
+
+def _check_past(name):
+    def check(values, today, lookup, uuid, limits):
+        yield from _not_future(values, today, name)
+
+    return check
+
+
+def _check_planned(name):
+    def check(values, today, lookup, uuid, limits):
+        yield from _not_too_far(values, today, limits, name)
+
+    return check
+
+
 _KIND_CHECKS = {
     "meeting": _check_meeting,
     "staff": _check_staff,
@@ -243,4 +309,15 @@ _KIND_CHECKS = {
     "training": _check_training,
     "hearing": _check_hearing,
     "annual_report": _check_annual_report,
+    "enforcement_decision": _check_enforcement_decision,
+    "complaint": _check_complaint,
+    "recommendation": _check_recommendation,
+    "lawsuit": _check_lawsuit,
+    "supervision_check": _check_planned("date"),
+    "oath": _check_planned("date"),
+    "law_report": _check_planned("date"),
+    "exam_result": _check_planned("date"),
+    "law_list": _check_planned("issued_on"),
+    "training_plan": _check_planned("issued_on"),
+    "law_office": _check_past("set_up_on"),
 }

@@ -468,6 +468,7 @@ class _TownshipGenerator:
             self.make_hearings(year)
         self.make_annual_reports()
         self.make_mistakes()
+        _LedgerGenerator(self).generate()
         return self.records
 
     # -- staff (T43, T29) --------------------------------------------------------------
@@ -537,6 +538,7 @@ class _TownshipGenerator:
                 "active": left is None,
                 "end_date": (left - dt.timedelta(days=1)).isoformat() if left else None,  # the last day in post
                 "rule_of_law": rule_of_law,
+                "leader": role in LEADERS,
                 "enforcement": enforcement,
                 **cert(expiry),
                 "notes": notes,
@@ -853,6 +855,210 @@ class _TownshipGenerator:
                 self.hearing(person, day, "online", self.courts[0], self.case_name(), "人员录错，已删除", tombstone=True)
             else:
                 self.add("service_item", {"name": rng.choice(SERVICES), "notes": "与已有事项重复"}, tombstone=True)
+
+
+LEADERS = ("secretary", "mayor", "deputy")  # 领导干部, who report on the rule of law (T47)
+DECISIONS = (
+    "对违法占用耕地建房的行政处罚决定",
+    "对未经批准擅自占道经营的行政处罚决定",
+    "对违法建设限期拆除的决定",
+    "对违规焚烧秸秆的行政处罚决定",
+    "对无证经营食品摊贩的行政处罚决定",
+    "对擅自改变宅基地用途的行政处罚决定",
+)
+COMPLAINTS = (
+    "反映执法人员检查时未出示执法证件",
+    "对拆除违建程序提出异议",
+    "举报集市占道经营无人查处",
+    "反映罚款未开具正式票据",
+    "举报夜间施工噪声扰民",
+    "对执法时限过长提出投诉",
+    "举报违规焚烧垃圾",
+)
+CHANNELS = ("phone", "phone", "letter", "online", "visit")
+
+
+class _LedgerGenerator:
+    """The rest of the ledger (issue 15): enforcement decisions, supervision checks,
+    complaints, lawsuits, recommendations, oaths, leaders' law reports, exams, law lists,
+    the county's training plans and the rule-of-law office. Its own random stream, so the
+    records made before it stay as they were. This year shows a decision reviewed after
+    it was taken (T26), two complaints still open (T30), a lawsuit the head did not attend
+    (T37), a new officer not yet sworn in (T45), a leader not yet reported (T47), one
+    department's items in no training plan (T42) and no law talk by the principal leader
+    yet (T46); the years before meet them."""
+
+    def __init__(self, town: _TownshipGenerator) -> None:
+        self.town = town
+        self.rng = random.Random(f"{town.rng.random()}-ledger")
+
+    def generate(self) -> None:
+        town = self.town
+        self.office()
+        self.training_plans()
+        for year in town.years():
+            self.decisions(year)
+            self.checks_and_complaints(year)
+            self.lawsuits_and_recommendations(year)
+            self.reports_exams_and_lists(year)
+        self.oaths()
+
+    def office(self) -> None:
+        town = self.town
+        set_up = dt.date(town.first_year - 2, 4, 12)
+        town.add("law_office", {
+            "name": f"{town.config.township_name}法治建设办公室",
+            "set_up_on": set_up.isoformat(),
+            "document_no": f"{town.short}党发〔{set_up.year}〕11号",
+            "head": town.roles["deputy"].name,
+            "current": True,
+            "notes": "设在党政办公室，与司法所合署办公",
+        })
+
+    def training_plans(self) -> None:
+        """One plan per department and batch of items, soon after the items came down."""
+        town = self.town
+        batches: dict[tuple[str, dt.date], list[_Item]] = {}
+        for item in town.items:
+            if item.active:
+                batches.setdefault((item.department, item.delegated_on), []).append(item)
+        names = sorted({department for department, _ in batches})
+        left_out = names[-1] if len(names) > 1 else None  # this department has written none
+        for (name, delegated_on), items in sorted(batches.items()):
+            if name == left_out:
+                continue
+            day = min(delegated_on + dt.timedelta(days=20), town.today)
+            town.add("training_plan", {
+                "issued_on": day.isoformat(),
+                "department": name,
+                "title": f"{name}下放执法事项承接培训计划（{delegated_on.year}年{delegated_on.month}月批次）",
+                "items": [i.uuid for i in items],
+                "notes": "集中培训、实地指导和随队执法相结合",
+            })
+
+    def decisions(self, year: int) -> None:
+        town, rng = self.town, self.rng
+        start, end = dt.date(year, 1, 1), town.year_end(year)
+        days = _spread(rng, start, end - dt.timedelta(days=12), town.n(4 * town.year_fraction(year), minimum=2))
+        for number, day in enumerate(days, start=1):
+            late = year == town.today.year and number == len(days)  # reviewed only after the decision
+            review = day + dt.timedelta(days=2) if late else day - dt.timedelta(days=rng.randint(2, 6))
+            published = day + dt.timedelta(days=rng.randint(1, 7))
+            town.add("enforcement_decision", {
+                "case_no": f"{town.short}综执罚决字〔{year}〕第{number:03d}号",
+                "date": day.isoformat(),
+                "title": rng.choice(DECISIONS),
+                "reviewed": True,
+                "review_date": review.isoformat(),
+                "reviewer": town.roles["judicial_head"].name,
+                "published": True,
+                "published_on": published.isoformat(),
+                "published_where": f"{town.config.county_name}行政执法信息公示平台",
+                "notes": "决定作出后补充法制审核" if late else "",
+            })
+
+    def checks_and_complaints(self, year: int) -> None:
+        town, rng = self.town, self.rng
+        start, end = dt.date(year, 1, 1), town.year_end(year)
+        if dt.date(year, 5, 1) <= end:
+            town.add("supervision_check", {
+                "date": _between(rng, dt.date(year, 5, 1), min(dt.date(year, 10, 31), end)).isoformat(),
+                "title": f"{year}年度行政执法案卷评查和执法文书检查",
+                "inspector": f"{town.config.county_name}司法局",
+                "findings": "个别案卷告知行政复议、行政诉讼权利的表述不规范",
+                "rectified": True,
+            })
+        days = _spread(rng, start, end - dt.timedelta(days=30), town.n(8 * town.year_fraction(year), minimum=2))
+        for index, day in enumerate(days):
+            still_open = year == town.today.year and index >= len(days) - 2
+            closed = min(day + dt.timedelta(days=rng.randint(5, 25)), town.today)
+            town.add("complaint", {
+                "received_on": day.isoformat(),
+                "channel": rng.choice(CHANNELS),
+                "subject": rng.choice(COMPLAINTS),
+                "closed_on": None if still_open else closed.isoformat(),
+                "outcome": "" if still_open else "已核实处理并答复投诉人",
+            })
+
+    def lawsuits_and_recommendations(self, year: int) -> None:
+        town, rng = self.town, self.rng
+        end = town.year_end(year)
+        if dt.date(year, 6, 1) <= end:
+            day = _between(rng, dt.date(year, 6, 1), min(dt.date(year, 10, 31), end))
+            absent = year == town.today.year
+            town.add("lawsuit", {
+                "case_no": f"（{year}）宁{town.config.county_code[2:]}行初{rng.randint(10, 99)}号",
+                "cause": "不服行政处罚决定",
+                "court": town.courts[0],
+                "hearing_date": day.isoformat(),
+                "head_appeared": not absent,
+                "appeared_who": "" if absent else town.roles["mayor"].name,
+                "outcome": "pending" if absent else rng.choice(("upheld", "upheld", "withdrawn")),
+                "notes": "委托法律顾问出庭，负责人因防汛值班未出庭" if absent else "",
+            })
+        if dt.date(year, 3, 1) <= end - dt.timedelta(days=40):
+            day = _between(rng, dt.date(year, 3, 1), end - dt.timedelta(days=40))
+            source = rng.choice(("court", "procuratorate"))
+            town.add("recommendation", {
+                "received_on": day.isoformat(),
+                "source": source,
+                "organ": f"{town.config.county_name}人民{'法院' if source == 'court' else '检察院'}",
+                "doc_no": f"{town.config.county_name[:2]}{'法建' if source == 'court' else '检建'}〔{year}〕{rng.randint(1, 30)}号",
+                "subject": rng.choice(("规范行政执法文书送达", "加强农村人居环境整治监管", "完善违法建设查处程序")),
+                "replied_on": (day + dt.timedelta(days=rng.randint(20, 35))).isoformat(),
+            })
+
+    def reports_exams_and_lists(self, year: int) -> None:
+        town, rng = self.town, self.rng
+        end = town.year_end(year)
+        this_year = year == town.today.year
+        if dt.date(year, 2, 15) <= end:
+            town.add("law_list", {
+                "issued_on": _between(rng, dt.date(year, 2, 15), min(dt.date(year, 3, 20), end)).isoformat(),
+                "title": f"{town.config.township_name}{year}年度应知应会法律法规清单",
+                "laws": "\n".join(rng.sample(LAWS, 8)),
+            })
+        if not this_year:  # the principal leader's own law talk (T46); not yet this year
+            day = _between(rng, dt.date(year, 4, 1), dt.date(year, 11, 30))
+            town.meeting("study", day, f"镇长会前讲法：{rng.choice(LAWS)}", town.roles["secretary"].name,
+                         town.names(*LEADERS, "judicial_head"), principal_speaker=True,
+                         notes=f"主要负责同志{town.roles['mayor'].name}讲法")
+        for role in LEADERS:
+            if this_year and role == "deputy":
+                continue  # not reported yet this year
+            day = _between(rng, dt.date(year, 1, 5), min(dt.date(year, 1, 31), end)) if dt.date(year, 1, 5) <= end else None
+            if day is None:
+                continue
+            town.add("law_report", {
+                "staff_uuid": town.roles[role].uuid,
+                "date": day.isoformat(),
+                "form": rng.choice(("meeting", "assessment")),
+                "title": f"{year - 1}年度履行推进法治建设第一责任人职责情况述法",
+            })
+        if dt.date(year, 10, 10) <= end:
+            day = _between(rng, dt.date(year, 10, 10), min(dt.date(year, 11, 20), end))
+            for person in town.people:
+                if person.active_on(day):
+                    score = rng.randint(68, 99)
+                    town.add("exam_result", {
+                        "staff_uuid": person.uuid,
+                        "date": day.isoformat(),
+                        "title": f"{year}年度国家工作人员学法用法考试",
+                        "score": score,
+                        "passed": score >= 60,
+                    })
+
+    def oaths(self) -> None:
+        town, rng = self.town, self.rng
+        # the mayor, elected again by the township people's congress, sworn in then
+        elected = min(dt.date(town.first_year, 1, rng.randint(8, 20)), town.today)
+        town.add("oath", {"staff_uuid": town.roles["mayor"].uuid, "date": elected.isoformat(),
+                          "occasion": "镇人民代表大会选举产生的国家工作人员宪法宣誓"})
+        for person in town.people:
+            if person.role == "officer_new" or person.start.year < town.first_year:
+                continue  # the new officer has not been sworn in yet (T45)
+            day = min(person.start + dt.timedelta(days=rng.randint(3, 25)), town.today)
+            town.add("oath", {"staff_uuid": person.uuid, "date": day.isoformat(), "occasion": "新任职人员宪法宣誓仪式"})
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from fazhi_tui.base.i18n import CATALOG, t
 from fazhi_tui.domain.kinds import KIND_ORDER, KINDS, Kind
 
-__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "load_form_data"]
+__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "kind_key", "KIND_KEYS", "load_form_data"]
 
 STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}
 
@@ -40,15 +40,27 @@ def translate_keys(node: DOMNode) -> None:
         own[key] = [_in_words(binding) for binding in bindings]
 
 
+# The key of each record kind, in KIND_ORDER: the digits, then letters no screen that shows
+# the kinds' keys binds otherwise (c checklist, e exchange, n new, u undo).
+KIND_KEYS = "123456789abdfghijk"
+KIND_KEYS_SHOWN = "1-9 a-k"
+assert len(KIND_KEYS) >= len(KIND_ORDER) and not set(KIND_KEYS) & set("cenu")
+
+
+def kind_key(kind_name: str) -> str:
+    """The key that opens the list of ``kind_name``."""
+    return KIND_KEYS[[k.name for k in KIND_ORDER].index(kind_name)]
+
+
 def kind_bindings() -> list[Binding]:
-    """Number keys 1-7 open the record kinds (one footer entry); c opens the checklist."""
+    """Keys 1-9, then a-k, open the record kinds (one footer entry); c opens the checklist."""
     return [
-        # The footer shows one entry "1-7 台账"; help (F1) and the palette list each kind.
+        # The footer shows one entry "1-9 a-k 台账"; help (F1) and the palette list each kind.
         *(
-            Binding(str(i), f"app.open_kind('{k.name}')", "key.kinds", key_display="1-7")
-            if i == 1
-            else Binding(str(i), f"app.open_kind('{k.name}')", f"kind.{k.name}", show=False)
-            for i, k in enumerate(KIND_ORDER, start=1)
+            Binding(key, f"app.open_kind('{k.name}')", "key.kinds", key_display=KIND_KEYS_SHOWN)
+            if i == 0
+            else Binding(key, f"app.open_kind('{k.name}')", f"kind.{k.name}", show=False)
+            for i, (key, k) in enumerate(zip(KIND_KEYS, KIND_ORDER))
         ),
         Binding("c", "app.open_checklist", "key.checklist"),
     ]

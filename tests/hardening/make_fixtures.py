@@ -105,6 +105,12 @@ def build_v3(path: Path) -> None:
     _build_township(path, 3)
 
 
+def build_v4(path: Path) -> None:
+    """A township's database as version 4 left it (migrations 1-4): version 3's records; the
+    staff and service items have the end date and year columns, empty as migration 4 left them."""
+    _build_township(path, 4)
+
+
 def _build_township(path: Path, version: int) -> None:
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -175,7 +181,7 @@ def _build_township(path: Path, version: int) -> None:
 
 
 # version → builder of a database of that version; every version before the latest
-BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3}
+BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3, 4: build_v4}
 
 
 def fixture_path(version: int) -> Path:

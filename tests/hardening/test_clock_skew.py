@@ -63,7 +63,7 @@ def test_a_township_pc_set_to_2009_still_writes_after_what_it_holds(world):
     w = world
     assert hub_import(w.hub, w.bundle).verdict == "imported"
     meeting = deploy_meeting_2026(w.a.db)
-    newest = max(query(w.a.db, f"SELECT max(updated_at) FROM {name}")[0][0] for name in KINDS)
+    newest = max(query(w.a.db, f"SELECT max(updated_at) FROM {name}")[0][0] or "" for name in KINDS)
     update(w.a, "meeting", meeting, {"title": "钟停在2009年的电脑改的标题"}, clock=FakeClock(IN_2009))
     written = field(w.a.db, "meeting", meeting, "updated_at")
     assert written > newest and not written.startswith("2009")
@@ -163,7 +163,7 @@ def test_the_checklist_counts_typed_dates_never_write_stamps(tmp_path, offset):
 
 def test_clock_behind_names_the_newest_stamp_when_the_clock_is_clearly_wrong(world):
     db, backups = world.a.db, world.a.home.backups
-    newest = max(query(db, f"SELECT max(updated_at) FROM {name}")[0][0] for name in KINDS)
+    newest = max(query(db, f"SELECT max(updated_at) FROM {name}")[0][0] or "" for name in KINDS)
     held = moment(newest)
     cases = [
         (IN_2009, newest),
@@ -207,7 +207,7 @@ def test_clock_behind_on_an_empty_database_and_at_a_hub(world, tmp_path):
         assert hub_store.clock_behind() is None
     with w.hub.store(clock=lambda: stamp(IN_2009)) as hub_store:
         assert hub_store.clock_behind() is not None
-    newest_record = max(query(w.hub.db, f"SELECT max(updated_at) FROM {name}")[0][0] for name in KINDS)
+    newest_record = max(query(w.hub.db, f"SELECT max(updated_at) FROM {name}")[0][0] or "" for name in KINDS)
     # the PC's future stamps were set back to the import time (the hub's clock, class 4)
     assert moment(newest_record) < real_now() + DAY
     tried("clock_behind", 3)

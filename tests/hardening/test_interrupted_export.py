@@ -109,13 +109,15 @@ def test_export_killed_at_sql_statements_and_python_calls(world_template, tmp_pa
     names = {name for _, name in finished.marks}
     assert {"open", "write", "fsync", "replace"} <= names, names
     plans = [("sql", n) for n in spread(total_sql, 15, tail=4)]
-    plans += [("event", n) for n in spread(total_events, 25)]
+    # up to the last file-system call: a run can make a few calls fewer than the probe at its
+    # very end (after the bundle is in place), so a point there might never be reached
+    plans += [("event", n) for n in spread(min(total_events, max(watched)), 25)]
     plans += [("event", n) for n in watched]
     left = {"whole": 0, "tmp left": 0, "nothing": 0}
     for index, (how, n) in enumerate(plans):
         w, stick = fresh(world_template, tmp_path / f"k{index}")
         child = in_child(export_step(w, stick), **({"kill_at_sql": n} if how == "sql" else {"kill_at_event": n}))
-        assert child.killed
+        assert child.killed, (how, n, total_sql, total_events, child.sql, child.events)
         left[check_after_interruption(w, stick, whole_counts)] += 1
         shutil.rmtree(w.root)
         tried("export killed at an SQL statement or a Python call")

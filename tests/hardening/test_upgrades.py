@@ -24,6 +24,8 @@ from tests.hardening.cases import tried
 from tests.hardening.helpers import TOWN_A, copy_world, export, hub_import, integrity, kind_counts, query
 
 FIXTURES = sorted(make_fixtures.FIXTURES.glob("fazhi-v*.db"))
+ISSUE_15_KINDS = {"enforcement_decision", "supervision_check", "complaint", "lawsuit", "recommendation", "oath",
+                  "law_report", "exam_result", "law_list", "training_plan", "law_office"}
 
 
 def tables(db: Path, *, frozen: bool = False) -> dict[str, tuple[list[str], dict]]:
@@ -88,8 +90,10 @@ def test_an_old_database_migrates_with_nothing_lost(fixture, tmp_path):
     db, backups = tmp_path / "fazhi.db", tmp_path / "backups"
     shutil.copyfile(fixture, db)
     old = tables(db)
-    assert sum(len(rows) for name, (_, rows) in old.items() if name in KINDS) >= len(KINDS)
-    assert all(old[name][1] for name in KINDS), "the fixture holds records of every kind"
+    kinds = [name for name in KINDS if name in old]  # the kinds of that version (issue 15's came in 6)
+    assert set(KINDS) - set(kinds) <= ISSUE_15_KINDS
+    assert sum(len(rows) for name, (_, rows) in old.items() if name in KINDS) >= len(kinds)
+    assert all(old[name][1] for name in kinds), "the fixture holds records of every kind"
 
     store = Store.open(db, backups)
     try:
@@ -108,7 +112,7 @@ def test_an_old_database_migrates_with_nothing_lost(fixture, tmp_path):
                     c: added[c] for c in new_columns if c not in columns
                 }, (name, key)
         # the program goes on: a write is stamped after the newest old record
-        newest = max(r["updated_at"] for name in KINDS for r in old[name][1].values())
+        newest = max(r["updated_at"] for name in kinds for r in old[name][1].values())
         uuid = store.insert(KINDS["meeting"], {"kind": "study", "date": "2026-11-20", "title": "升级后第一条"}, Actor("测试员", TOWN_A))
         assert store.get(KINDS["meeting"], uuid)["updated_at"] > newest
     finally:
@@ -129,14 +133,15 @@ def test_an_upgraded_township_sends_every_record_to_the_county(fixture, world_te
     for stale in w.a.db.parent.glob("fazhi.db*"):
         stale.unlink()
     shutil.copyfile(fixture, w.a.db)
-    expected = kind_counts(w.a.db, TOWN_A)
+    old = tables(fixture, frozen=True)
+    # the kinds that version had; the newer ones have no records yet
+    expected = {name: len(old[name][1]) if name in old else 0 for name in KINDS}
     result = export(w.a, w.usb, full=True)
     assert result.counts == expected
     outcome = hub_import(w.hub, result.path)
     assert outcome.verdict == "imported", outcome.error
     assert kind_counts(w.hub.db, TOWN_A) == expected
-    old = tables(fixture, frozen=True)
-    for name in KINDS:
+    for name in (name for name in KINDS if name in old):
         for (uuid,), row in old[name][1].items():
             at_hub = query(w.hub.db, f"SELECT deleted_at, updated_at, rev FROM {name} WHERE uuid = ?", (uuid,))
             assert at_hub == [(row["deleted_at"], row["updated_at"], row["rev"])], (name, uuid)

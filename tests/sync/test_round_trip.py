@@ -103,7 +103,8 @@ def test_two_townships_export_and_the_county_imports_both(world):
     for town in (w.a, w.b):
         for name in KINDS:
             live, dead = query(town.db, f"SELECT count(*) - count(deleted_at), count(deleted_at) FROM {name}")[0]
-            assert f"    {name}: 新增 {live}，修改 0，删除 {dead}，未变 0，冲突 0" in dry.lines
+            if live or dead:  # a kind the township has no record of is not listed
+                assert f"    {name}: 新增 {live}，修改 0，删除 {dead}，未变 0，冲突 0" in dry.lines
     assert dump(w.hub.db) == before
     assert query(w.hub.db, "SELECT count(*) FROM hub_bundle")[0][0] == 0
     assert all(not rows for rows in record_tables(w.hub.db).values())

@@ -44,7 +44,7 @@ async def test_home_keys_write_the_ledger_and_the_report_draft(home):
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press("a")
+        await pilot.press("r")
         await settle(pilot)
     ledger = home.reports / "台账-2026.xlsx"
     book = CalamineWorkbook.from_path(str(ledger))
@@ -64,7 +64,7 @@ async def test_a_staff_list_with_unknown_headers_is_mapped_then_imported(home, t
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("i")
+        await pilot.press("t")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ImportSheetScreen)

@@ -15,7 +15,7 @@ from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KIND_ORDER
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
-from fazhi_tui.ui.helpers import STATUS_STYLES, kind_bindings
+from fazhi_tui.ui.helpers import KIND_KEYS, STATUS_STYLES, kind_bindings
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["HomeScreen"]
@@ -27,8 +27,8 @@ class HomeScreen(Screen[None]):
         Binding("e", "sync", "key.sync"),
         # office files (ui/screens/office_files.py): listed by F1 and in the guide
         Binding("l", "office_file('ledger')", "key.ledger", show=False),
-        Binding("a", "office_file('report')", "key.annual_report", show=False),
-        Binding("i", "office_file('import')", "key.import_sheet", show=False),
+        Binding("r", "office_file('report')", "key.annual_report", show=False),
+        Binding("t", "office_file('import')", "key.import_sheet", show=False),
     ]
 
     def __init__(self, counts: dict[str, int] | None = None) -> None:
@@ -58,9 +58,9 @@ class HomeScreen(Screen[None]):
 
     def _options(self, counts: dict[str, int]) -> list[Option]:
         options = []
-        for i, k in enumerate(KIND_ORDER, start=1):
+        for key, k in zip(KIND_KEYS, KIND_ORDER):
             count = t("home.count", count=counts[k.name]) if k.name in counts else "…"
-            text = f"{i}  {set_cell_size(kind_label(k.name), 14)}  {set_cell_size(count, 9)}  {' '.join(k.tasks)}"
+            text = f"{key}  {set_cell_size(kind_label(k.name), 16)}  {set_cell_size(count, 9)}  {' '.join(k.tasks)}"
             options.append(Option(text, id=k.name))
         return options
 
