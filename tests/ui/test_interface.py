@@ -1,0 +1,59 @@
+"""The interface as a clerk meets it (issue 16): each numbered point driven key by key."""
+
+from __future__ import annotations
+
+from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.storage.store import Actor, Store
+from fazhi_tui.ui.screens.record_list import RecordListScreen
+from tests.conftest import make_clock
+from tests.ui.conftest import SIZE, make_app, settle, type_text
+
+ACTOR = Actor("张明", "640302100")
+
+
+def seed(home, kind: str, values: dict) -> str:
+    store = Store.open(home.database, home.backups, clock=make_clock())
+    try:
+        return store.insert(KINDS[kind], values, ACTOR)
+    finally:
+        store.close()
+
+
+
+# -- point 1: the filter finds what the list shows ---------------------------------------
+
+
+async def filtered_total(pilot, text: str) -> int:
+    await pilot.press("slash")
+    await type_text(pilot, text)
+    await pilot.pause(0.4)
+    await settle(pilot)
+    total = pilot.app.screen.table.total
+    await pilot.press("escape")
+    await settle(pilot)
+    return total
+
+
+async def test_point_1_the_filter_finds_labels_dates_and_linked_names(home):
+    wang = seed(home, "staff", {"name": "王芳", "post": "司法所所长", "background": "law_degree", "active": True})
+    seed(home, "meeting", {"kind": "admin", "date": "2026-10-12", "title": "镇长办公会", "head_attendance": "partial",
+                           "head_absence_reason": "出差"})
+    seed(home, "meeting", {"kind": "study", "date": "2026-03-05", "title": "会前学法"})
+    seed(home, "hearing", {"staff_uuid": wang, "date": "2026-06-01", "mode": "onsite", "court": "中卫市法院",
+                           "case_name": "张某诉某局"})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordListScreen)
+        assert await filtered_total(pilot, "行政会议") == 1
+        assert await filtered_total(pilot, "部分") == 1
+        assert await filtered_total(pilot, "2026-10") == 1
+        assert await filtered_total(pilot, "会") == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert await filtered_total(pilot, "王") == 1
+        assert await filtered_total(pilot, "现场") == 1
