@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,15 @@ if TYPE_CHECKING:  # the checklist engine and validation are imported when first
 
 __all__ = ["FazhiApp"]
 
+
+def _pending(message: object) -> bool:
+    """A message that is work still to do (a timer's tick is not: it may come forever)."""
+    return message is not None and not isinstance(message, events.Timer | events.Idle)
+
 log = logging.getLogger(__name__)
+
+KEY_HOLD_STEP = 0.002  # seconds between looks at whether a held key may go on
+KEY_HOLD_LIMIT = 0.5  # a held key goes on after this long even if the screen is still busy
 
 
 class FazhiApp(App[int]):
@@ -54,6 +63,11 @@ class FazhiApp(App[int]):
         self._lock = None  # the home's lock (base/lock.py), held from start to quit
         # The last record tombstoned from a list: (kind name, uuid, label), for undo.
         self.last_deleted: tuple[str, str, str] | None = None
+        self._held_keys: deque[events.Key] = deque()  # keys typed ahead, waiting their turn
+        self._held_since = 0.0
+        self._key_released: events.Key | None = None
+        self._key_in_flight: events.Key | None = None  # the last key handed on, and whether it
+        self._key_landed = False  # has reached the app's own bindings (the end of its way)
         translate_keys(self)
 
     # -- key labels in the user's language -------------------------------------------------
@@ -105,10 +119,70 @@ class FazhiApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """A paste (from Word, a web page, a chat) arrives clean wherever it goes: no control
-        character reaches a field, nor through it the terminal (base/text.py)."""
+        character reaches a field, nor through it the terminal (base/text.py).
+
+        Keys wait their turn (issue 16, point 8). Textual hands a key to the focused widget's
+        own queue and goes on to the next key at once; Tab (a binding the key reaches only
+        after bubbling back up to the app) or Enter in a field (a Submitted message the screen
+        answers by moving focus) moves focus only later. Keys typed ahead faster than that — a
+        paste, tmux send-keys, a slow PC — would land in the field being left. So a key that
+        arrives while the previous one (or anything it set off) is still being handled is held,
+        and the held keys go on one by one, each when the screen is quiet again.
+        """
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = clean_text(event.text, multiline=True)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event is self._key_released:
+                self._key_released = None
+            elif self._held_keys or not self._quiet(event):
+                self._hold_key(event)
+                return
+            self._key_in_flight, self._key_landed = event, False
         await super().on_event(event)
+
+    # -- type-ahead ----------------------------------------------------------------------
+
+    def _quiet(self, arriving: events.Event | None = None) -> bool:
+        """True when the last key went all the way (stopped by a widget, or through the
+        app's bindings) and no widget of the screen has a message waiting: whatever the key
+        set off (a focus change, a Submitted message, a binding's action) has been handled."""
+        flying = self._key_in_flight
+        if flying is not None and not flying._stop_propagation and not self._key_landed:
+            return False
+        if any(_pending(message) and message is not arriving for message in self._message_queue.values):
+            return False
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return True
+        return not any(_pending(message) for node in (screen, *screen.walk_children()) for message in node._message_queue.values)
+
+    def _on_key(self, event: events.Key) -> None:
+        """A key reached the app: its bindings run next, in this same turn of the app's queue
+        (Textual calls ``App._on_key`` after this; a held key cannot slip in between)."""
+        if event is self._key_in_flight:
+            self._key_landed = True
+
+    def _hold_key(self, event: events.Key) -> None:
+        if not self._held_keys:
+            self._held_since = time.monotonic()
+            self.set_timer(KEY_HOLD_STEP, self._release_key)
+        self._held_keys.append(event)
+
+    def _release_key(self) -> None:
+        """Send on the first held key once the screen is quiet (or after KEY_HOLD_LIMIT: a
+        widget that is never quiet must not swallow the keyboard)."""
+        if not self._held_keys:
+            return
+        if not self._quiet() and time.monotonic() - self._held_since < KEY_HOLD_LIMIT:
+            self.set_timer(KEY_HOLD_STEP, self._release_key)
+            return
+        event = self._held_keys.popleft()
+        self._key_released = event
+        self.post_message(event)
+        if self._held_keys:
+            self._held_since = time.monotonic()
+            self.set_timer(KEY_HOLD_STEP, self._release_key)
 
     def db_error_text(self, exc: DatabaseError) -> str:
         """What to tell the clerk about a database problem, with where the backups are

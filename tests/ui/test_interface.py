@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from textual import events
+from textual.widgets import Input
+
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.store import Actor, Store
+from fazhi_tui.ui.screens.home import HomeScreen
+from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_list import RecordListScreen
+from fazhi_tui.ui.screens.setup import SetupScreen
 from tests.conftest import make_clock
 from tests.ui.conftest import SIZE, make_app, settle, type_text
 
@@ -17,7 +23,6 @@ def seed(home, kind: str, values: dict) -> str:
         return store.insert(KINDS[kind], values, ACTOR)
     finally:
         store.close()
-
 
 
 # -- point 1: the filter finds what the list shows ---------------------------------------
@@ -57,3 +62,44 @@ async def test_point_1_the_filter_finds_labels_dates_and_linked_names(home):
         await settle(pilot)
         assert await filtered_total(pilot, "王") == 1
         assert await filtered_total(pilot, "现场") == 1
+
+
+# -- point 8: keys typed ahead land where they were meant ---------------------------------
+
+KEY_CHARACTERS = {"tab": "\t", "enter": "\r", "space": " "}
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Send every key at once, as a paste into the terminal or tmux send-keys does: all of
+    them are in the app's queue before the first is handled."""
+    app = pilot.app
+    for key in keys:
+        app.post_message(events.Key(key, KEY_CHARACTERS.get(key, key if len(key) == 1 else None)))
+    await settle(pilot)
+
+
+async def test_point_8_first_start_typed_ahead_in_one_burst(bare_home):
+    app = make_app(bare_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        await burst(pilot, *"640302100", "enter", *"金星镇", "enter", *"张明")
+        assert app.screen.query_one("#setup-code", Input).value == "640302100"
+        assert app.screen.query_one("#setup-name", Input).value == "金星镇"
+        assert app.screen.query_one("#setup-operator", Input).value == "张明"
+        await burst(pilot, "enter")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_point_8_a_new_meeting_typed_ahead_in_one_burst(home):
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "1")
+        await burst(pilot, "n")
+        form = app.screen
+        assert isinstance(form, RecordFormScreen)
+        await burst(pilot, "tab", *"2024-03-05", "tab", *"镇长办公会", "tab", *"李书记")
+        assert form.query_one("#f-date", Input).value == "2024-03-05"
+        assert form.query_one("#f-title", Input).value == "镇长办公会"
+        assert form.query_one("#f-chair", Input).value == "李书记"
