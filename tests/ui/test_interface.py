@@ -11,6 +11,7 @@ from fazhi_tui.ui.screens.home import HomeScreen
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_list import RecordListScreen
 from fazhi_tui.ui.screens.setup import SetupScreen
+from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from tests.conftest import make_clock
 from tests.ui.conftest import SIZE, make_app, settle, type_text
 
@@ -103,3 +104,32 @@ async def test_point_8_a_new_meeting_typed_ahead_in_one_burst(home):
         assert form.query_one("#f-date", Input).value == "2024-03-05"
         assert form.query_one("#f-title", Input).value == "镇长办公会"
         assert form.query_one("#f-chair", Input).value == "李书记"
+
+
+# -- point 2: a multi-select shows X only on ticked rows ---------------------------------
+
+
+def picker_lines(picker) -> list[str]:
+    return [picker.render_line(y).text for y in range(picker.option_count)]
+
+
+async def test_point_2_a_picker_marks_only_the_ticked_rows(home):
+    seed(home, "staff", {"name": "王芳", "post": "所长", "background": "law_degree", "active": True})
+    seed(home, "staff", {"name": "李强", "post": "队员", "background": "other", "active": True})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "4")
+        await burst(pilot, "n")
+        picker = app.screen.query_one("#f-staff", MultiPicker)
+        picker.focus()
+        await settle(pilot)
+        assert [line[:3] for line in picker_lines(picker)] == ["▐ ▌", "▐ ▌"]
+        await type_text(pilot, "王")
+        await pilot.press("space")
+        await settle(pilot)
+        marks = {line[4:6]: line[:3] for line in picker_lines(picker)}
+        assert marks == {"王芳": "▐X▌", "李强": "▐ ▌"}
+        await pilot.press("space")  # untick: blank again
+        await settle(pilot)
+        assert [line[:3] for line in picker_lines(picker)] == ["▐ ▌", "▐ ▌"]
