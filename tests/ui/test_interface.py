@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from fazhi_tui.domain.kinds import KINDS
+from fazhi_tui.services.checklist_report import rule_name, status_text
 from fazhi_tui.storage.store import Actor, Store
+from fazhi_tui.ui.screens.checklist import ChecklistScreen
 from fazhi_tui.ui.screens.home import HomeScreen
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_list import RecordListScreen
 from fazhi_tui.ui.screens.setup import SetupScreen
+from fazhi_tui.ui.widgets.columns import Spec, fit_cell, fit_widths
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from tests.conftest import make_clock
 from tests.ui.conftest import SIZE, make_app, settle, type_text
@@ -133,3 +137,72 @@ async def test_point_2_a_picker_marks_only_the_ticked_rows(home):
         await pilot.press("space")  # untick: blank again
         await settle(pilot)
         assert [line[:3] for line in picker_lines(picker)] == ["▐ ▌", "▐ ▌"]
+
+
+# -- point 3: columns from the window width, nothing cut without a mark ------------------
+
+
+def test_fit_widths_gives_fixed_columns_their_width_and_the_rest_to_the_longest():
+    specs = [Spec(12, fixed=True), Spec(40), Spec(6), Spec(9, fixed=True)]
+    assert fit_widths(specs, 80) == [12, 40, 6, 9]  # everything fits whole
+    assert fit_widths(specs, 50) == [12, 23, 6, 9]  # the short text whole, the long one cut
+    assert fit_widths(specs, 20) == [12, 4, 4, 9]  # minimums: the list scrolls sideways
+    assert fit_cell("对违法搭建的处罚", 9) == "对违法搭…"
+    assert fit_cell("对违法搭建的处罚", 8) == "对违法… "  # a wide character never split
+    assert cell_len(fit_cell("对违法搭建的处罚", 9)) == 9
+    assert fit_cell("abc", 5) == "abc  "
+
+
+def table_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+ITEM = {"code": "330217001000", "name": "对在城市建筑物、设施以及树木上涂写、刻画或者未经批准张挂张贴宣传品的行政处罚",
+        "power_type": "penalty", "mode": "empower", "status": "withdrawn", "department": "区住建局"}
+
+
+async def test_point_3_codes_and_statuses_whole_text_cut_with_a_mark_and_read_whole_below(home):
+    seed(home, "delegated_item", ITEM)
+    name_width = {}
+    for size, language in (((80, 24), "zh"), ((80, 24), "en"), ((120, 40), "zh")):
+        app = make_app(home)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            app.use_language(language)
+            await burst(pilot, "3")
+            screen = app.screen
+            row = next(line for line in table_lines(app) if "330217001000" in line)  # the code whole
+            status = "Withdrawn" if language == "en" else "收回"
+            assert status in row
+            widths = screen.table.widths
+            if size[0] == 80:
+                assert "…" in row  # the long name is cut, and says so
+            detail = str(screen.query_one("#row-detail").render())
+            assert ITEM["name"] in detail  # …and reads whole in the detail line
+            name_width[size] = widths[1]
+    assert name_width[(120, 40)] > name_width[(80, 24)]  # a wider window shows more of the name
+
+
+async def test_point_3_checklist_statuses_whole_in_both_languages_rule_names_read_whole(home):
+    for language in ("zh", "en"):
+        app = make_app(home)
+        async with app.run_test(size=(64, 24)) as pilot:
+            await settle(pilot)
+            app.use_language(language)
+            await burst(pilot, "c")
+            screen = app.screen
+            assert isinstance(screen, ChecklistScreen)
+            table = screen.query_one(DataTable)
+            cut = 0
+            for index, result in enumerate(screen.results):
+                row = table.get_row_at(index)
+                assert str(row[4]) == status_text(result.status)  # the status whole
+                name = str(row[1])
+                if name != rule_name(result):
+                    assert name.endswith("…") and rule_name(result).startswith(name[:-1])
+                    cut += 1
+            assert cut  # 64 columns are too few for every name…
+            for index, result in enumerate(screen.results):
+                table.move_cursor(row=index)
+                await settle(pilot)
+                assert rule_name(result) in str(screen.query_one("#checklist-detail").render())  # …each reads whole

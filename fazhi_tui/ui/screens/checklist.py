@@ -6,6 +6,7 @@ from the evidence list shows its effect at once.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -24,11 +25,38 @@ from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import plain, visible
 from fazhi_tui.ui.helpers import STATUS_STYLES, load_form_data
+from fazhi_tui.ui.widgets.columns import Spec, cut_cell, fit_widths
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["ChecklistScreen", "EvidenceScreen"]
 
 COLUMNS = (("task", 5), ("rule", 30), ("target", 8), ("actual", 14), ("status", 8))
+FIXED_COLUMNS = ("task", "status")  # never cut: a plan task's number, a status
+CELL_PADDING = 1  # DataTable's, each side of a cell
+
+
+def _status_width() -> int:
+    return max(cell_len(status_text(status)) for status in STATUS_STYLES)
+
+
+def checklist_widths(results: list[RuleResult], window: int) -> list[int]:
+    """Column widths for the checklist in ``window`` cells: the task and the status whole
+    (in either language), the rule name given what the others leave."""
+    rows = [_cells(r) for r in results]
+    specs = []
+    for i, (key, width) in enumerate(COLUMNS):
+        header = cell_len(t(f"head.{key}"))
+        if key == "status":
+            specs.append(Spec(max(header, _status_width()), fixed=True))
+            continue
+        longest = max((cell_len(row[i]) for row in rows), default=0)
+        natural = max(header, longest, 1)
+        specs.append(Spec(natural, fixed=key in FIXED_COLUMNS, minimum=min(natural, max(header, min(width, 8)))))
+    return fit_widths(specs, window - 2 * CELL_PADDING * len(COLUMNS) - 2)
+
+
+def _cells(r: RuleResult) -> tuple[str, str, str, str]:
+    return (visible(r.rule.task), visible(rule_name(r)), visible(target_text(r)), visible(actual_text(r)))
 
 
 def _status_cell(status: str) -> Text:
@@ -55,10 +83,8 @@ class ChecklistScreen(Screen[None]):
         problem = Static(id="rules-problem")
         problem.display = False
         yield problem
-        table: DataTable = DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
-        for key, width in COLUMNS:
-            table.add_column(t(f"head.{key}"), key=key, width=width)
-        yield table
+        yield DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="checklist-detail")
         yield Static(id="checklist-summary")
         yield Static(t("checklist.hint"), id="checklist-hint")
         yield key_footer()
@@ -92,17 +118,38 @@ class ChecklistScreen(Screen[None]):
             # The message may quote the county's rules.toml: plain text.
             problem.update(plain(line))
         problem.display = line is not None
-        table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for r in results:
-            # Rule names come from a county's rules.toml: Text, never markup.
-            cells = (r.rule.task, rule_name(r), target_text(r), actual_text(r))
-            table.add_row(*(plain(c, multiline=False) for c in cells), _status_cell(r.status), key=r.rule.id)
-        if results:
-            table.move_cursor(row=min(cursor, len(results) - 1))
+        self._fill_table()
         counts = summary_counts(results)
         self.query_one("#checklist-summary", Static).update(plain(t("report.summary", **counts)))
+
+    def _fill_table(self) -> None:
+        """The rows, in columns laid out for the window's present width."""
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        widths = checklist_widths(self.results, self.size.width)
+        table.clear(columns=True)
+        for (key, _), width in zip(COLUMNS, widths, strict=True):
+            table.add_column(cut_cell(t(f"head.{key}"), width), key=key, width=width)
+        for r in self.results:
+            # Rule names come from a county's rules.toml: Text, never markup; cut with "…".
+            cells = [cut_cell(c, w) for c, w in zip(_cells(r), widths, strict=False)]
+            table.add_row(*(plain(c, multiline=False) for c in cells), _status_cell(r.status), key=r.rule.id)
+        if self.results:
+            table.move_cursor(row=min(cursor, len(self.results) - 1))
+        self._show_detail()
+
+    def on_resize(self) -> None:
+        if self.results:
+            self._fill_table()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The whole name of the rule under the cursor, and what it found (a cut cell ends in "…")."""
+        result = self._current()
+        text = "" if result is None else f"{result.rule.task} {rule_name(result)} · {target_text(result)} · {actual_text(result)}"
+        self.query_one("#checklist-detail", Static).update(plain(text))
 
     def action_year(self, delta: int) -> None:
         self.year += delta

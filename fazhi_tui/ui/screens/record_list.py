@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,17 +12,37 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from fazhi_tui.base.i18n import column_label, kind_label, t
-from fazhi_tui.domain.kinds import KINDS, Kind
+from fazhi_tui.base.i18n import choice_label, column_label, get_language, kind_label, t
+from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import cell_text, plain, record_label, ref_label_key
 from fazhi_tui.ui.helpers import kind_bindings, load_form_data
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
-from fazhi_tui.ui.widgets.record_table import SEPARATOR, Column, RecordTable
+from fazhi_tui.ui.widgets.record_table import Column, RecordTable
 
-__all__ = ["RecordListScreen"]
+__all__ = ["RecordListScreen", "list_column"]
+
+
+def _is_code(f: Field) -> bool:
+    """A text that is an identifier (an item code, a document or certificate number):
+    a cut one could read as another valid value, so it is never cut."""
+    return f.type == "text" and (f.name == "code" or f.name.endswith("_no"))
+
+
+def list_column(kind: Kind, f: Field) -> Column:
+    """The list column of a field. Codes, numbers, dates, yes/no and choices (statuses)
+    are fixed: always as wide as their longest value in the interface language."""
+    label = column_label(kind.name, f.name)
+    if f.type == "choice":
+        width = max(cell_len(choice_label(f.choices or "", code)) for code in CHOICES[f.choices or ""])
+        return Column(f.name, label, width, fixed=True)
+    if f.type == "bool":
+        return Column(f.name, label, max(cell_len(t("bool.yes")), cell_len(t("bool.no"))), fixed=True)
+    if f.type in ("date", "int", "float", "refs") or _is_code(f):
+        return Column(f.name, label, f.list_width, fixed=True)
+    return Column(f.name, label, f.list_width)
 
 FILTER_DELAY_SECONDS = 0.25
 
@@ -52,14 +72,32 @@ class RecordListScreen(Screen[None]):
         filter_input = Input(placeholder=t("list.filter"), id="filter", compact=True)
         filter_input.display = False
         yield filter_input
-        columns = [Column(f.name, column_label(self.kind.name, f.name), f.list_width) for f in self.kind.list_fields]
-        header = " " + SEPARATOR.join(set_cell_size(c.label, c.width) for c in columns)
-        yield Static(plain(header), id="column-header")
+        columns = [list_column(self.kind, f) for f in self.kind.list_fields]
+        table = RecordTable(columns, self._cell, id="records")
+        yield Static(plain(table.header()), id="column-header")
         empty = Static(id="empty-message")
         empty.display = False
         yield empty
-        yield RecordTable(columns, self._cell, id="records")
+        yield table
+        yield Static(id="row-detail")
         yield key_footer()
+
+    @on(RecordTable.LaidOut)
+    def _laid_out(self, event: RecordTable.LaidOut) -> None:
+        self.query_one("#column-header", Static).update(plain(event.table.header()))
+
+    @on(RecordTable.RowShown)
+    def _row_shown(self, event: RecordTable.RowShown) -> None:
+        """The detail line: the whole text of the cursor row's free-text columns (a cut
+        cell ends in "…"; here it reads whole)."""
+        row = event.row
+        parts = []
+        if row is not None:
+            for column in event.table.columns:
+                value = self._cell(column.key, row)
+                if value and not column.fixed:
+                    parts.append(f"{column.label}：{value}" if get_language() == "zh" else f"{column.label}: {value}")
+        self.query_one("#row-detail", Static).update(plain("  ".join(parts)))
 
     def _cell(self, field_name: str, row: dict[str, Any]) -> str:
         return cell_text(self.kind, field_name, row)
