@@ -22,6 +22,7 @@ from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.ui.helpers import translate_keys
+from fazhi_tui.ui.widgets.palette import translate_textual_widgets
 
 if TYPE_CHECKING:  # the checklist engine and validation are imported when first used, not at start
     from fazhi_tui.domain.checklist import RuleResult
@@ -69,6 +70,7 @@ class FazhiApp(App[int]):
         self._key_in_flight: events.Key | None = None  # the last key handed on, and whether it
         self._key_landed = False  # has reached the app's own bindings (the end of its way)
         translate_keys(self)
+        translate_textual_widgets()
 
     # -- key labels in the user's language -------------------------------------------------
 
@@ -77,6 +79,7 @@ class FazhiApp(App[int]):
         app and of every screen on the stack put into words again (the footer follows)."""
         set_language(language)
         translate_keys(self)
+        translate_textual_widgets()
         for screen in self.screen_stack:
             translate_keys(screen)
         self.title = t("app.title")
@@ -333,7 +336,17 @@ class FazhiApp(App[int]):
                     await self.run_action(action, node)
 
                 yield SystemCommand(binding.description, t("help.palette_key", key=binding.key_display or key), run)
-        yield from super().get_system_commands(screen)
+        # Textual's own commands (Keys, Maximize, Screenshot, Theme, Quit) are left out: they
+        # speak English, and the program has its own F1 and Ctrl+Q (issue 16, point 4).
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette in the interface language."""
+        from textual.command import CommandPalette
+
+        from fazhi_tui.ui.widgets.palette import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette())
 
     def action_open_checklist(self) -> None:
         from fazhi_tui.ui.screens.checklist import ChecklistScreen

@@ -206,3 +206,76 @@ async def test_point_3_checklist_statuses_whole_in_both_languages_rule_names_rea
                 table.move_cursor(row=index)
                 await settle(pilot)
                 assert rule_name(result) in str(screen.query_one("#checklist-detail").render())  # …each reads whole
+
+
+# -- point 4: every word in the interface language ---------------------------------------
+
+# Textual's own words that could reach a screen of this program.
+TEXTUAL_ENGLISH = (
+    "Dismiss menu", "Exit the command palette", "Search for commands", "No matches found", "Keys", "Maximize",
+    "Screenshot", "Theme", "Quit the application", "Show help", "Select", "Toggle", "Submit", "palette",
+)
+
+
+def assert_no_textual_english(app, where: str) -> None:
+    text = "\n".join(table_lines(app))
+    for word in TEXTUAL_ENGLISH:
+        assert word not in text, (where, word, text)
+
+
+async def test_point_4_no_english_word_of_textual_on_any_chinese_screen(home):
+    seed(home, "staff", {"name": "王芳", "post": "所长", "background": "law_degree", "active": True})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert_no_textual_english(app, "home")
+        await burst(pilot, "ctrl+p")
+        assert_no_textual_english(app, "palette")
+        assert "输入要找的命令" in "\n".join(table_lines(app))
+        await type_text(pilot, "zzz")
+        await pilot.pause(1.2)
+        await settle(pilot)
+        assert "没有符合的命令" in "\n".join(table_lines(app))
+        assert_no_textual_english(app, "palette, no match")
+        await burst(pilot, "escape")
+        await burst(pilot, "f1")
+        assert_no_textual_english(app, "help")
+        await burst(pilot, "escape", "1")
+        assert_no_textual_english(app, "list")
+        await burst(pilot, "n")
+        assert isinstance(app.screen, RecordFormScreen)
+        assert_no_textual_english(app, "form")
+        await burst(pilot, "enter")  # the kind's dropdown open: its footer hint
+        lines = "\n".join(table_lines(app))
+        assert "关闭列表" in lines
+        assert_no_textual_english(app, "dropdown")
+        await burst(pilot, "escape", "escape", "escape", "c")
+        assert_no_textual_english(app, "checklist")
+
+
+async def test_point_4_the_palette_offers_the_programs_own_commands_only(home):
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles and "Keys" not in titles and "Theme" not in titles
+        assert "退出" in titles
+
+
+def test_point_4_os_errors_in_words_and_the_raw_reason_in_the_log(caplog, monkeypatch):
+    import errno
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("fazhi_tui"), "propagate", True)  # the program's log may be set up
+
+    from fazhi_tui.base import i18n
+    from fazhi_tui.base.oserror import os_error_words
+
+    error = OSError(errno.ENOSPC, "No space left on device", "E:/fazhi.fzb")
+    with caplog.at_level("WARNING"):
+        assert os_error_words(error) == "磁盘或 U 盘已满"
+    assert "No space left on device" in caplog.text
+    assert os_error_words(PermissionError(errno.EACCES, "Permission denied")).startswith("没有权限")
+    assert os_error_words(OSError(errno.EPROTO, "Protocol error")) == "系统无法完成读写（详见日志）"
+    i18n.set_language("en")
+    assert os_error_words(error) == "the disk or stick is full"

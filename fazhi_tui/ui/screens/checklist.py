@@ -16,6 +16,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services.checklist import evidence_labels
@@ -182,7 +183,7 @@ class ChecklistScreen(Screen[None]):
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
         except OSError as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            app.call_from_thread(self.notify, os_error_words(exc), severity="error", timeout=10)
             return
         app.call_from_thread(self.notify, t("report.saved", path=path), timeout=8)
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, RichLog, Static
 
 from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.services.hub import import_up_files, is_silent, publish_bundles
 from fazhi_tui.services.office import last_folder, remember_folder
 from fazhi_tui.services.verdicts import MARKS
@@ -120,7 +121,7 @@ class HubScreen(Screen[None]):
             app.call_from_thread(self.say, f"× {exc.message()}")
             return
         except (DatabaseError, OSError) as exc:
-            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
+            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else os_error_words(exc)
             app.call_from_thread(self.say, f"× {reason}")
             return
         for line in lines:
