@@ -641,6 +641,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.close_palette": ("关闭命令面板", "Close the palette"),
     "palette.placeholder": ("输入要找的命令……", "Type to find a command…"),
     "palette.no_match": ("没有符合的命令", "No command matches"),
+    "hub.path_hint": (
+        "输入路径中。按 Tab 离开后可用：m 完成情况表 k 冲突 w 导入记录 c 目录 r 刷新",
+        "Typing a path. After Tab: m matrix k clashes w imports c catalog r refresh",
+    ),
+    "view.read_only": ("只读（乡镇填报的原样）", "read only (as the township entered it)"),
+    "view.empty": ("（未填）", "(empty)"),
     "punct.colon": ("：", ": "),
     # -- errors of the operating system, in words (base/oserror.py) ----------------------------
     "oserr.full": ("磁盘或 U 盘已满", "the disk or stick is full"),

@@ -9,12 +9,15 @@ from textual.widgets import DataTable, Input
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services.checklist_report import rule_name, status_text
 from fazhi_tui.storage.store import Actor, Store
+from fazhi_tui.ui.helpers import load_view_data
 from fazhi_tui.ui.screens.checklist import ChecklistScreen
 from fazhi_tui.ui.screens.home import HomeScreen
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_list import RecordListScreen
+from fazhi_tui.ui.screens.record_view import RecordViewScreen
 from fazhi_tui.ui.screens.setup import SetupScreen
 from fazhi_tui.ui.widgets.columns import Spec, fit_cell, fit_widths
+from fazhi_tui.ui.widgets.footer import fit_keys
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from tests.conftest import make_clock
 from tests.ui.conftest import SIZE, make_app, settle, type_text
@@ -279,3 +282,69 @@ def test_point_4_os_errors_in_words_and_the_raw_reason_in_the_log(caplog, monkey
     assert os_error_words(OSError(errno.EPROTO, "Protocol error")) == "系统无法完成读写（详见日志）"
     i18n.set_language("en")
     assert os_error_words(error) == "the disk or stick is full"
+
+
+# -- point 5: footers fit, the hub says how to Tab back, the county reads a record --------
+
+
+def footer_line(app) -> str:
+    return table_lines(app)[-1].rstrip()
+
+
+async def test_point_5_footers_fit_80_columns_and_end_with_quit_and_help(home):
+    for language, (quit_, help_) in (("zh", ("^q 退出", "F1 帮助")), ("en", ("^q Quit", "F1 Help"))):
+        app = make_app(home)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.use_language(language)
+            await settle(pilot)
+            for keys in ((), ("1",), ("n",), ("escape", "escape", "c"), ("escape", "2")):
+                await burst(pilot, *keys)
+                line = footer_line(app)
+                assert line.endswith(f"{quit_} {help_}"), (language, keys, line)
+                assert cell_len(line) <= SIZE[0]
+            await burst(pilot, "f1")  # help lists every key, those the footer left out too
+            help_text = "\n".join(table_lines(app))
+            assert "检查清单" in help_text if language == "zh" else "Checklist" in help_text
+
+
+def test_fit_keys_keeps_the_order_and_always_quit_and_help():
+    entries = [("enter", "⏎", "打开"), ("n", "n", "新建"), ("c", "c", "检查清单"), ("ctrl+q", "^q", "退出"), ("f1", "F1", "帮助")]
+    assert [e[0] for e in fit_keys(entries, 80)] == ["enter", "n", "c", "ctrl+q", "f1"]
+    assert [e[0] for e in fit_keys(entries, 30)] == ["enter", "n", "ctrl+q", "f1"]
+    assert [e[0] for e in fit_keys(entries, 12)] == ["ctrl+q", "f1"]
+
+
+async def test_point_6_a_record_read_only_shows_every_field_as_entered(home):
+    meeting = seed(home, "meeting", {"kind": "admin", "date": "2026-05-13", "title": "第5次镇长办公会",
+                                     "head_attendance": "partial", "head_absence_reason": "中途参加纠纷调解"})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        record, labels = load_view_data(app.store, KINDS["meeting"], meeting)
+        await app.push_screen(RecordViewScreen(KINDS["meeting"], record, labels, whose="金星镇"))
+        await settle(pilot)
+        text = "\n".join(table_lines(app))
+        for words in ("金星镇", "只读", "行政会议", "2026-05-13", "第5次镇长办公会", "部分", "中途参加纠纷调解"):
+            assert words in text, words
+        assert not app.screen.query("Input, Select, TextArea")  # nothing to edit
+
+
+async def test_point_5_the_hub_says_how_to_tab_back_from_a_typed_path(tmp_path):
+    from fazhi_tui.base.paths import resolve_home
+    from fazhi_tui.cli import main
+    from fazhi_tui.ui.screens.hub import HubScreen
+
+    assert main(["hub", "init", "640302", "--name", "利通区", "--home", str(tmp_path / "county")]) == 0
+    app = make_app(resolve_home(tmp_path / "county"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HubScreen)
+        hint = app.screen.query_one("#path-hint")
+        assert not hint.display
+        app.screen.query_one("#folder-path", Input).focus()
+        await settle(pilot)
+        assert hint.display and "Tab" in "\n".join(table_lines(app))
+        assert footer_line(app).endswith("^q 退出 F1 帮助")
+        await burst(pilot, "tab")
+        assert not hint.display

@@ -25,7 +25,7 @@ from fazhi_tui.services.office import rules_problem_line, save_checklist_report
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import plain, visible
-from fazhi_tui.ui.helpers import STATUS_STYLES, load_form_data
+from fazhi_tui.ui.helpers import STATUS_STYLES, load_form_data, load_view_data
 from fazhi_tui.ui.widgets.columns import Spec, cut_cell, fit_widths
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -200,7 +200,8 @@ class EvidenceScreen(Screen[None]):
         super().__init__(id="evidence")
         self.year = year
         self.rule_id = rule_id
-        self.township = township  # at a hub: whose records
+        self.township = township  # at a hub: whose records (a township's code)
+        self.township_name = township or ""  # …and its name, once read
         self.result: RuleResult | None = None
         self._kinds: dict[str, str] = {}
 
@@ -223,6 +224,9 @@ class EvidenceScreen(Screen[None]):
             _, results = app.compute_checklist(self.year, self.township)
             result = next((r for r in results if r.rule.id == self.rule_id), None)
             labels = evidence_labels(app.store, [result]) if result else {}
+            if self.township is not None:
+                office = app.store.hub_offices().get(self.township)
+                self.township_name = office["name"] if office and office["name"] else self.township
         except DatabaseError as exc:
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
@@ -235,7 +239,7 @@ class EvidenceScreen(Screen[None]):
         self.result = result
         title = t("checklist.evidence_title", task=result.rule.task, name=rule_name(result), status=status_text(result.status))
         if self.township:
-            title = f"{self.township} · {title}"
+            title = f"{self.township_name} · {title}"
         self.query_one("#title-bar", Static).update(plain(title))
         figures = visible(t("report.figures", target=target_text(result), actual=actual_text(result)))
         self.query_one("#evidence-figures", Static).update(
@@ -269,9 +273,6 @@ class EvidenceScreen(Screen[None]):
         evidence = self.query_one(OptionList)
         if self.result is None or evidence.highlighted is None:
             return
-        if self.township is not None:
-            self.notify(t("hub.read_only"))
-            return
         option = evidence.get_option_at_index(evidence.highlighted)
         if option.id:
             self._open(self._kinds.get(option.id, self.result.evidence_kind), option.id)
@@ -282,7 +283,12 @@ class EvidenceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="evidence-open")
     def _open(self, kind_name: str, record_uuid: str) -> None:
+        """A township's own record opens in its form; at a hub, read only, as entered."""
         try:
+            if self.township is not None:
+                record, labels = load_view_data(self.app.store, KINDS[kind_name], record_uuid)
+                self.app.call_from_thread(self._push_view, kind_name, record, labels)
+                return
             record, options = load_form_data(self.app.store, KINDS[kind_name], record_uuid)
         except RecordNotFound:
             self.app.call_from_thread(self.notify, t("err.not_found"), severity="warning")
@@ -291,6 +297,11 @@ class EvidenceScreen(Screen[None]):
             self.app.call_from_thread(self.notify, self.app.db_error_text(exc), severity="error", timeout=10)
             return
         self.app.call_from_thread(self._push_form, kind_name, record, options)
+
+    def _push_view(self, kind_name: str, record, labels) -> None:
+        from fazhi_tui.ui.screens.record_view import RecordViewScreen
+
+        self.app.push_screen(RecordViewScreen(KINDS[kind_name], record, labels, whose=self.township_name))
 
     def _push_form(self, kind_name: str, record, options) -> None:
         from fazhi_tui.ui.screens.record_form import RecordFormScreen

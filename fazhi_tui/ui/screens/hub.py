@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, RichLog, Static
+from textual.widgets import DataTable, Input, RichLog, Static
 
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.base.oserror import os_error_words
@@ -47,6 +47,9 @@ class HubScreen(Screen[None]):
         yield table
         with Vertical(id="hub-exchange"):
             yield FolderPicker(last_folder(self.app.home), id="picker")
+            hint = Static(t("hub.path_hint"), id="path-hint")
+            hint.display = False
+            yield hint
             yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
 
@@ -55,6 +58,15 @@ class HubScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """While the path is typed, letters go into it and their keys leave the footer:
+        say how to get them back."""
+        self.query_one("#path-hint").display = isinstance(event.widget, Input)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input):
+            self.query_one("#path-hint").display = False
 
     def say(self, text: str) -> None:
         """A line in the log: it may quote files of the stick, so it is shown as plain text."""
