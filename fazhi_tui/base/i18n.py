@@ -285,8 +285,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "list.filter": ("筛选（输入关键字，回车确认，Esc 清除）", "Filter (type words, Enter to keep, Esc to clear)"),
     "list.status": ("共 {total} 条", "{total} records"),
     "list.status_filtered": ("筛选“{text}”：{total} 条", "Filter “{text}”: {total} records"),
-    "list.deleted": ("已删除：{label}。按 u 撤销。", "Deleted: {label}. Press u to undo."),
-    "list.restored": ("已恢复：{label}", "Restored: {label}"),
+    "list.deleted": ("已删除：{label}。按 u 或 Ctrl+Z 撤销（在任何台账都可以）。", "Deleted: {label}. Press u or Ctrl+Z to undo (from any list)."),
+    "list.restored_kind": ("已恢复{kind}：{label}", "Restored in {kind}: {label}"),
     "list.nothing_to_undo": ("没有可撤销的删除", "Nothing to undo"),
     "list.confirm_delete": ("删除这条记录？\n{label}\n（可按 u 撤销）", "Delete this record?\n{label}\n(u undoes it)"),
     # -- form -----------------------------------------------------------------------------

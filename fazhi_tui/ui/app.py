@@ -50,6 +50,8 @@ class FazhiApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         Binding("f1", "help", "key.help", key_display="F1"),
+        # a field being typed in takes Ctrl+Z (and u) first: undo of its own text
+        Binding("ctrl+z", "undo", "key.undo", key_display="^z", show=False),
     ]
 
     def __init__(self, home: Home, *, today: dt.date | None = None, clock: Callable[[], str] | None = None) -> None:
@@ -62,8 +64,10 @@ class FazhiApp(App[int]):
         self.store: Store | None = None
         self.fatal_message: str | None = None
         self._lock = None  # the home's lock (base/lock.py), held from start to quit
-        # The last record tombstoned from a list: (kind name, uuid, label), for undo.
-        self.last_deleted: tuple[str, str, str] | None = None
+        # Records tombstoned from the lists this session, newest last: (kind name, uuid,
+        # label). Undo (u in a list or on the home screen, Ctrl+Z anywhere) restores the
+        # newest, whichever list the clerk is in (issue 16, point 7).
+        self.deleted: list[tuple[str, str, str]] = []
         self._held_keys: deque[events.Key] = deque()  # keys typed ahead, waiting their turn
         self._held_since = 0.0
         self._key_released: events.Key | None = None
@@ -347,6 +351,46 @@ class FazhiApp(App[int]):
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(Palette())
+
+    # -- undo of a deletion, from anywhere -------------------------------------------------
+
+    def remember_deleted(self, kind_name: str, record_uuid: str, label: str) -> None:
+        self.deleted.append((kind_name, record_uuid, label))
+
+    def action_undo(self) -> None:
+        """Put back the newest record deleted this session, and say which it was."""
+        if self.store is None or not self.deleted:
+            self.notify(t("list.nothing_to_undo"), severity="warning")
+            return
+        self._restore(*self.deleted[-1])
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _restore(self, kind_name: str, record_uuid: str, label: str) -> None:
+        from fazhi_tui.base.i18n import kind_label
+        from fazhi_tui.storage.store import RecordNotFound
+
+        try:
+            self.store.restore(KINDS[kind_name], record_uuid, self.actor)
+        except RecordNotFound:
+            self.call_from_thread(self._forget_deleted, record_uuid)
+            self.call_from_thread(self.notify, t("list.nothing_to_undo"), severity="warning")
+            return
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, self.db_error_text(exc), severity="error", timeout=10)
+            return
+        self.call_from_thread(self._forget_deleted, record_uuid)
+        self.call_from_thread(self.notify, t("list.restored_kind", kind=kind_label(kind_name), label=label))
+        self.call_from_thread(self._restored, kind_name, record_uuid)
+
+    def _forget_deleted(self, record_uuid: str) -> None:
+        self.deleted = [d for d in self.deleted if d[1] != record_uuid]
+
+    def _restored(self, kind_name: str, record_uuid: str) -> None:
+        """The screen in front shows the record back: its list puts the cursor on it, the
+        home screen counts it again."""
+        screen = self.screen
+        if hasattr(screen, "record_restored"):
+            screen.record_restored(kind_name, record_uuid)
 
     def action_open_checklist(self) -> None:
         from fazhi_tui.ui.screens.checklist import ChecklistScreen

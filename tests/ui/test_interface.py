@@ -20,7 +20,7 @@ from fazhi_tui.ui.widgets.columns import Spec, fit_cell, fit_widths
 from fazhi_tui.ui.widgets.footer import fit_keys
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from tests.conftest import make_clock
-from tests.ui.conftest import SIZE, make_app, settle, type_text
+from tests.ui.conftest import SIZE, make_app, rows, settle, type_text
 
 ACTOR = Actor("张明", "640302100")
 
@@ -348,3 +348,38 @@ async def test_point_5_the_hub_says_how_to_tab_back_from_a_typed_path(tmp_path):
         assert footer_line(app).endswith("^q 退出 F1 帮助")
         await burst(pilot, "tab")
         assert not hint.display
+
+
+# -- point 7: undo across lists for the session ------------------------------------------
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_point_7_undo_from_another_list_and_from_home_names_what_it_restores(home):
+    seed(home, "service_item", {"name": "低保申请"})
+    seed(home, "staff", {"name": "王芳", "post": "所长", "background": "law_degree", "active": True})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "6")
+        await burst(pilot, "delete")
+        await burst(pilot, "y")
+        assert app.screen.table.total == 0
+        await burst(pilot, "2")
+        await burst(pilot, "delete")
+        await burst(pilot, "y")
+        assert app.screen.table.total == 0
+        await burst(pilot, "1")  # meetings: neither deletion happened here
+        await burst(pilot, "ctrl+z")  # the newest first: 王芳
+        assert "已恢复人员：王芳 所长" in notes(app)
+        await burst(pilot, "escape")
+        await burst(pilot, "u")  # from home: the one before
+        assert "已恢复政务服务事项：低保申请" in notes(app)
+        await burst(pilot, "u")
+        assert "没有可撤销的删除" in notes(app)
+        await burst(pilot, "6")
+        assert app.screen.table.total == 1
+    assert rows(home, "SELECT count(*) FROM staff WHERE deleted_at IS NULL")[0][0] == 1
+    assert rows(home, "SELECT count(*) FROM service_item WHERE deleted_at IS NULL")[0][0] == 1

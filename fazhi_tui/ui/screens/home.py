@@ -22,7 +22,7 @@ __all__ = ["HomeScreen"]
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [*kind_bindings(), Binding("e", "sync", "key.sync")]
+    BINDINGS = [*kind_bindings(), Binding("e", "sync", "key.sync"), Binding("u", "app.undo", "key.undo", show=False)]
 
     def __init__(self, counts: dict[str, int] | None = None) -> None:
         super().__init__()
@@ -56,6 +56,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#kinds", OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        self._load_counts()
+
+    def record_restored(self, kind_name: str, record_uuid: str) -> None:
         self._load_counts()
 
     @work(thread=True, exclusive=True, group="home-counts")

@@ -270,27 +270,14 @@ class RecordListScreen(Screen[None]):
             self.app.call_from_thread(self._db_error, exc)
             return
         else:
-            self.app.last_deleted = (self.kind.name, record_uuid, label)
+            self.app.call_from_thread(self.app.remember_deleted, self.kind.name, record_uuid, label)
             self.app.call_from_thread(self.notify, t("list.deleted", label=label))
         self.app.call_from_thread(self.reload)
 
     def action_undo(self) -> None:
-        last = self.app.last_deleted
-        if last is None or last[0] != self.kind.name:
-            self.notify(t("list.nothing_to_undo"), severity="warning")
-            return
-        self._restore(last[1], last[2])
+        """u: undo the newest deletion of the session, from whichever list (the app's)."""
+        self.app.action_undo()
 
-    @work(thread=True, exclusive=True, group="list-write")
-    def _restore(self, record_uuid: str, label: str) -> None:
-        try:
-            self.app.store.restore(self.kind, record_uuid, self.app.actor)
-        except RecordNotFound:
-            self.app.call_from_thread(self.notify, t("list.nothing_to_undo"), severity="warning")
-            return
-        except DatabaseError as exc:
-            self.app.call_from_thread(self._db_error, exc)
-            return
-        self.app.last_deleted = None
-        self.app.call_from_thread(self.notify, t("list.restored", label=label))
-        self.app.call_from_thread(self.reload, record_uuid)
+    def record_restored(self, kind_name: str, record_uuid: str) -> None:
+        if kind_name == self.kind.name:
+            self.reload(record_uuid)
