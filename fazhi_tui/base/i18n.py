@@ -172,8 +172,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.required": ("必填，请填写", "Required: please fill in"),
     "err.too_long": ("太长了，最多 {max} 个字", "Too long: at most {max} characters"),
     "err.date_format": (
-        "“{text}”不是日期。请按 2024-03-05、20240305、2024/3/5 或 2024年3月5日 填写",
-        "“{text}” is not a date. Type 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日",
+        "“{text}”不是日期。请按 2024-03-05、20240305、2024/3/5、2024.3.5 或 2024年3月5日 填写",
+        "“{text}” is not a date. Type 2024-03-05, 20240305, 2024/3/5, 2024.3.5 or 2024年3月5日",
     ),
     "err.date_impossible": ("“{text}”这一天不存在，请核对月份和日", "“{text}” does not exist: check the month and day"),
     "err.date_too_far": ("日期比今天晚 {days} 天以上，请核对年份", "More than {days} days in the future: check the year"),
@@ -329,8 +329,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "A record list: arrows move, Enter opens, n adds, / filters, Del deletes (u undoes). Numbers switch lists.",
     ),
     "help.RecordFormScreen": (
-        "填写表单：Tab / Shift+Tab 在各项间移动；选择项按回车展开后输入文字查找；日期可写成 2024-03-05、20240305、2024/3/5 或 2024年3月5日。Ctrl+S 保存，有误时各项旁边会说明原因，已填内容不会丢失。",
-        "A form: Tab / Shift+Tab move; on a choice press Enter and type to search; dates as 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日. Ctrl+S saves; problems are shown beside each field and nothing typed is lost.",
+        "填写表单：Tab / Shift+Tab 在各项间移动；选择项按回车展开后输入文字查找；日期可写成 2024-03-05、20240305、2024/3/5、2024.3.5 或 2024年3月5日。Ctrl+S 保存，有误时各项旁边会说明原因，已填内容不会丢失。",
+        "A form: Tab / Shift+Tab move; on a choice press Enter and type to search; dates as 2024-03-05, 20240305, 2024/3/5, 2024.3.5 or 2024年3月5日. Ctrl+S saves; problems are shown beside each field and nothing typed is lost.",
     ),
     "help.ChecklistScreen": (
         "检查清单：每行一项任务要求，显示目标、实际和状态（√ 达标、× 未达标、! 有风险、- 不适用）。←/→ 换年度，回车查看依据记录并可直接修改，p 保存报告。",
@@ -413,6 +413,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         " × not met; - not applicable, left out of the share. Only records dated on or before the checklist day count.",
     ),
     "report.saved": ("已保存检查报告：{path}", "Checklist report saved: {path}"),
+    "evidence.attendance_reason": ("{attendance}（{reason}）", "{attendance} ({reason})"),
+    "report.hub_saved": ("已保存完成情况表：{path}", "Matrix saved: {path}"),
     "checklist.title": ("{year} 年任务检查清单 · {name}", "Checklist {year} · {name}"),
     "checklist.hint": ("←/→ 换年度，回车查看依据记录，p 保存报告", "←/→ change year, Enter shows the evidence, p saves a report"),
     "checklist.evidence_title": ("{task} {name}：{status}", "{task} {name}: {status}"),

@@ -383,3 +383,64 @@ async def test_point_7_undo_from_another_list_and_from_home_names_what_it_restor
         assert app.screen.table.total == 1
     assert rows(home, "SELECT count(*) FROM staff WHERE deleted_at IS NULL")[0][0] == 1
     assert rows(home, "SELECT count(*) FROM service_item WHERE deleted_at IS NULL")[0][0] == 1
+
+
+# -- point 9: the smaller points -----------------------------------------------------------
+
+
+async def test_point_9_full_attendance_hides_the_reason_and_does_not_keep_it(home):
+    seed(home, "meeting", {"kind": "admin", "date": "2026-05-13", "title": "第5次镇长办公会",
+                           "head_attendance": "partial", "head_absence_reason": "中途参加纠纷调解"})
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "1")
+        await burst(pilot, "enter")
+        form = app.screen
+        assert isinstance(form, RecordFormScreen)
+        assert form.query_one("#row-head_absence_reason").display
+        form.query_one("#f-head_attendance").focus()
+        await burst(pilot, "enter")
+        await type_text(pilot, "全程")
+        await burst(pilot, "enter")
+        assert not form.query_one("#row-head_absence_reason").display  # no stale reason in sight
+        await burst(pilot, "ctrl+s")
+        assert isinstance(app.screen, RecordListScreen)
+    (meeting,) = rows(home, "SELECT head_attendance, head_absence_reason FROM meeting")
+    assert meeting["head_attendance"] == "full" and not meeting["head_absence_reason"]
+
+
+def test_point_9_the_date_error_names_every_accepted_form():
+    from fazhi_tui.base.i18n import t
+    from fazhi_tui.domain.dates import parse_date
+
+    message = t("err.date_format", text="x")
+    for form in ("2024-03-05", "20240305", "2024/3/5", "2024.3.5", "2024年3月5日"):
+        assert form in message
+        assert parse_date(form).isoformat() == "2024-03-05"
+
+
+async def test_point_9_a_first_start_error_sits_under_its_field_apart_from_the_next_label(bare_home):
+    app = make_app(bare_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "1", "2", "ctrl+s")
+        screen = app.screen
+        code, error = screen.query_one("#setup-code"), screen.query_one("#err-code")
+        assert error.display
+        next_label = next(w for w in screen.query("Label") if w.region.y > error.region.y)
+        assert error.region.y == code.region.y + 1  # right under the code it is about
+        assert next_label.region.y >= error.region.y + 2  # a blank line before the next field
+
+
+async def test_point_9_saving_says_so_in_the_title_not_over_the_rows(home):
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "6")
+        await burst(pilot, "n")
+        await type_text(pilot, "低保申请")
+        await burst(pilot, "ctrl+s")
+        assert isinstance(app.screen, RecordListScreen)
+        assert "已保存" in str(app.screen.query_one("#title-bar").render())
+        assert not notes(app)

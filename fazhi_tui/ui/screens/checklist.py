@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.base.i18n import choice_label, kind_label, t
 from fazhi_tui.base.oserror import os_error_words
+from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services.checklist import evidence_labels
@@ -188,6 +189,26 @@ class ChecklistScreen(Screen[None]):
         app.call_from_thread(self.notify, t("report.saved", path=path), timeout=8)
 
 
+def _with_attendance(store, labels: dict[str, str], uuids: list[str]) -> dict[str, str]:
+    """Labels of administrative meetings with the head's attendance and, when not in full,
+    its reason (what the T40 rule counts, readable in the list itself)."""
+    out = {}
+    for record_uuid in uuids:
+        try:
+            record = store.get(KINDS["meeting"], record_uuid, include_deleted=True)
+        except RecordNotFound:
+            continue
+        attendance = record.get("head_attendance")
+        if record.get("kind") != "admin" or not attendance:
+            continue
+        words = choice_label("attendance", attendance)
+        reason = clean_text(str(record.get("head_absence_reason") or ""))
+        if attendance != "full" and reason:
+            words = t("evidence.attendance_reason", attendance=words, reason=reason)
+        out[record_uuid] = f"{labels.get(record_uuid, record_uuid)} · {words}"
+    return out
+
+
 class EvidenceScreen(Screen[None]):
     """The records behind one rule: those that fall short first, then those that prove it."""
 
@@ -224,6 +245,8 @@ class EvidenceScreen(Screen[None]):
             _, results = app.compute_checklist(self.year, self.township)
             result = next((r for r in results if r.rule.id == self.rule_id), None)
             labels = evidence_labels(app.store, [result]) if result else {}
+            if result is not None and result.evidence_kind == "meeting":
+                labels.update(_with_attendance(app.store, labels, [*result.breaking, *result.proving]))
             if self.township is not None:
                 office = app.store.hub_offices().get(self.township)
                 self.township_name = office["name"] if office and office["name"] else self.township

@@ -171,4 +171,4 @@ class MatrixScreen(Screen[None]):
             reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else os_error_words(exc)
             app.call_from_thread(self.notify, reason, severity="error", timeout=10)
             return
-        app.call_from_thread(self.notify, t("report.saved", path=report.path), timeout=8)
+        app.call_from_thread(self.notify, t("report.hub_saved", path=report.path), timeout=8)

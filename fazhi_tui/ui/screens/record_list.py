@@ -64,6 +64,7 @@ class RecordListScreen(Screen[None]):
         self.filter_text = ""
         self._filter_timer: Timer | None = None
         self._after_load: str | None = None  # uuid to put the cursor on after the next reload
+        self._saved_note = False  # the next count says "saved" (a form just saved a record)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -139,6 +140,9 @@ class RecordListScreen(Screen[None]):
             status = t("list.status_filtered", text=self.filter_text, total=total)
         else:
             status = t("list.status", total=total)
+        if self._saved_note:
+            status += " · " + t("form.saved")
+            self._saved_note = False
         config = self.app.config
         # The filter is what the clerk typed: "[/]" is a search for those three characters.
         self.query_one("#title-bar", Static).update(plain(f"{kind_label(self.kind.name)} · {config.township_name} · {status}"))
@@ -240,10 +244,12 @@ class RecordListScreen(Screen[None]):
     def _show_form(self, record: dict[str, Any] | None, options: dict[str, list[tuple[str, str]]]) -> None:
         from fazhi_tui.ui.screens.record_form import RecordFormScreen
 
-        self.app.push_screen(RecordFormScreen(self.kind, record, options), self._form_closed)
+        self.app.push_screen(RecordFormScreen(self.kind, record, options, announce=False), self._form_closed)
 
     def _form_closed(self, saved_uuid: str | None) -> None:
         if saved_uuid:
+            # "saved" in the title bar, not a toast over the rows (the cursor is on the record)
+            self._saved_note = True
             self.reload(select_uuid=saved_uuid)
 
     # -- delete / undo -----------------------------------------------------------------------
