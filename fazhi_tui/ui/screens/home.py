@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -46,9 +46,13 @@ class HomeScreen(Screen[None]):
 
     def _options(self, counts: dict[str, int]) -> list[Option]:
         options = []
+        # as wide as the longest name and count in the language shown: nothing cut
+        name_width = max(14, *(cell_len(kind_label(k.name)) for k in KIND_ORDER))
+        shown = {k.name: t("home.count", count=counts[k.name]) if k.name in counts else "…" for k in KIND_ORDER}
+        count_width = max(9, *(cell_len(c) for c in shown.values()))
         for i, k in enumerate(KIND_ORDER, start=1):
-            count = t("home.count", count=counts[k.name]) if k.name in counts else "…"
-            text = f"{i}  {set_cell_size(kind_label(k.name), 14)}  {set_cell_size(count, 9)}  {' '.join(k.tasks)}"
+            count = shown[k.name]
+            text = f"{i}  {set_cell_size(kind_label(k.name), name_width)}  {set_cell_size(count, count_width)}  {' '.join(k.tasks)}"
             options.append(Option(text, id=k.name))
         return options
 

@@ -25,6 +25,10 @@ from fazhi_tui.ui.widgets.record_table import Column, RecordTable
 __all__ = ["RecordListScreen", "list_column"]
 
 
+# Choice sets that are a record's state: never cut, in either language.
+STATUS_CHOICES = frozenset({"item_status", "attendance"})
+
+
 def _is_code(f: Field) -> bool:
     """A text that is an identifier (an item code, a document or certificate number):
     a cut one could read as another valid value, so it is never cut."""
@@ -37,7 +41,10 @@ def list_column(kind: Kind, f: Field) -> Column:
     label = column_label(kind.name, f.name)
     if f.type == "choice":
         width = max(cell_len(choice_label(f.choices or "", code)) for code in CHOICES[f.choices or ""])
-        return Column(f.name, label, width, fixed=True)
+        if f.choices in STATUS_CHOICES or width <= f.list_width:
+            return Column(f.name, label, width, fixed=True)
+        # a long category (an English meeting kind): whole when there is room, else cut with "…"
+        return Column(f.name, label, width, minimum=f.list_width)
     if f.type == "bool":
         return Column(f.name, label, max(cell_len(t("bool.yes")), cell_len(t("bool.no"))), fixed=True)
     if f.type in ("date", "int", "float", "refs") or _is_code(f):

@@ -47,6 +47,7 @@ class Column:
     label: str
     width: int
     fixed: bool = False
+    minimum: int = 0  # a column of text never narrower than this (0: its label's width, at most ``width``)
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -136,7 +137,7 @@ class RecordTable(ScrollView, can_focus=True):
             longest = max((cell_len(self._cell(column, row)) for block in self._blocks.values() for row in block), default=0)
             naturals.append(max(column.width if column.fixed else 0, cell_len(column.label), longest, 1))
         specs = [
-            Spec(natural, fixed=column.fixed, minimum=max(min(cell_len(column.label), column.width), 4))
+            Spec(natural, fixed=column.fixed, minimum=column.minimum or max(min(cell_len(column.label), column.width), 4))
             for column, natural in zip(self.columns, naturals, strict=True)
         ]
         # the window's width less a vertical scrollbar (there is one once rows outgrow the height)
