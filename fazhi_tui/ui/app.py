@@ -331,7 +331,7 @@ class FazhiApp(App[int]):
 
         from fazhi_tui.ui.screens.help import our_actions
 
-        for key, active in our_actions(screen):
+        for _key, active in our_actions(screen):
             binding = active.binding
             if active.enabled:
                 namespace = active.node
@@ -339,7 +339,7 @@ class FazhiApp(App[int]):
                 async def run(action=binding.action, node=namespace) -> None:
                     await self.run_action(action, node)
 
-                yield SystemCommand(binding.description, t("help.palette_key", key=binding.key_display or key), run)
+                yield SystemCommand(binding.description, t("help.palette_key", key=binding.key_display or self.get_key_display(binding)), run)
         # Textual's own commands (Keys, Maximize, Screenshot, Theme, Quit) are left out: they
         # speak English, and the program has its own F1 and Ctrl+Q (issue 16, point 4).
 
