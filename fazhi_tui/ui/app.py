@@ -39,7 +39,10 @@ def _pending(message: object) -> bool:
 log = logging.getLogger(__name__)
 
 KEY_HOLD_STEP = 0.002  # seconds between looks at whether a held key may go on
-KEY_HOLD_LIMIT = 0.5  # a held key goes on after this long even if the screen is still busy
+KEY_HOLD_LIMIT = 2.0  # a held key goes on after this long even if the screen is still busy
+# Workers after which another screen comes to the front (a form opens, a saved form closes):
+# keys typed meanwhile are meant for that screen, so they wait for it.
+SCREEN_CHANGING_WORKERS = frozenset({"list-form", "evidence-open", "form-save"})
 
 
 class FazhiApp(App[int]):
@@ -157,6 +160,8 @@ class FazhiApp(App[int]):
         if flying is not None and not flying._stop_propagation and not self._key_landed:
             return False
         if any(_pending(message) and message is not arriving for message in self._message_queue.values):
+            return False
+        if any(w.group in SCREEN_CHANGING_WORKERS and not w.is_finished for w in self.workers):
             return False
         try:
             screen = self.screen

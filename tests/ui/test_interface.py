@@ -444,3 +444,30 @@ async def test_point_9_saving_says_so_in_the_title_not_over_the_rows(home):
         assert isinstance(app.screen, RecordListScreen)
         assert "已保存" in str(app.screen.query_one("#title-bar").render())
         assert not notes(app)
+
+
+async def test_point_8_keys_typed_while_a_form_opens_or_closes_wait_for_it(home, monkeypatch):
+    import time
+
+    from fazhi_tui.ui.screens import record_list
+
+    def slowly(function):
+        def slow(*args, **kwargs):
+            time.sleep(0.3)  # a slow PC: the form's data, the save, take a while
+            return function(*args, **kwargs)
+
+        return slow
+
+    monkeypatch.setattr(record_list, "load_form_data", slowly(record_list.load_form_data))
+    monkeypatch.setattr(Store, "insert", slowly(Store.insert))
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "6")
+        # n opens the form (read in a worker), the name typed at once; Ctrl+S saves (in a
+        # worker), and n at once opens the next new form, not an "n" in this one's name
+        await burst(pilot, "n", *"低保申请", "ctrl+s", "n", *"残疾人补贴")
+        form = app.screen
+        assert isinstance(form, RecordFormScreen)
+        assert form.query_one("#f-name", Input).value == "残疾人补贴"
+    assert [r[0] for r in rows(home, "SELECT name FROM service_item")] == ["低保申请"]
