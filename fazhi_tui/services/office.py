@@ -17,6 +17,7 @@ from pathlib import Path
 from fazhi_tui.base.config import Config, load_config
 from fazhi_tui.base.files import atomic_write_bytes, atomic_write_text
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.base.paths import Home
 from fazhi_tui.base.progress import Progress, steps
 from fazhi_tui.services.checklist import ActiveRules, evidence_labels, load_active_rules, run_checklist
@@ -170,7 +171,7 @@ def read_stick(home: Home, config: Config, store: Store, folder: Path, *, replac
                 # down-bundles wait: they may be the new county's, signed by its key.
                 yield "confirm", exc.message()
                 return
-            reason = exc.message() if isinstance(exc, BundleRefused) else str(exc)
+            reason = exc.message() if isinstance(exc, BundleRefused) else os_error_words(exc)
             yield "refused", t("sync.refused", path=enrol_file.name, reason=reason)
     yield from import_down_files(home, config, store, downs)
 
@@ -259,7 +260,7 @@ def restore_named(home: Home, name: str) -> str:
     try:
         kept = restore_backup(chosen, home.database, home.backups)
     except OSError as exc:
-        raise ActionRefused("cli.cannot_write", path=home.database, reason=exc.strerror or str(exc))
+        raise ActionRefused("cli.cannot_write", path=home.database, reason=os_error_words(exc)) from exc
     return t("restore.done", name=chosen.name, database=home.database, kept=kept.name)
 
 

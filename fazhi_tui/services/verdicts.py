@@ -5,16 +5,23 @@ visible (base/text.py) so no control character reaches a terminal."""
 
 from __future__ import annotations
 
-from fazhi_tui.base.i18n import t
+import logging
+
+from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.base.text import visible
 
 __all__ = ["import_lines", "down_line", "MARKS"]
+
+log = logging.getLogger(__name__)
 
 # A mark per verdict, for screens where lines scroll by.
 MARKS = {"imported": "√", "already": "-", "refused": "×", "missing": "!", "clamped": "!"}
 
 
 def _refusal(outcome, detail: bool) -> str:
+    """Why a file was refused, in words; the technical reason (English, for whoever
+    investigates) goes to the log, and onto the line only with ``detail`` (the command line)."""
+    log.info("refused: %s", outcome.error.detail)
     reason = outcome.error.message()
     return f"{reason} ({outcome.error.detail})" if detail else reason
 
@@ -34,7 +41,7 @@ def _import_lines(outcome, name: str, dry_run: bool, detail: bool) -> list[tuple
     if dry_run:
         for kind_name, summary in outcome.summary.items():
             if any(summary.as_dict().values()):
-                lines.append(("imported", f"    {kind_name}: " + t("sync.totals", **summary.as_dict())))
+                lines.append(("imported", f"    {kind_label(kind_name)}{t('punct.colon')}" + t("sync.totals", **summary.as_dict())))
     for first, last in outcome.missing:
         device, member = outcome.device_id[:8], outcome.member
         if first == last:

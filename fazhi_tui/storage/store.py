@@ -25,6 +25,7 @@ from fazhi_tui.storage import meta
 from fazhi_tui.storage.database import DatabaseBusy, DatabaseError, _classify, open_database, wrap
 from fazhi_tui.storage.hub_store import newest_import
 from fazhi_tui.storage.records import add_audit_rows, audit_row, save_records
+from fazhi_tui.storage.search import filter_where
 
 __all__ = ["Store", "Actor", "RecordNotFound", "utc_now"]
 
@@ -400,13 +401,7 @@ class Store:
         return _decode(kind, rows[0])
 
     def _where(self, kind: Kind, text: str) -> tuple[str, list[Any]]:
-        where, params = ["deleted_at IS NULL"], []
-        for word in text.split():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            ors = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in kind.search_fields)
-            where.append(f"({ors})")
-            params.extend([f"%{escaped}%"] * len(kind.search_fields))
-        return " AND ".join(where), params
+        return filter_where(kind, text)
 
     def count(self, kind: Kind, text: str = "") -> int:
         where, params = self._where(kind, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
 from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.ui.helpers import translate_keys
+from fazhi_tui.ui.widgets.palette import translate_textual_widgets
 
 if TYPE_CHECKING:  # the checklist engine and validation are imported when first used, not at start
     from fazhi_tui.domain.checklist import RuleResult
@@ -29,7 +31,18 @@ if TYPE_CHECKING:  # the checklist engine and validation are imported when first
 
 __all__ = ["FazhiApp"]
 
+
+def _pending(message: object) -> bool:
+    """A message that is work still to do (a timer's tick is not: it may come forever)."""
+    return message is not None and not isinstance(message, events.Timer | events.Idle)
+
 log = logging.getLogger(__name__)
+
+KEY_HOLD_STEP = 0.002  # seconds between looks at whether a held key may go on
+KEY_HOLD_LIMIT = 2.0  # a held key goes on after this long even if the screen is still busy
+# Workers after which another screen comes to the front (a form opens, a saved form closes):
+# keys typed meanwhile are meant for that screen, so they wait for it.
+SCREEN_CHANGING_WORKERS = frozenset({"list-form", "evidence-open", "form-save"})
 
 
 class FazhiApp(App[int]):
@@ -40,6 +53,8 @@ class FazhiApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         Binding("f1", "help", "key.help", key_display="F1"),
+        # a field being typed in takes Ctrl+Z (and u) first: undo of its own text
+        Binding("ctrl+z", "undo", "key.undo", key_display="^z", show=False),
     ]
 
     def __init__(self, home: Home, *, today: dt.date | None = None, clock: Callable[[], str] | None = None) -> None:
@@ -52,9 +67,17 @@ class FazhiApp(App[int]):
         self.store: Store | None = None
         self.fatal_message: str | None = None
         self._lock = None  # the home's lock (base/lock.py), held from start to quit
-        # The last record tombstoned from a list: (kind name, uuid, label), for undo.
-        self.last_deleted: tuple[str, str, str] | None = None
+        # Records tombstoned from the lists this session, newest last: (kind name, uuid,
+        # label). Undo (u in a list or on the home screen, Ctrl+Z anywhere) restores the
+        # newest, whichever list the clerk is in (issue 16, point 7).
+        self.deleted: list[tuple[str, str, str]] = []
+        self._held_keys: deque[events.Key] = deque()  # keys typed ahead, waiting their turn
+        self._held_since = 0.0
+        self._key_released: events.Key | None = None
+        self._key_in_flight: events.Key | None = None  # the last key handed on, and whether it
+        self._key_landed = False  # has reached the app's own bindings (the end of its way)
         translate_keys(self)
+        translate_textual_widgets()
 
     # -- key labels in the user's language -------------------------------------------------
 
@@ -63,6 +86,7 @@ class FazhiApp(App[int]):
         app and of every screen on the stack put into words again (the footer follows)."""
         set_language(language)
         translate_keys(self)
+        translate_textual_widgets()
         for screen in self.screen_stack:
             translate_keys(screen)
         self.title = t("app.title")
@@ -105,10 +129,72 @@ class FazhiApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """A paste (from Word, a web page, a chat) arrives clean wherever it goes: no control
-        character reaches a field, nor through it the terminal (base/text.py)."""
+        character reaches a field, nor through it the terminal (base/text.py).
+
+        Keys wait their turn (issue 16, point 8). Textual hands a key to the focused widget's
+        own queue and goes on to the next key at once; Tab (a binding the key reaches only
+        after bubbling back up to the app) or Enter in a field (a Submitted message the screen
+        answers by moving focus) moves focus only later. Keys typed ahead faster than that — a
+        paste, tmux send-keys, a slow PC — would land in the field being left. So a key that
+        arrives while the previous one (or anything it set off) is still being handled is held,
+        and the held keys go on one by one, each when the screen is quiet again.
+        """
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = clean_text(event.text, multiline=True)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event is self._key_released:
+                self._key_released = None
+            elif self._held_keys or not self._quiet(event):
+                self._hold_key(event)
+                return
+            self._key_in_flight, self._key_landed = event, False
         await super().on_event(event)
+
+    # -- type-ahead ----------------------------------------------------------------------
+
+    def _quiet(self, arriving: events.Event | None = None) -> bool:
+        """True when the last key went all the way (stopped by a widget, or through the
+        app's bindings) and no widget of the screen has a message waiting: whatever the key
+        set off (a focus change, a Submitted message, a binding's action) has been handled."""
+        flying = self._key_in_flight
+        if flying is not None and not flying._stop_propagation and not self._key_landed:
+            return False
+        if any(_pending(message) and message is not arriving for message in self._message_queue.values):
+            return False
+        if any(w.group in SCREEN_CHANGING_WORKERS and not w.is_finished for w in self.workers):
+            return False
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return True
+        return not any(_pending(message) for node in (screen, *screen.walk_children()) for message in node._message_queue.values)
+
+    def _on_key(self, event: events.Key) -> None:
+        """A key reached the app: its bindings run next, in this same turn of the app's queue
+        (Textual calls ``App._on_key`` after this; a held key cannot slip in between)."""
+        if event is self._key_in_flight:
+            self._key_landed = True
+
+    def _hold_key(self, event: events.Key) -> None:
+        if not self._held_keys:
+            self._held_since = time.monotonic()
+            self.set_timer(KEY_HOLD_STEP, self._release_key)
+        self._held_keys.append(event)
+
+    def _release_key(self) -> None:
+        """Send on the first held key once the screen is quiet (or after KEY_HOLD_LIMIT: a
+        widget that is never quiet must not swallow the keyboard)."""
+        if not self._held_keys:
+            return
+        if not self._quiet() and time.monotonic() - self._held_since < KEY_HOLD_LIMIT:
+            self.set_timer(KEY_HOLD_STEP, self._release_key)
+            return
+        event = self._held_keys.popleft()
+        self._key_released = event
+        self.post_message(event)
+        if self._held_keys:
+            self._held_since = time.monotonic()
+            self.set_timer(KEY_HOLD_STEP, self._release_key)
 
     def db_error_text(self, exc: DatabaseError) -> str:
         """What to tell the clerk about a database problem, with where the backups are
@@ -262,7 +348,7 @@ class FazhiApp(App[int]):
 
         from fazhi_tui.ui.screens.help import our_actions
 
-        for key, active in our_actions(screen):
+        for _key, active in our_actions(screen):
             binding = active.binding
             if active.enabled:
                 namespace = active.node
@@ -270,8 +356,58 @@ class FazhiApp(App[int]):
                 async def run(action=binding.action, node=namespace) -> None:
                     await self.run_action(action, node)
 
-                yield SystemCommand(binding.description, t("help.palette_key", key=binding.key_display or key), run)
-        yield from super().get_system_commands(screen)
+                yield SystemCommand(binding.description, t("help.palette_key", key=binding.key_display or self.get_key_display(binding)), run)
+        # Textual's own commands (Keys, Maximize, Screenshot, Theme, Quit) are left out: they
+        # speak English, and the program has its own F1 and Ctrl+Q (issue 16, point 4).
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette in the interface language."""
+        from textual.command import CommandPalette
+
+        from fazhi_tui.ui.widgets.palette import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette())
+
+    # -- undo of a deletion, from anywhere -------------------------------------------------
+
+    def remember_deleted(self, kind_name: str, record_uuid: str, label: str) -> None:
+        self.deleted.append((kind_name, record_uuid, label))
+
+    def action_undo(self) -> None:
+        """Put back the newest record deleted this session, and say which it was."""
+        if self.store is None or not self.deleted:
+            self.notify(t("list.nothing_to_undo"), severity="warning")
+            return
+        self._restore(*self.deleted[-1])
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _restore(self, kind_name: str, record_uuid: str, label: str) -> None:
+        from fazhi_tui.base.i18n import kind_label
+        from fazhi_tui.storage.store import RecordNotFound
+
+        try:
+            self.store.restore(KINDS[kind_name], record_uuid, self.actor)
+        except RecordNotFound:
+            self.call_from_thread(self._forget_deleted, record_uuid)
+            self.call_from_thread(self.notify, t("list.nothing_to_undo"), severity="warning")
+            return
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, self.db_error_text(exc), severity="error", timeout=10)
+            return
+        self.call_from_thread(self._forget_deleted, record_uuid)
+        self.call_from_thread(self.notify, t("list.restored_kind", kind=kind_label(kind_name), label=label))
+        self.call_from_thread(self._restored, kind_name, record_uuid)
+
+    def _forget_deleted(self, record_uuid: str) -> None:
+        self.deleted = [d for d in self.deleted if d[1] != record_uuid]
+
+    def _restored(self, kind_name: str, record_uuid: str) -> None:
+        """The screen in front shows the record back: its list puts the cursor on it, the
+        home screen counts it again."""
+        screen = self.screen
+        if hasattr(screen, "record_restored"):
+            screen.record_restored(kind_name, record_uuid)
 
     def action_open_checklist(self) -> None:
         from fazhi_tui.ui.screens.checklist import ChecklistScreen

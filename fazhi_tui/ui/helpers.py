@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from fazhi_tui.base.i18n import CATALOG, t
 from fazhi_tui.domain.kinds import KIND_ORDER, KINDS, Kind
 
-__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "kind_key", "KIND_KEYS", "load_form_data"]
+__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "kind_key", "KIND_KEYS", "KIND_KEYS_SHOWN", "load_form_data", "load_view_data"]
 
 STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}
 
@@ -72,3 +72,16 @@ def load_form_data(store, kind: Kind, record_uuid: str | None) -> tuple[dict[str
     record = store.get(kind, record_uuid) if record_uuid else None
     options = {f.name: store.options(KINDS[f.ref]) for f in kind.fields if f.ref}
     return record, options
+
+
+def load_view_data(store, kind: Kind, record_uuid: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The record (tombstones too: evidence may name one) and the labels of the records
+    it links to. Blocking: call it from a worker thread."""
+    record = store.get(kind, record_uuid, include_deleted=True)
+    labels: dict[str, str] = {}
+    for f in kind.fields:
+        if f.ref:
+            value = record.get(f.name)
+            uuids = [value] if f.type == "ref" and value else list(value or []) if f.type == "refs" else []
+            labels.update(store.labels(KINDS[f.ref], uuids))
+    return record, labels

@@ -14,6 +14,7 @@ import uuid as uuid_module
 from pathlib import Path
 
 import fazhi_tui
+from fazhi_tui.base.i18n import kind_label
 from fazhi_tui.domain.checklist import load_rules
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.domain.reasons import reason_text
@@ -104,7 +105,7 @@ def test_two_townships_export_and_the_county_imports_both(world):
         for name in KINDS:
             live, dead = query(town.db, f"SELECT count(*) - count(deleted_at), count(deleted_at) FROM {name}")[0]
             if live or dead:  # a kind the township has no record of is not listed
-                assert f"    {name}: 新增 {live}，修改 0，删除 {dead}，未变 0，冲突 0" in dry.lines
+                assert f"    {kind_label(name)}：新增 {live}，修改 0，删除 {dead}，未变 0，冲突 0" in dry.lines
     assert dump(w.hub.db) == before
     assert query(w.hub.db, "SELECT count(*) FROM hub_bundle")[0][0] == 0
     assert all(not rows for rows in record_tables(w.hub.db).values())

@@ -16,6 +16,7 @@ from fazhi_tui.ui.screens.checklist import EvidenceScreen
 from fazhi_tui.ui.screens.hub import HubScreen, ImportsScreen
 from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen, rule_headers
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
+from fazhi_tui.ui.screens.record_view import RecordViewScreen
 from tests.conftest import TODAY
 from tests.ui.conftest import SIZE, make_app, settle
 
@@ -72,13 +73,20 @@ async def test_matrix_evidence_years_and_xlsx(county):
         evidence = app.screen
         assert isinstance(evidence, EvidenceScreen)
         assert evidence.township == "640302100" and evidence.rule_id == "T40-head"
-        assert str(evidence.query_one("#title-bar").render()).startswith("640302100")
+        assert str(evidence.query_one("#title-bar").render()).startswith(TOWNSHIPS["640302100"])  # its name
         assert evidence.result is not None and evidence.query_one(OptionList).option_count > 0
-        await pilot.press("enter")  # read-only at the hub: a message, no form
+        await pilot.press("enter")  # read only at the hub: the record as entered, no form
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, RecordViewScreen) and view.kind.name == "meeting"
+        assert not any(isinstance(s, RecordFormScreen) for s in app.screen_stack)
+        fields = "\n".join(str(w.render()) for w in view.query(".view-field"))
+        assert t("field.meeting.head_attendance") in fields and t("field.meeting.title") in fields
+        assert view.record["title"] in fields
+        assert str(view.query_one("#title-bar").render()).startswith(TOWNSHIPS["640302100"])
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen is evidence
-        assert not any(isinstance(s, RecordFormScreen) for s in app.screen_stack)
-        assert any(n.message == t("hub.read_only") for n in app._notifications)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen

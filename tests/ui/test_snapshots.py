@@ -6,8 +6,11 @@ Regenerate after an intended change of layout with
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from fazhi_tui.base.config import load_config, save_config
 from tests.ui.conftest import SIZE, make_app, press_settled, settle, type_text
 from tests.ui.test_screens import STAFF, seed
 
@@ -73,3 +76,27 @@ def test_checklist(filled_home, snap_compare):
         await settle(pilot)
 
     assert snap_compare(make_app(filled_home), terminal_size=SIZE, run_before=run_before)
+
+
+# -- the main screens at 80x24 and 120x40, in Chinese and in English (issue 16) ----------------
+
+SIZES_AND_LANGUAGES = [((80, 24), "en"), ((120, 40), "zh"), ((120, 40), "en")]
+MAIN_SCREENS = {
+    "home": (),
+    "meeting_list": ("1", "down"),
+    "meeting_form": ("1", "n"),
+    "checklist": ("c",),
+}
+
+
+@pytest.mark.parametrize("screen", list(MAIN_SCREENS))
+@pytest.mark.parametrize(("size", "language"), SIZES_AND_LANGUAGES, ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v)
+def test_main_screens(filled_home, snap_compare, screen, size, language):
+    config = load_config(filled_home.config)
+    save_config(filled_home.config, replace(config, language=language))  # as the clerk chose it
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await press_settled(pilot, *MAIN_SCREENS[screen])
+
+    assert snap_compare(make_app(filled_home), terminal_size=size, run_before=run_before)

@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.storage.database import DatabaseError, list_backups, restore_backup
 from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
@@ -65,7 +66,7 @@ class FatalScreen(Screen[None]):
         try:
             kept = restore_backup(backup, app.home.database, app.home.backups)
         except (DatabaseError, OSError) as exc:
-            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
+            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else os_error_words(exc)
             app.call_from_thread(self.notify, t("restore.failed", reason=reason), severity="error", timeout=10)
             return
         app.call_from_thread(self._restored, kept)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -25,6 +25,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         *kind_bindings(),
         Binding("e", "sync", "key.sync"),
+        Binding("u", "app.undo", "key.undo", show=False),
         # office files (ui/screens/office_files.py): listed by F1 and in the guide
         Binding("l", "office_file('ledger')", "key.ledger", show=False),
         Binding("r", "office_file('report')", "key.annual_report", show=False),
@@ -58,9 +59,13 @@ class HomeScreen(Screen[None]):
 
     def _options(self, counts: dict[str, int]) -> list[Option]:
         options = []
+        # as wide as the longest name and count in the language shown: nothing cut
+        name_width = max(14, *(cell_len(kind_label(k.name)) for k in KIND_ORDER))
+        shown = {k.name: t("home.count", count=counts[k.name]) if k.name in counts else "…" for k in KIND_ORDER}
+        count_width = max(9, *(cell_len(c) for c in shown.values()))
         for key, k in zip(KIND_KEYS, KIND_ORDER):
-            count = t("home.count", count=counts[k.name]) if k.name in counts else "…"
-            text = f"{key}  {set_cell_size(kind_label(k.name), 16)}  {set_cell_size(count, 9)}  {' '.join(k.tasks)}"
+            count = shown[k.name]
+            text = f"{key}  {set_cell_size(kind_label(k.name), name_width)}  {set_cell_size(count, count_width)}  {' '.join(k.tasks)}"
             options.append(Option(text, id=k.name))
         return options
 
@@ -71,6 +76,9 @@ class HomeScreen(Screen[None]):
         # after the frame is drawn: the worker's imports and checklist (~50 ms of CPU) would
         # otherwise compete with the first frame for the one interpreter (issue 20)
         self.call_after_refresh(self._load_counts)
+
+    def record_restored(self, kind_name: str, record_uuid: str) -> None:
+        self._load_counts()
 
     @work(thread=True, exclusive=True, group="home-counts")
     def _load_counts(self) -> None:

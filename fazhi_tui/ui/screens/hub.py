@@ -6,14 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, ProgressBar, RichLog, Static
+from textual.widgets import DataTable, Input, ProgressBar, RichLog, Static
 
 from fazhi_tui.base.i18n import kind_label, t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.services.hub import import_up_files, is_silent, publish_bundles
 from fazhi_tui.services.office import last_folder, remember_folder
 from fazhi_tui.services.verdicts import MARKS
@@ -47,6 +48,9 @@ class HubScreen(Screen[None]):
         with Vertical(id="hub-exchange"):
             yield FolderPicker(last_folder(self.app.home), id="picker")
             yield ProgressBar(id="import-progress", show_eta=False)
+            hint = Static(t("hub.path_hint"), id="path-hint")
+            hint.display = False
+            yield hint
             yield RichLog(id="sync-log", wrap=True, markup=False, auto_scroll=True, min_width=20)
         yield key_footer()
 
@@ -55,6 +59,15 @@ class HubScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """While the path is typed, letters go into it and their keys leave the footer:
+        say how to get them back."""
+        self.query_one("#path-hint").display = isinstance(event.widget, Input)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input):
+            self.query_one("#path-hint").display = False
 
     def say(self, text: str) -> None:
         """A line in the log: it may quote files of the stick, so it is shown as plain text."""
@@ -136,7 +149,7 @@ class HubScreen(Screen[None]):
             app.call_from_thread(self.say, f"× {exc.message()}")
             return
         except (DatabaseError, OSError) as exc:
-            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
+            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else os_error_words(exc)
             app.call_from_thread(self.say, f"× {reason}")
             return
         for line in lines:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.services.checklist import Matrix
 from fazhi_tui.services.checklist_report import legend, rule_title, status_mark
 from fazhi_tui.services.hub import is_silent, matrix_now, save_hub_report
@@ -167,7 +168,7 @@ class MatrixScreen(Screen[None]):
         try:
             report = save_hub_report(app.home, app.config, app.store, year=year, on=app.today)
         except (DatabaseError, OSError) as exc:
-            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else str(exc)
+            reason = app.db_error_text(exc) if isinstance(exc, DatabaseError) else os_error_words(exc)
             app.call_from_thread(self.notify, reason, severity="error", timeout=10)
             return
-        app.call_from_thread(self.notify, t("report.saved", path=report.path), timeout=8)
+        app.call_from_thread(self.notify, t("report.hub_saved", path=report.path), timeout=8)

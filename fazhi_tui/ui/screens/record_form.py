@@ -32,6 +32,13 @@ from fazhi_tui.ui.widgets.tick import Tick
 
 __all__ = ["RecordFormScreen"]
 
+# Fields shown only while another holds one of some values (beyond a kind's ``only_if``):
+# the reason for the head's attendance, only when it was partial or absent. Changing 部分
+# to 全程 hides the reason, and it is not saved (issue 16, point 9).
+SHOWN_WHEN: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("meeting", "head_absence_reason"): ("head_attendance", ("partial", "absent")),
+}
+
 
 class RecordFormScreen(Screen[str | None]):
     """Answers with the uuid of the saved record, or None when left without saving."""
@@ -41,8 +48,11 @@ class RecordFormScreen(Screen[str | None]):
         Binding("escape", "leave", "key.back", key_display="Esc"),
     ]
 
-    def __init__(self, kind: Kind, record: dict[str, Any] | None, options: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(
+        self, kind: Kind, record: dict[str, Any] | None, options: dict[str, list[tuple[str, str]]], *, announce: bool = True
+    ) -> None:
         super().__init__(id=f"form-{kind.name}")
+        self.announce = announce  # say "saved" in a toast (a list says it in its title instead)
         self.kind = kind
         self.record = record
         self.options = options
@@ -118,6 +128,9 @@ class RecordFormScreen(Screen[str | None]):
         raw: dict[str, Any] = {}
         for f in self.kind.fields:
             widget = self.query_one(f"#f-{f.name}")
+            if (self.kind.name, f.name) in SHOWN_WHEN and not self._applies(f):
+                raw[f.name] = ""  # hidden: a reason for an attendance no longer chosen is not kept
+                continue
             if isinstance(widget, Select):
                 raw[f.name] = None if widget.value is Select.NULL else widget.value
             elif isinstance(widget, MultiPicker):
@@ -151,11 +164,23 @@ class RecordFormScreen(Screen[str | None]):
     def _select_changed(self, event: Select.Changed | Checkbox.Changed) -> None:
         self._apply_only_if()
 
+    def _applies(self, f: Field) -> bool:
+        """Whether a field applies, from what the form holds now (a field that does not is
+        hidden, and its old value is not saved)."""
+        if f.only_if:
+            controlling = self.query_one(f"#f-{f.only_if[0]}").value  # a Select or a Tick
+            if controlling is Select.NULL or controlling != f.only_if[1]:
+                return False
+        shown_when = SHOWN_WHEN.get((self.kind.name, f.name))
+        if shown_when:
+            controlling = self.query_one(f"#f-{shown_when[0]}").value
+            return controlling in shown_when[1]
+        return True
+
     def _apply_only_if(self) -> None:
         for f in self.kind.fields:
-            if f.only_if:
-                controlling = self.query_one(f"#f-{f.only_if[0]}").value  # a Select or a Tick
-                applies = controlling == f.only_if[1] and controlling is not Select.NULL
+            if f.only_if or (self.kind.name, f.name) in SHOWN_WHEN:
+                applies = self._applies(f)
                 self.query_one(f"#row-{f.name}").display = applies
                 if not applies:
                     self._show_problem(f.name, None)
@@ -215,7 +240,8 @@ class RecordFormScreen(Screen[str | None]):
     def _saved(self, record_uuid: str) -> None:
         self._saving = False
         self._initial = self.read_raw()
-        self.app.notify(t("form.saved"))
+        if self.announce:
+            self.app.notify(t("form.saved"), timeout=2)
         self.dismiss(record_uuid)
 
     # -- leaving -------------------------------------------------------------------------------

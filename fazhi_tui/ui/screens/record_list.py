@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,17 +12,44 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from fazhi_tui.base.i18n import column_label, kind_label, t
-from fazhi_tui.domain.kinds import KINDS, Kind
+from fazhi_tui.base.i18n import choice_label, column_label, get_language, kind_label, t
+from fazhi_tui.domain.kinds import CHOICES, KINDS, Field, Kind
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import cell_text, plain, record_label, ref_label_key
 from fazhi_tui.ui.helpers import kind_bindings, load_form_data
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 from fazhi_tui.ui.widgets.footer import key_footer
-from fazhi_tui.ui.widgets.record_table import SEPARATOR, Column, RecordTable
+from fazhi_tui.ui.widgets.record_table import Column, RecordTable
 
-__all__ = ["RecordListScreen"]
+__all__ = ["RecordListScreen", "list_column"]
+
+
+# Choice sets that are a record's state: never cut, in either language.
+STATUS_CHOICES = frozenset({"item_status", "attendance"})
+
+
+def _is_code(f: Field) -> bool:
+    """A text that is an identifier (an item code, a document or certificate number):
+    a cut one could read as another valid value, so it is never cut."""
+    return f.type == "text" and (f.name == "code" or f.name.endswith("_no"))
+
+
+def list_column(kind: Kind, f: Field) -> Column:
+    """The list column of a field. Codes, numbers, dates, yes/no and choices (statuses)
+    are fixed: always as wide as their longest value in the interface language."""
+    label = column_label(kind.name, f.name)
+    if f.type == "choice":
+        width = max(cell_len(choice_label(f.choices or "", code)) for code in CHOICES[f.choices or ""])
+        if f.choices in STATUS_CHOICES or width <= f.list_width:
+            return Column(f.name, label, width, fixed=True)
+        # a long category (an English meeting kind): whole when there is room, else cut with "…"
+        return Column(f.name, label, width, minimum=f.list_width)
+    if f.type == "bool":
+        return Column(f.name, label, max(cell_len(t("bool.yes")), cell_len(t("bool.no"))), fixed=True)
+    if f.type in ("date", "int", "float", "refs") or _is_code(f):
+        return Column(f.name, label, f.list_width, fixed=True)
+    return Column(f.name, label, f.list_width)
 
 FILTER_DELAY_SECONDS = 0.25
 
@@ -44,6 +71,7 @@ class RecordListScreen(Screen[None]):
         self.filter_text = ""
         self._filter_timer: Timer | None = None
         self._after_load: str | None = None  # uuid to put the cursor on after the next reload
+        self._saved_note = False  # the next count says "saved" (a form just saved a record)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -52,14 +80,32 @@ class RecordListScreen(Screen[None]):
         filter_input = Input(placeholder=t("list.filter"), id="filter", compact=True)
         filter_input.display = False
         yield filter_input
-        columns = [Column(f.name, column_label(self.kind.name, f.name), f.list_width) for f in self.kind.list_fields]
-        header = " " + SEPARATOR.join(set_cell_size(c.label, c.width) for c in columns)
-        yield Static(plain(header), id="column-header")
+        columns = [list_column(self.kind, f) for f in self.kind.list_fields]
+        table = RecordTable(columns, self._cell, id="records")
+        yield Static(plain(table.header()), id="column-header")
         empty = Static(id="empty-message")
         empty.display = False
         yield empty
-        yield RecordTable(columns, self._cell, id="records")
+        yield table
+        yield Static(id="row-detail")
         yield key_footer()
+
+    @on(RecordTable.LaidOut)
+    def _laid_out(self, event: RecordTable.LaidOut) -> None:
+        self.query_one("#column-header", Static).update(plain(event.table.header()))
+
+    @on(RecordTable.RowShown)
+    def _row_shown(self, event: RecordTable.RowShown) -> None:
+        """The detail line: the whole text of the cursor row's free-text columns (a cut
+        cell ends in "…"; here it reads whole)."""
+        row = event.row
+        parts = []
+        if row is not None:
+            for column in event.table.columns:
+                value = self._cell(column.key, row)
+                if value and not column.fixed:
+                    parts.append(f"{column.label}：{value}" if get_language() == "zh" else f"{column.label}: {value}")
+        self.query_one("#row-detail", Static).update(plain("  ".join(parts)))
 
     def _cell(self, field_name: str, row: dict[str, Any]) -> str:
         return cell_text(self.kind, field_name, row)
@@ -101,6 +147,9 @@ class RecordListScreen(Screen[None]):
             status = t("list.status_filtered", text=self.filter_text, total=total)
         else:
             status = t("list.status", total=total)
+        if self._saved_note:
+            status += " · " + t("form.saved")
+            self._saved_note = False
         config = self.app.config
         # The filter is what the clerk typed: "[/]" is a search for those three characters.
         self.query_one("#title-bar", Static).update(plain(f"{kind_label(self.kind.name)} · {config.township_name} · {status}"))
@@ -202,10 +251,12 @@ class RecordListScreen(Screen[None]):
     def _show_form(self, record: dict[str, Any] | None, options: dict[str, list[tuple[str, str]]]) -> None:
         from fazhi_tui.ui.screens.record_form import RecordFormScreen
 
-        self.app.push_screen(RecordFormScreen(self.kind, record, options), self._form_closed)
+        self.app.push_screen(RecordFormScreen(self.kind, record, options, announce=False), self._form_closed)
 
     def _form_closed(self, saved_uuid: str | None) -> None:
         if saved_uuid:
+            # "saved" in the title bar, not a toast over the rows (the cursor is on the record)
+            self._saved_note = True
             self.reload(select_uuid=saved_uuid)
 
     # -- delete / undo -----------------------------------------------------------------------
@@ -232,27 +283,14 @@ class RecordListScreen(Screen[None]):
             self.app.call_from_thread(self._db_error, exc)
             return
         else:
-            self.app.last_deleted = (self.kind.name, record_uuid, label)
+            self.app.call_from_thread(self.app.remember_deleted, self.kind.name, record_uuid, label)
             self.app.call_from_thread(self.notify, t("list.deleted", label=label))
         self.app.call_from_thread(self.reload)
 
     def action_undo(self) -> None:
-        last = self.app.last_deleted
-        if last is None or last[0] != self.kind.name:
-            self.notify(t("list.nothing_to_undo"), severity="warning")
-            return
-        self._restore(last[1], last[2])
+        """u: undo the newest deletion of the session, from whichever list (the app's)."""
+        self.app.action_undo()
 
-    @work(thread=True, exclusive=True, group="list-write")
-    def _restore(self, record_uuid: str, label: str) -> None:
-        try:
-            self.app.store.restore(self.kind, record_uuid, self.app.actor)
-        except RecordNotFound:
-            self.app.call_from_thread(self.notify, t("list.nothing_to_undo"), severity="warning")
-            return
-        except DatabaseError as exc:
-            self.app.call_from_thread(self._db_error, exc)
-            return
-        self.app.last_deleted = None
-        self.app.call_from_thread(self.notify, t("list.restored", label=label))
-        self.app.call_from_thread(self.reload, record_uuid)
+    def record_restored(self, kind_name: str, record_uuid: str) -> None:
+        if kind_name == self.kind.name:
+            self.reload(record_uuid)

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, RichLog, Static
 
 from fazhi_tui.base.i18n import t
+from fazhi_tui.base.oserror import os_error_words
 from fazhi_tui.services.office import export_bundle, exported_line, last_folder, read_stick, remember_folder
 from fazhi_tui.services.verdicts import MARKS
 from fazhi_tui.storage.database import DatabaseError
@@ -64,7 +65,7 @@ class SyncScreen(Screen[None]):
             app.call_from_thread(self.say, f"× {app.db_error_text(exc)}")
             return
         except OSError as exc:
-            app.call_from_thread(self.say, "× " + t("err.export_write", path=folder, reason=exc.strerror or str(exc)))
+            app.call_from_thread(self.say, "× " + t("err.export_write", path=folder, reason=os_error_words(exc)))
             return
         remember_folder(app.home, folder)
         app.call_from_thread(self.say, "√ " + exported_line(result))

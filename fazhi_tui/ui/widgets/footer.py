@@ -1,13 +1,72 @@
-"""The footer every screen shows: the keys of the screen in front, compact to fit 80 columns."""
+"""The footer every screen shows: the keys of the screen in front, fitted to the window.
+
+Textual's footer shows every key and lets the window cut the last ones off: at 80 columns
+the clerk lost ``^q 退出`` and ``F1 帮助``. This one shows the screen's keys in the order the
+screen declares them (the most used first) as far as they fit, and always ends with the
+program's own keys (Ctrl+Q, F1) — F1 lists every key, the ones left out too.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
-__all__ = ["key_footer"]
+__all__ = ["FittedFooter", "fit_keys", "key_footer"]
+
+GAP = 1  # cells after each key in the compact footer
+ALWAYS = ("f1", "ctrl+q")  # shown whatever the width, at the end: help lists the rest
+
+
+def fit_keys(entries: list[tuple[str, str, str]], width: int) -> list[tuple[str, str, str]]:
+    """Which (key, shown key, description) fit ``width`` cells: the ALWAYS keys, and the
+    others in their order as long as there is room."""
+    def cells(entry: tuple[str, str, str]) -> int:
+        _, shown, description = entry
+        return cell_len(shown) + (1 + cell_len(description) if description else 0) + GAP
+
+    always = [e for e in entries if e[0] in ALWAYS]
+    room = width + GAP - sum(cells(e) for e in always)
+    chosen = []
+    for entry in entries:
+        if entry[0] in ALWAYS:
+            continue
+        if cells(entry) > room:
+            break  # keep the order: a later, shorter key does not jump an earlier one
+        chosen.append(entry)
+        room -= cells(entry)
+    return chosen + sorted(always, key=lambda e: ALWAYS.index(e[0]), reverse=True)
+
+
+class FittedFooter(Footer):
+    """A compact footer that never cuts a key: see the module's words."""
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        bindings: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in {b.action for b, _, _ in bindings.values()}:
+                bindings[binding.key] = (binding, enabled, tooltip)
+        entries = [(key, self.app.get_key_display(b), b.description) for key, (b, _, _) in bindings.items()]
+        width = self.size.width or self.app.size.width
+        shown = fit_keys(entries, width)
+        self.styles.grid_size_columns = len(shown)
+        for key, display, description in shown:
+            binding, enabled, tooltip = bindings[key]
+            yield FooterKey(
+                binding.key, display, description, binding.action, disabled=not enabled, tooltip=tooltip
+            ).data_bind(compact=Footer.compact)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._bindings_ready:
+            self.call_after_refresh(self.recompose)
 
 
 def key_footer() -> Footer:
     # The command palette (Ctrl+P) still works; its footer entry is left out to leave
     # room for the screen's own keys at 80 columns.
-    return Footer(show_command_palette=False, compact=True)
+    return FittedFooter(show_command_palette=False, compact=True)

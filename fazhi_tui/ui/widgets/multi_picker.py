@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 
+from rich.segment import Segment
 from textual import events
+from textual.strip import Strip
 from textual.widgets import SelectionList
+from textual.widgets._toggle_button import ToggleButton
 
 from fazhi_tui.ui.format import plain
 
@@ -15,7 +18,12 @@ SEARCH_RESET_SECONDS = 1.2
 
 
 class MultiPicker(SelectionList[str]):
-    """Space ticks or unticks; typing letters or Chinese characters jumps to the first match."""
+    """Space ticks or unticks; typing letters or Chinese characters jumps to the first match.
+
+    A ticked row shows ``X`` in its box, an unticked one a blank box: Textual draws the X on
+    every row and tells them apart by colour alone, which a monochrome or 16-colour office
+    terminal does not show (as :class:`~fazhi_tui.ui.widgets.tick.Tick` for one yes/no).
+    """
 
     def __init__(self, options: list[tuple[str, str]], selected: list[str], **kwargs) -> None:
         chosen = set(selected)
@@ -24,6 +32,17 @@ class MultiPicker(SelectionList[str]):
         self._labels = [label for label, _ in options]
         self._search = ""
         self._last_key = 0.0
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        index = self.scroll_offset.y + y
+        if index >= self.option_count or self.get_option_at_index(index).value in self._selected:
+            return strip
+        segments = list(strip)
+        if len(segments) > 1 and segments[1].text == ToggleButton.BUTTON_INNER:
+            segments[1] = Segment(" " * len(segments[1].text), segments[1].style)
+            return Strip(segments, strip.cell_length)
+        return strip
 
     def on_key(self, event: events.Key) -> None:
         character = event.character

@@ -5,6 +5,9 @@ never holds the whole table: it knows the row count, keeps an LRU cache of fixed
 blocks of rows, and asks its owner to load a missing block in a worker thread. Until a
 block arrives its rows show a placeholder; moving the cursor never reloads anything
 that is already cached.
+
+Column widths follow the window (ui/widgets/columns.py): laid out again on every resize
+and when the first rows of new data arrive, from the longest text of the rows at hand.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from fazhi_tui.base.text import visible
+from fazhi_tui.ui.widgets.columns import Spec, fit_cell, fit_widths
 
 __all__ = ["Column", "RecordTable"]
 
@@ -36,9 +40,14 @@ SEPARATOR = " │ "
 
 @dataclass(frozen=True)
 class Column:
+    """A list column. ``width``: the cells its values need at least (a fixed column: a code,
+    a number, a date, a status, never cut) or would like (a column of free text)."""
+
     key: str
     label: str
     width: int
+    fixed: bool = False
+    minimum: int = 0  # a column of text never narrower than this (0: its label's width, at most ``width``)
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -75,6 +84,21 @@ class RecordTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0)
 
+    class LaidOut(Message):
+        """The column widths changed: the owner redraws its header."""
+
+        def __init__(self, table: RecordTable) -> None:
+            super().__init__()
+            self.table = table
+
+    class RowShown(Message):
+        """The cursor is on ``row`` (None: on a row still loading, or no rows at all)."""
+
+        def __init__(self, table: RecordTable, row: dict[str, Any] | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
     class BlockWanted(Message):
         """The table needs rows ``[offset, offset + limit)`` for ``generation``."""
 
@@ -94,7 +118,48 @@ class RecordTable(ScrollView, can_focus=True):
         self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._pending: set[int] = set()
         self._strips: dict[int, Strip] = {}
-        self.row_width = sum(c.width for c in columns) + cell_len(SEPARATOR) * (len(columns) - 1) + 2
+        self.widths = [c.width for c in columns]
+        self._laid_out_for = -1  # the generation whose rows the widths were measured on
+        self.row_width = self._row_width()
+
+    def _row_width(self) -> int:
+        return sum(self.widths) + cell_len(SEPARATOR) * (len(self.columns) - 1) + 2
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _cell(self, column: Column, row: dict[str, Any]) -> str:
+        return visible(self.formatter(column.key, row))
+
+    def lay_out(self) -> None:
+        """Widths for the present window width, from the longest text of the rows at hand."""
+        naturals = []
+        for column in self.columns:
+            longest = max((cell_len(self._cell(column, row)) for block in self._blocks.values() for row in block), default=0)
+            naturals.append(max(column.width if column.fixed else 0, cell_len(column.label), longest, 1))
+        specs = [
+            Spec(natural, fixed=column.fixed, minimum=column.minimum or max(min(cell_len(column.label), column.width), 4))
+            for column, natural in zip(self.columns, naturals, strict=True)
+        ]
+        # the window's width less a vertical scrollbar (there is one once rows outgrow the height)
+        width = self.size.width
+        if self.total > self.size.height:
+            width -= self.styles.scrollbar_size_vertical
+        available = max(width, 1) - 2 - cell_len(SEPARATOR) * (len(self.columns) - 1)
+        widths = fit_widths(specs, available)
+        if widths != self.widths:
+            self.widths = widths
+            self.row_width = self._row_width()
+            self._strips.clear()
+            self.virtual_size = Size(self.row_width, self.total)
+            self.refresh()
+        self.post_message(self.LaidOut(self))
+
+    def header(self) -> str:
+        """The column labels over the columns as now laid out."""
+        return " " + SEPARATOR.join(fit_cell(c.label, w) for c, w in zip(self.columns, self.widths, strict=True))
+
+    def is_cut(self, column: Column, row: dict[str, Any]) -> bool:
+        return cell_len(self._cell(column, row)) > self.widths[self.columns.index(column)]
 
     # -- data ----------------------------------------------------------------------------
 
@@ -110,6 +175,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.set_reactive(RecordTable.cursor, cursor)
         self._scroll_cursor_into_view()
         self.refresh()
+        if total == 0:
+            self.post_message(self.RowShown(self, None))
 
     def add_block(self, generation: int, offset: int, rows: list[dict[str, Any]]) -> None:
         """Rows arrived from the database (ignored if the data was reset since)."""
@@ -123,6 +190,11 @@ class RecordTable(ScrollView, can_focus=True):
             evicted, _ = self._blocks.popitem(last=False)
             for index in range(evicted * BLOCK_SIZE, (evicted + 1) * BLOCK_SIZE):
                 self._strips.pop(index, None)
+        if self._laid_out_for != generation:
+            self._laid_out_for = generation
+            self.lay_out()
+        if offset <= self.cursor < offset + len(rows):
+            self.post_message(self.RowShown(self, self.current_row))
         self.refresh()
 
     def row_at(self, index: int) -> dict[str, Any] | None:
@@ -165,13 +237,14 @@ class RecordTable(ScrollView, can_focus=True):
             style = self.get_component_rich_style("record-table--placeholder")
             return Strip([Segment(" …".ljust(self.row_width), style)], self.row_width)
         # Segments go to the terminal as they are: no control character may be in them.
-        cells = [set_cell_size(visible(self.formatter(c.key, row)), c.width) for c in self.columns]
+        cells = [fit_cell(self._cell(c, row), w) for c, w in zip(self.columns, self.widths, strict=True)]
         text = " " + SEPARATOR.join(cells) + " "
         strip = Strip([Segment(text, Style())], cell_len(text))
         self._strips[index] = strip
         return strip
 
     def on_resize(self, event: events.Resize) -> None:
+        self.lay_out()
         self._scroll_cursor_into_view()
 
     # -- cursor --------------------------------------------------------------------------
@@ -179,6 +252,7 @@ class RecordTable(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
         self.refresh()
+        self.post_message(self.RowShown(self, self.current_row))
 
     def _scroll_cursor_into_view(self) -> None:
         height = max(self.size.height, 1)
