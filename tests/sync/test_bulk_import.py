@@ -13,6 +13,7 @@ same record tables, audit rows, conflicts, bundle summaries and outcomes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import sqlite3
@@ -22,10 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.records import held_records, read_record
 from fazhi_tui.storage.store import SYSTEM_COLUMNS
+from fazhi_tui.sync.errors import BundleRefused, RecordRefused
 from fazhi_tui.sync.hub import importing
 from tests.hardening.forging import opened, signed
 from tests.sync.util import (
@@ -263,3 +267,65 @@ def test_bulk_merge_reads_the_held_records_a_kind_at_a_time(scenario, tmp_path, 
     _outcomes(target, scenario.paths[:1], scenario.hub_start)
     assert 0 < len(calls) <= len(KINDS) and sum(calls) > 60
     assert reads == []
+
+
+HOSTILE = (
+    None, "", " ", "x", "x\ny", "a\u200bb", "\x00", "a" * 801, 0, 1, -1, 2**31, 10**9, 10**6 + 1, 1.5, float("nan"), float("inf"),
+    True, False, [], ["a"], ["a\nb"], [1], {"a": 1}, "2026-01-01", "2026-02-30", "2026-01-01\n2026-01-02", "9999-12-31",
+    "2026-01-01T00:00:00.000000Z", "2026-01-01T24:00:00.000000Z", "2026-02-30T00:00:00.000000Z", "2026-01-01T00:00:60.000000Z",
+    "640302100", "640303100", "admin", "deploy", "partial", "not-a-code", "u" * 64, "u" * 65,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(data=st.data())
+def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, data):
+    """decode_rows (a column at a time, falling back to row by row) gives exactly what the
+    row-by-row check gives, or refuses with the very same error, whatever a row holds."""
+    from fazhi_tui.sync import bundle
+
+    payload = _payload(scenario)
+    name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
+    rows = [dict(row) for row in payload["records"][name]]
+    for _ in range(data.draw(st.integers(0, 3), label="changes")):
+        row = data.draw(st.sampled_from(rows), label="row")
+        column = data.draw(st.sampled_from(sorted(row)), label="column")
+        what = data.draw(st.sampled_from(["value", "value", "value", "drop", "extra"]), label="what")
+        if what == "drop":
+            row.pop(column)
+        elif what == "extra":
+            row["extra"] = 1
+        else:
+            row[column] = data.draw(st.sampled_from(HOSTILE), label="value")
+
+    def outcome(decode):
+        try:
+            return decode(KINDS[name], copy.deepcopy(rows), TOWN_A)
+        except (BundleRefused, RecordRefused) as exc:
+            return type(exc), str(exc), getattr(exc, "key", None)
+
+    expected = outcome(bundle._decode_each)
+    got = outcome(bundle.decode_rows)
+    assert repr(got) == repr(expected)  # repr: nan == nan
+
+
+_PAYLOADS: dict[Path, dict] = {}
+
+
+def _payload(scenario: Scenario) -> dict:
+    path = scenario.paths[0]
+    if path not in _PAYLOADS:
+        _PAYLOADS[path] = opened(scenario.hub, path)[1]
+    return _PAYLOADS[path]
+
+
+def test_a_real_bundle_is_checked_a_column_at_a_time(scenario):
+    from fazhi_tui.sync import bundle
+
+    payload = _payload(scenario)
+    for name, rows in payload["records"].items():
+        if rows:
+            fast = bundle._decode_columns(KINDS[name], rows, TOWN_A)
+            assert fast is not None, name
+            assert fast == bundle._decode_each(KINDS[name], rows, TOWN_A)
+            assert [list(row) for row in fast] == [list(row) for row in bundle._decode_each(KINDS[name], rows, TOWN_A)]
