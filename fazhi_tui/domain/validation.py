@@ -120,11 +120,16 @@ def validate(
     lookup: Lookup,
     uuid: str | None = None,
     limits: Limits = Limits(),
+    converted: dict | None = None,
 ) -> ValidationResult:
     """Check and clean ``raw`` (field name → typed value) for a record of ``kind``.
 
     ``uuid`` is the record being edited (None for a new one), so uniqueness checks
     do not trip over the record itself.
+
+    ``converted``: a dict a caller checking many records keeps from one record to the next
+    (the hub, a bundle's thousands): a field's value is converted once per distinct value
+    (conversion depends on the field and the value alone; lists are converted each time).
     """
     values: dict[str, Any] = {}
     problems: dict[str, Problem] = {}
@@ -134,12 +139,19 @@ def validate(
             values[f.name] = "" if f.type in ("text", "longtext") else None
             continue
         raw_value = raw.get(f.name, f.default)
-        value, problem = _clean_one(f, raw_value)
+        if converted is None or type(raw_value) is list:
+            value, problem = _clean_one(f, raw_value)
+        else:
+            key = (id(f), type(raw_value), raw_value)  # 1, 1.0 and True are one key without the type
+            done = converted.get(key)
+            if done is None:
+                done = converted[key] = _clean_one(f, raw_value)
+            value, problem = done
         values[f.name] = value
         if problem:
             problems[f.name] = problem
 
-    for f in kind.fields:
+    for f in _reference_fields(kind):
         if f.name in problems:
             continue
         if f.type == "ref" and values[f.name] and not lookup.exists(f.ref, values[f.name]):
@@ -154,6 +166,17 @@ def validate(
         for name, problem in checker(values, today, lookup, uuid, limits):
             problems.setdefault(name, problem)
     return ValidationResult(values, problems)
+
+
+_REFERENCE_FIELDS: dict[str, tuple[Kind, tuple[Field, ...]]] = {}
+
+
+def _reference_fields(kind: Kind) -> tuple[Field, ...]:
+    """The kind's fields that name other records (looked up once per kind)."""
+    known = _REFERENCE_FIELDS.get(kind.name)
+    if known is None or known[0] is not kind:
+        known = _REFERENCE_FIELDS[kind.name] = (kind, tuple(f for f in kind.fields if f.type in ("ref", "refs")))
+    return known[1]
 
 
 def _date(values: dict[str, Any], name: str) -> dt.date | None:

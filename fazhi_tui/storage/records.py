@@ -55,7 +55,26 @@ def _json_encoder():
 
 
 audit_changes = _json_encoder()
+_encode_text = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 audit_changes.__doc__ = "An audit row's ``changes`` (field → [old, new]) as the text stored."
+
+
+def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """``audit_changes({c: [None, row[c]] for c in columns})`` of each row (a record new to
+    the table), the same text, made a column at a time: each column's values are encoded
+    with one call over the column, each row is one formatting of a template."""
+    template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
+    encoded = [_encoded_column([row[c] for row in rows]) for c in columns]
+    return [template % values for values in zip(*encoded)] if columns else ["{}"] * len(rows)
+
+
+def _encoded_column(values: list[Any]) -> list[str]:
+    types = set(map(type, values))
+    if types <= {str}:
+        return list(map(_encode_text, values))
+    if types <= {int}:
+        return list(map(int.__repr__, values))
+    return [audit_changes(value) for value in values]
 
 
 def audit_row(at: str, operator: str, device_id: str, table: str, record_uuid: str, action: str, changes: dict) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from fazhi_tui.storage import hub_store
 from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict
 from fazhi_tui.storage.hub_store import COUNTS
-from fazhi_tui.storage.records import append_audit, audit_changes, held_records, merge_records, read_record
+from fazhi_tui.storage.records import append_audit, audit_changes, held_records, insert_changes, merge_records, read_record
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed
@@ -307,9 +306,6 @@ def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (*SYSTEM_COLUMNS, *kind_columns), kind_columns
 
 
-_NONES = itertools.repeat(None)
-
-
 class _Merge:
     """One bundle's merge, a kind at a time: the hub's versions of the kind's records are
     read in a few queries (uuid IN ...), each incoming row is decided against them in
@@ -337,6 +333,9 @@ class _Merge:
         names = (*rows[0], "sync_version")
         now, version = self.now, self.version
         held = held_records(self.db, table, [row["uuid"] for row in rows])
+        # the audit's changes of the rows new to the hub, made a column at a time
+        fresh = [row for row in rows if row["uuid"] not in held]
+        fresh_changes = dict(zip(map(id, fresh), insert_changes(kind_columns, fresh)))
         head = (now, self.operator, self.hub_device, table)
         audit = self.audit.append
         taken: list[tuple] = []
@@ -362,8 +361,10 @@ class _Merge:
                 else:
                     action = "insert"
                     summary.added += 1
-                changes = dict(zip(kind_columns, zip(_NONES, map(row.__getitem__, kind_columns))))
-                audit((*head, record_uuid, action, audit_changes(changes)))
+                changes = fresh_changes.get(id(row))
+                if changes is None:  # pragma: no cover - every row not held is in fresh
+                    changes = audit_changes({c: [None, row[c]] for c in kind_columns})
+                audit((*head, record_uuid, action, changes))
                 continue
             self._decide(table, row, current, summary, columns, kind_columns, taken, audit, head)
         merge_records(self.db, table, names, taken)
