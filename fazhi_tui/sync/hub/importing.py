@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,14 @@ def missing_ranges(spans: Iterable[tuple[int, int]], seq: int) -> list[tuple[int
     return [(first, last) for first, last in gaps if first <= last and first < seq]
 
 
+_STAMP_GETTERS = tuple(operator.itemgetter(name) for name in ("created_at", "updated_at", "deleted_at", "sync_stamp"))
+
+
+def _latest_stamp(rows: list[dict[str, Any]]) -> str:
+    """The latest of the rows' stamps ("" for none), a column at a time."""
+    return max((max(filter(None, map(getter, rows)), default="") for getter in _STAMP_GETTERS), default="")
+
+
 def _clamp(row: dict[str, Any], now: str, limit: str) -> bool:
     """Set back to ``now`` any of the row's stamps later than ``limit``; whether one was."""
     clamped = False
@@ -262,7 +271,8 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1))
     limit = stamp_limit(now)
     for rows in records.values():
-        outcome.clamped += sum(_clamp(row, now, limit) for row in rows)
+        if _latest_stamp(rows) > limit:  # else no stamp of the kind is ahead: nothing to look at row by row
+            outcome.clamped += sum(_clamp(row, now, limit) for row in rows)
     # Rows this import writes get a new change number of the hub's own, so that a county's
     # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
     version = store.next_change_number(conn)
