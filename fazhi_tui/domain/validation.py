@@ -133,25 +133,26 @@ def validate(
     """
     values: dict[str, Any] = {}
     problems: dict[str, Problem] = {}
-    for f in kind.fields:
-        if f.only_if and raw.get(f.only_if[0]) != f.only_if[1]:
+    fields, references = _plan(kind)
+    for f, name, only_if, default, empty, fid in fields:
+        if only_if and raw.get(only_if[0]) != only_if[1]:
             # The field does not apply (e.g. head attendance of a non-administrative meeting).
-            values[f.name] = "" if f.type in ("text", "longtext") else None
+            values[name] = empty
             continue
-        raw_value = raw.get(f.name, f.default)
+        raw_value = raw.get(name, default)
         if converted is None or type(raw_value) is list:
             value, problem = _clean_one(f, raw_value)
         else:
-            key = (id(f), type(raw_value), raw_value)  # 1, 1.0 and True are one key without the type
+            key = (fid, type(raw_value), raw_value)  # 1, 1.0 and True are one key without the type
             done = converted.get(key)
             if done is None:
                 done = converted[key] = _clean_one(f, raw_value)
             value, problem = done
-        values[f.name] = value
+        values[name] = value
         if problem:
-            problems[f.name] = problem
+            problems[name] = problem
 
-    for f in _reference_fields(kind):
+    for f in references:
         if f.name in problems:
             continue
         if f.type == "ref" and values[f.name] and not lookup.exists(f.ref, values[f.name]):
@@ -168,15 +169,20 @@ def validate(
     return ValidationResult(values, problems)
 
 
-_REFERENCE_FIELDS: dict[str, tuple[Kind, tuple[Field, ...]]] = {}
+_PLANS: dict[str, tuple[Kind, tuple[tuple, ...], tuple[Field, ...]]] = {}
 
 
-def _reference_fields(kind: Kind) -> tuple[Field, ...]:
-    """The kind's fields that name other records (looked up once per kind)."""
-    known = _REFERENCE_FIELDS.get(kind.name)
+def _plan(kind: Kind) -> tuple[tuple[tuple, ...], tuple[Field, ...]]:
+    """What :func:`validate` reads of a kind's fields, looked up once per kind: (field, name,
+    only_if, default, the value of a field that does not apply, a key) of each field, and
+    the fields that name other records."""
+    known = _PLANS.get(kind.name)
     if known is None or known[0] is not kind:
-        known = _REFERENCE_FIELDS[kind.name] = (kind, tuple(f for f in kind.fields if f.type in ("ref", "refs")))
-    return known[1]
+        fields = tuple(
+            (f, f.name, f.only_if, f.default, "" if f.type in ("text", "longtext") else None, id(f)) for f in kind.fields
+        )
+        known = _PLANS[kind.name] = (kind, fields, tuple(f for f in kind.fields if f.type in ("ref", "refs")))
+    return known[1], known[2]
 
 
 def _date(values: dict[str, Any], name: str) -> dt.date | None:
