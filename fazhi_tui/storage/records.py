@@ -74,6 +74,10 @@ def _encoded_column(values: list[Any]) -> list[str]:
         return list(map(_encode_text, values))
     if types <= {int}:
         return list(map(int.__repr__, values))
+    if types <= {str, type(None)}:
+        return [_encode_text(v) if v is not None else "null" for v in values]
+    if types <= {int, type(None)}:
+        return [int.__repr__(v) if v is not None else "null" for v in values]
     return [audit_changes(value) for value in values]
 
 
