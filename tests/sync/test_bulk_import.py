@@ -329,3 +329,18 @@ def test_a_real_bundle_is_checked_a_column_at_a_time(scenario):
             assert fast is not None, name
             assert fast == bundle._decode_each(KINDS[name], rows, TOWN_A)
             assert [list(row) for row in fast] == [list(row) for row in bundle._decode_each(KINDS[name], rows, TOWN_A)]
+
+
+def test_audit_changes_made_a_column_at_a_time_are_json_dumps_text():
+    from fazhi_tui.storage.records import audit_changes, insert_changes
+
+    rows = [
+        {"a": '引号"与\n换行', "b": 1, "c": None, "d": 2.5, "e": None, "f": True},
+        {"a": "", "b": 0, "c": "y", "d": 3, "e": 5, "f": False},
+        {"a": "\u2028%s%d\\", "b": -5, "c": None, "d": 1e-7, "e": None, "f": None},
+    ]
+    columns = ["a", "b", "c", "d", "e", "f"]
+    expected = [json.dumps({c: [None, row[c]] for c in columns}, ensure_ascii=False) for row in rows]
+    assert insert_changes(columns, rows) == expected
+    assert insert_changes([], rows) == ["{}"] * 3
+    assert [audit_changes(row) for row in rows] == [json.dumps(row, ensure_ascii=False) for row in rows]
