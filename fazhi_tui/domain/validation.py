@@ -129,7 +129,8 @@ def validate(
 
     ``converted``: a dict a caller checking many records keeps from one record to the next
     (the hub, a bundle's thousands): a field's value is converted once per distinct value
-    (conversion depends on the field and the value alone; lists are converted each time).
+    (conversion depends on the field and the value alone; lists and fractions are
+    converted each time).
     """
     values: dict[str, Any] = {}
     problems: dict[str, Problem] = {}
@@ -140,7 +141,7 @@ def validate(
             values[name] = empty
             continue
         raw_value = raw.get(name, default)
-        if converted is None or type(raw_value) is list:
+        if converted is None or type(raw_value) not in _SHARED_TYPES:
             value, problem = _clean_one(f, raw_value)
         else:
             key = (fid, type(raw_value), raw_value)  # 1, 1.0 and True are one key without the type
@@ -168,6 +169,10 @@ def validate(
             problems.setdefault(name, problem)
     return ValidationResult(values, problems)
 
+
+# values whose conversion equal values of the same type may share (not lists; not
+# fractions: 0.0 and -0.0 are equal)
+_SHARED_TYPES = frozenset({str, int, bool, type(None)})
 
 _PLANS: dict[str, tuple[Kind, tuple[tuple, ...], tuple[Field, ...]]] = {}
 

@@ -344,3 +344,32 @@ def test_audit_changes_made_a_column_at_a_time_are_json_dumps_text():
     assert insert_changes(columns, rows) == expected
     assert insert_changes([], rows) == ["{}"] * 3
     assert [audit_changes(row) for row in rows] == [json.dumps(row, ensure_ascii=False) for row in rows]
+
+
+def test_validate_with_shared_conversions_gives_what_validate_gives(scenario):
+    """The hub's check shares the conversion of equal values across a bundle's records
+    (validate's ``converted``): every record's result is what validate alone gives."""
+    from fazhi_tui.domain.validation import validate
+    from fazhi_tui.sync import bundle
+
+    payload = _payload(scenario)
+    shared: dict = {}
+    checked = 0
+    for name, rows in payload["records"].items():
+        kind = KINDS[name]
+
+        class Lookup:
+            def is_taken(self, *args):
+                return False
+
+            def exists(self, kind_name, record_uuid):
+                return True
+
+        for row in bundle.decode_rows(kind, rows, TOWN_A):
+            raw = {f.name: json.loads(row[f.name]) if f.type == "refs" else row[f.name] for f in kind.fields}
+            raw["hours"] = -0.0 if name == "training" and checked % 2 else raw.get("hours", 0)
+            alone = validate(kind, raw, today=dt.date(2026, 11, 28), lookup=Lookup(), uuid=row["uuid"])
+            together = validate(kind, raw, today=dt.date(2026, 11, 28), lookup=Lookup(), uuid=row["uuid"], converted=shared)
+            assert repr(together) == repr(alone)
+            checked += 1
+    assert checked > 100 and shared
