@@ -120,26 +120,40 @@ def validate(
     lookup: Lookup,
     uuid: str | None = None,
     limits: Limits = Limits(),
+    converted: dict | None = None,
 ) -> ValidationResult:
     """Check and clean ``raw`` (field name → typed value) for a record of ``kind``.
 
     ``uuid`` is the record being edited (None for a new one), so uniqueness checks
     do not trip over the record itself.
+
+    ``converted``: a dict a caller checking many records keeps from one record to the next
+    (the hub, a bundle's thousands): a field's value is converted once per distinct value
+    (conversion depends on the field and the value alone; lists and fractions are
+    converted each time).
     """
     values: dict[str, Any] = {}
     problems: dict[str, Problem] = {}
-    for f in kind.fields:
-        if f.only_if and raw.get(f.only_if[0]) != f.only_if[1]:
+    fields, references = _plan(kind)
+    for f, name, only_if, default, empty, fid in fields:
+        if only_if and raw.get(only_if[0]) != only_if[1]:
             # The field does not apply (e.g. head attendance of a non-administrative meeting).
-            values[f.name] = "" if f.type in ("text", "longtext") else None
+            values[name] = empty
             continue
-        raw_value = raw.get(f.name, f.default)
-        value, problem = _clean_one(f, raw_value)
-        values[f.name] = value
+        raw_value = raw.get(name, default)
+        if converted is None or type(raw_value) not in _SHARED_TYPES:
+            value, problem = _clean_one(f, raw_value)
+        else:
+            key = (fid, type(raw_value), raw_value)  # 1, 1.0 and True are one key without the type
+            done = converted.get(key)
+            if done is None:
+                done = converted[key] = _clean_one(f, raw_value)
+            value, problem = done
+        values[name] = value
         if problem:
-            problems[f.name] = problem
+            problems[name] = problem
 
-    for f in kind.fields:
+    for f in references:
         if f.name in problems:
             continue
         if f.type == "ref" and values[f.name] and not lookup.exists(f.ref, values[f.name]):
@@ -154,6 +168,26 @@ def validate(
         for name, problem in checker(values, today, lookup, uuid, limits):
             problems.setdefault(name, problem)
     return ValidationResult(values, problems)
+
+
+# values whose conversion equal values of the same type may share (not lists; not
+# fractions: 0.0 and -0.0 are equal)
+_SHARED_TYPES = frozenset({str, int, bool, type(None)})
+
+_PLANS: dict[str, tuple[Kind, tuple[tuple, ...], tuple[Field, ...]]] = {}
+
+
+def _plan(kind: Kind) -> tuple[tuple[tuple, ...], tuple[Field, ...]]:
+    """What :func:`validate` reads of a kind's fields, looked up once per kind: (field, name,
+    only_if, default, the value of a field that does not apply, a key) of each field, and
+    the fields that name other records."""
+    known = _PLANS.get(kind.name)
+    if known is None or known[0] is not kind:
+        fields = tuple(
+            (f, f.name, f.only_if, f.default, "" if f.type in ("text", "longtext") else None, id(f)) for f in kind.fields
+        )
+        known = _PLANS[kind.name] = (kind, fields, tuple(f for f in kind.fields if f.type in ("ref", "refs")))
+    return known[1], known[2]
 
 
 def _date(values: dict[str, Any], name: str) -> dt.date | None:

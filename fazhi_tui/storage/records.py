@@ -2,14 +2,17 @@
 reads that sync does on them.
 
 :func:`save_records` and :func:`add_audit_rows` are the only places a record row or an
-audit row is written as new: the store (one record typed in), the hub's import (a bundle's
-records, in bulk) and the demo (a township's worth) all go through them. They write
-through sqlite-utils (``insert_all`` / ``upsert_all``: many rows a statement); called
-inside ``Store.transaction`` they commit with it, all or nothing.
+audit row is written as new by the store (one record typed in) and the demo (a township's
+worth); they write through sqlite-utils (``insert_all`` / ``upsert_all``: many rows a
+statement). The hub's import writes a bundle's records and audit rows with
+:func:`merge_records` and :func:`append_audit`: one prepared statement run over tuples
+(``executemany``), with no per-value work in Python, for a township's ten years at once.
+Called inside ``Store.transaction`` they all commit with it, all or nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -19,8 +22,12 @@ from fazhi_tui.domain.kinds import KINDS
 
 __all__ = [
     "AUDIT_ACTIONS",
+    "AUDIT_COLUMNS",
     "audit_row",
+    "audit_changes",
     "add_audit_rows",
+    "append_audit",
+    "merge_records",
     "save_records",
     "held_records",
     "read_record",
@@ -29,7 +36,49 @@ __all__ = [
 ]
 
 AUDIT_ACTIONS = ("insert", "update", "delete", "restore")
+AUDIT_COLUMNS = ("at", "operator", "device_id", "table_name", "record_uuid", "action", "changes")
 HELD_CHUNK = 500  # uuids per query (well under SQLite's limit on parameters)
+
+
+def _json_encoder():
+    """``json.dumps(value, ensure_ascii=False)`` without building an encoder per call: the
+    C encoder ``json.dumps`` itself uses, made once (the same text, byte for byte)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return functools.partial(json.dumps, ensure_ascii=False)
+
+    def default(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    encoder = make(None, default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encoder(value, 0))
+
+
+audit_changes = _json_encoder()
+_encode_text = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+audit_changes.__doc__ = "An audit row's ``changes`` (field → [old, new]) as the text stored."
+
+
+def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """``audit_changes({c: [None, row[c]] for c in columns})`` of each row (a record new to
+    the table), the same text, made a column at a time: each column's values are encoded
+    with one call over the column, each row is one formatting of a template."""
+    template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
+    encoded = [_encoded_column([row[c] for row in rows]) for c in columns]
+    return [template % values for values in zip(*encoded)] if columns else ["{}"] * len(rows)
+
+
+def _encoded_column(values: list[Any]) -> list[str]:
+    types = set(map(type, values))
+    if types <= {str}:
+        return list(map(_encode_text, values))
+    if types <= {int}:
+        return list(map(int.__repr__, values))
+    if types <= {str, type(None)}:
+        return [_encode_text(v) if v is not None else "null" for v in values]
+    if types <= {int, type(None)}:
+        return [int.__repr__(v) if v is not None else "null" for v in values]
+    return [audit_changes(value) for value in values]
 
 
 def audit_row(at: str, operator: str, device_id: str, table: str, record_uuid: str, action: str, changes: dict) -> dict[str, Any]:
@@ -41,7 +90,7 @@ def audit_row(at: str, operator: str, device_id: str, table: str, record_uuid: s
         "table_name": table,
         "record_uuid": record_uuid,
         "action": action,
-        "changes": json.dumps(changes, ensure_ascii=False),
+        "changes": audit_changes(changes),
     }
 
 
@@ -50,6 +99,32 @@ def add_audit_rows(db: Any, rows: Iterable[dict[str, Any]]) -> None:
 
     ``db``: a ``sqlite_utils.Database`` (see :func:`fazhi_tui.storage.database.wrap`)."""
     db.table("audit_log").insert_all(_listed(list(rows)))
+
+
+def append_audit(db: Any, rows: Sequence[tuple]) -> None:
+    """Append audit rows given as tuples of :data:`AUDIT_COLUMNS` (``changes`` made by
+    :func:`audit_changes`), in their order."""
+    marks = ", ".join("?" for _ in AUDIT_COLUMNS)
+    db.conn.executemany(f"INSERT INTO audit_log ({', '.join(AUDIT_COLUMNS)}) VALUES ({marks})", rows)
+
+
+@functools.cache
+def _merge_sql(table: str, columns: tuple[str, ...]) -> str:
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "uuid")
+    return f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT (uuid) DO UPDATE SET {updates}"
+
+
+def merge_records(db: Any, table: str, columns: tuple[str, ...], rows: Sequence[tuple]) -> None:
+    """Write record rows given as tuples of ``columns``, in their order: a uuid the table
+    does not hold is inserted, one it holds has these columns replaced (as
+    :func:`save_records` with ``overwrite``, row for row). A unique, NOT NULL, CHECK or
+    foreign-key rule a row breaks raises ``sqlite3.IntegrityError``."""
+    if rows:
+        db.conn.executemany(_merge_sql(table, columns), rows)
 
 
 def save_records(db: Any, table: str, rows: Sequence[dict[str, Any]], *, overwrite: bool = False) -> None:

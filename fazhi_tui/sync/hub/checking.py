@@ -50,16 +50,18 @@ class _Lookup:
         return uuid in self.carried.get(kind, ()) or uuid in self.held.get(kind, ())
 
 
-def _raw(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row's fields as the form would hand them to ``validate``."""
-    raw = {}
-    for f in kind.fields:
-        value = row[f.name]
-        if f.type == "refs":
-            value = json.loads(value) if isinstance(value, str) else value
-        elif f.type == "bool":
-            value = bool(value)
-        raw[f.name] = value
+def _raw(refs: tuple[str, ...], row: dict[str, Any], lists: dict[str, list[str]]) -> dict[str, Any]:
+    """A stored row's fields as the form would hand them to ``validate``: a list of
+    references as a list (``refs``: the kind's fields of that type). A yes/no field stays
+    0 or 1, which ``validate`` reads as the form's False and True (``bool()`` of it, and
+    0 == False where a field applies only if another is False)."""
+    if not refs:
+        return row
+    raw = dict(row)
+    for name in refs:
+        value = raw[name]
+        if isinstance(value, str):
+            raw[name] = list(lists[value]) if value in lists else json.loads(value)
     return raw
 
 
@@ -72,23 +74,32 @@ def check_records(db: Any, member: str, records: dict[str, list[dict[str, Any]]]
     """Raise :class:`RecordRefused` at the first live record the forms would refuse."""
     carried = {name: {row["uuid"] for row in rows} for name, rows in records.items()}
     wanted: dict[str, set[str]] = {}
+    lists: dict[str, list[str]] = {"[]": []}  # each list of references (JSON text) parsed once
     for name, rows in records.items():
         kind = KINDS[name]
         for f in kind.fields:
-            if f.type not in ("ref", "refs"):
+            if f.type == "ref":
+                named = {row[f.name] for row in rows} - {""}
+            elif f.type == "refs":
+                named = set()
+                for row in rows:
+                    value = row[f.name]
+                    if value not in lists:
+                        lists[value] = json.loads(value)
+                    named.update(lists[value])
+            else:
                 continue
-            for row in rows:
-                value = row[f.name]
-                uuids = json.loads(value) if f.type == "refs" else ([value] if value else [])
-                wanted.setdefault(f.ref, set()).update(u for u in uuids if u not in carried.get(f.ref, ()))
+            wanted.setdefault(f.ref, set()).update(named - carried.get(f.ref, set()))
     held = {name: uuids_held(db, name, sorted(uuids), member) for name, uuids in wanted.items() if uuids}
     lookup = _Lookup(carried, held)
+    converted: dict = {}  # each distinct value of a field converted once, for the whole bundle
     for name, rows in records.items():
         kind = KINDS[name]
+        refs = tuple(f.name for f in kind.fields if f.type == "refs")
         for row in rows:
             if row["deleted_at"] is not None:
                 continue  # a tombstone is shown nowhere and counts for nothing
-            result = validate(kind, _raw(kind, row), today=today, lookup=lookup, uuid=row["uuid"])
+            result = validate(kind, _raw(refs, row, lists), today=today, lookup=lookup, uuid=row["uuid"], converted=converted)
             for field_name, problem in result.problems.items():
                 if problem.key in WHEN_TYPED or kind.field(field_name).type in ("text", "longtext"):
                     continue

@@ -13,9 +13,10 @@ cannot win with a date in the future, a PC set to 2009 cannot write "older" than
 already held. When the two versions came from different devices the one set aside is
 kept in ``sync_conflict`` and shown at the hub: nothing is lost silently.
 
-The merge decides row by row and writes in bulk (sqlite-utils, inside the one
-transaction): the versions taken of each kind, in the bundle's order, then the audit rows
-and the clashes of the whole bundle.
+The merge decides row by row and writes in bulk (inside the one transaction): the hub's
+versions of a kind's records are read with a few ``uuid IN (...)`` queries, and the
+versions taken of each kind, in the bundle's order, then the audit rows of the whole
+bundle are written with one prepared statement each over tuples (``executemany``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +38,7 @@ from fazhi_tui.storage import hub_store
 from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict
 from fazhi_tui.storage.hub_store import COUNTS
-from fazhi_tui.storage.records import add_audit_rows, audit_row, held_records, read_record, save_records
+from fazhi_tui.storage.records import append_audit, audit_changes, held_records, insert_changes, merge_records, read_record
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed
@@ -237,6 +239,14 @@ def missing_ranges(spans: Iterable[tuple[int, int]], seq: int) -> list[tuple[int
     return [(first, last) for first, last in gaps if first <= last and first < seq]
 
 
+_STAMP_GETTERS = tuple(operator.itemgetter(name) for name in ("created_at", "updated_at", "deleted_at", "sync_stamp"))
+
+
+def _latest_stamp(rows: list[dict[str, Any]]) -> str:
+    """The latest of the rows' stamps ("" for none), a column at a time."""
+    return max((max(filter(None, map(getter, rows)), default="") for getter in _STAMP_GETTERS), default="")
+
+
 def _clamp(row: dict[str, Any], now: str, limit: str) -> bool:
     """Set back to ``now`` any of the row's stamps later than ``limit``; whether one was."""
     clamped = False
@@ -261,23 +271,16 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1))
     limit = stamp_limit(now)
     for rows in records.values():
-        outcome.clamped += sum(_clamp(row, now, limit) for row in rows)
+        if _latest_stamp(rows) > limit:  # else no stamp of the kind is ahead: nothing to look at row by row
+            outcome.clamped += sum(_clamp(row, now, limit) for row in rows)
     # Rows this import writes get a new change number of the hub's own, so that a county's
     # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
     version = store.next_change_number(conn)
     hub_id = hub_bundle_id(member, device, manifest["bundle_id"])
     merge = _Merge(store.db, now, f"bundle:{hub_id}", store.device_id, manifest, version, hub_id)
     for name, rows in records.items():
-        summary = outcome.summary.setdefault(name, KindSummary())
-        # The hub's versions of these records, read in a few queries rather than one per row.
-        merge.held = held_records(store.db, name, [row["uuid"] for row in rows])
-        merge.written = set()
-        # Tombstones first: a record restored at the township may take back a unique code
-        # (item code, report year) that another record of the same bundle gave up.
-        for row in sorted(rows, key=lambda r: r["deleted_at"] is None):
-            merge.row(name, row, summary)
-        merge.flush(name)
-    add_audit_rows(store.db, merge.audit)
+        merge.kind(name, rows, outcome.summary.setdefault(name, KindSummary()))
+    append_audit(store.db, merge.audit)
     hub_store.add_conflicts(store.db, merge.conflicts)
     _note_offices(conn, manifest, records, now)
     hub_store.save_device(conn, member, device, manifest["device_key"], manifest["generation"], now)
@@ -314,57 +317,80 @@ def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 class _Merge:
-    """One bundle's merge: decides row by row, gathers the writes for bulk statements."""
+    """One bundle's merge, a kind at a time: the hub's versions of the kind's records are
+    read in a few queries (uuid IN ...), each incoming row is decided against them in
+    Python, and the versions taken and the audit rows are written as tuples with one
+    prepared statement each (executemany), in the bundle's order."""
 
     def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str) -> None:
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
         self.manifest, self.version, self.bundle_id = manifest, version, bundle_id
-        self.held: dict[str, Any] = {}  # uuid → the hub's row, of the kind being merged
-        self.written: set[str] = set()
-        self.pending: list[dict[str, Any]] = []  # versions taken of the kind being merged, in order
-        self.audit: list[dict[str, Any]] = []
+        self.audit: list[tuple] = []  # rows of records.AUDIT_COLUMNS
         self.conflicts: list[dict[str, Any]] = []
-
-    def flush(self, table: str) -> None:
-        save_records(self.db, table, self.pending, overwrite=True)
-        self.pending = []
-
-    def _take(self, table: str, values: dict[str, Any], stamp: str) -> None:
-        self.pending.append({**values, "sync_stamp": stamp, "sync_version": self.version})
-
-    def _audit(self, table: str, record_uuid: str, action: str, changes: dict) -> None:
-        self.audit.append(audit_row(self.now, self.operator, self.hub_device, table, record_uuid, action, changes))
 
     def _conflict(self, table: str, record_uuid: str, *, winner: dict, loser: dict) -> None:
         manifest = self.manifest
         self.conflicts.append(hub_store.conflict_row(self.now, manifest["member"], table, record_uuid, self.bundle_id, winner=winner, loser=loser))
 
-    def row(self, table: str, row: dict[str, Any], summary: KindSummary) -> None:
-        columns, kind_columns = _columns(table)
-        incoming_stamp = min(row["sync_stamp"], self.now)  # a clock set ahead cannot win from the future
-        if row["uuid"] in self.written:  # the same uuid twice in one bundle: what the first one wrote counts
-            self.flush(table)
-            current = read_record(self.db, table, row["uuid"])
-        else:
-            current = self.held.get(row["uuid"])
-        self.written.add(row["uuid"])
-        if current is None:
-            self._take(table, _content(row, columns), incoming_stamp)
-            action = "delete" if row["deleted_at"] else "insert"
-            summary.deleted += action == "delete"
-            summary.added += action == "insert"
-            self._audit(table, row["uuid"], action, {c: [None, row[c]] for c in kind_columns})
+    def kind(self, table: str, rows: list[dict[str, Any]], summary: KindSummary) -> None:
+        if not rows:
             return
+        columns, kind_columns = _columns(table)
+        # decode_rows gives every row of a kind the same keys in the same order: the
+        # system columns, sync_stamp, the kind's fields. A version taken is written as
+        # that row's values (its sync_stamp set back to the hub's time if ahead) and the
+        # hub's change number.
+        names = (*rows[0], "sync_version")
+        now, version = self.now, self.version
+        held = held_records(self.db, table, [row["uuid"] for row in rows])
+        # the audit's changes of the rows new to the hub, made a column at a time
+        fresh = [row for row in rows if row["uuid"] not in held]
+        fresh_changes = dict(zip(map(id, fresh), insert_changes(kind_columns, fresh)))
+        head = (now, self.operator, self.hub_device, table)
+        audit = self.audit.append
+        taken: list[tuple] = []
+        written: set[str] = set()
+        # Tombstones first: a record restored at the township may take back a unique code
+        # (item code, report year) that another record of the same bundle gave up.
+        for row in sorted(rows, key=lambda r: r["deleted_at"] is None):
+            record_uuid = row["uuid"]
+            if row["sync_stamp"] > now:  # a clock set ahead cannot win from the future
+                row["sync_stamp"] = now
+            if record_uuid in written:  # the same uuid twice in one bundle: what the first one wrote counts
+                merge_records(self.db, table, names, taken)
+                taken = []
+                current = read_record(self.db, table, record_uuid)
+            else:
+                current = held.get(record_uuid)
+            written.add(record_uuid)
+            if current is None:  # new to the hub: the common case, kept lean
+                taken.append((*row.values(), version))
+                if row["deleted_at"]:
+                    action = "delete"
+                    summary.deleted += 1
+                else:
+                    action = "insert"
+                    summary.added += 1
+                changes = fresh_changes.get(id(row))
+                if changes is None:  # pragma: no cover - every row not held is in fresh
+                    changes = audit_changes({c: [None, row[c]] for c in kind_columns})
+                audit((*head, record_uuid, action, changes))
+                continue
+            self._decide(table, row, current, summary, columns, kind_columns, taken, audit, head)
+        merge_records(self.db, table, names, taken)
+
+    def _decide(self, table, row, current, summary, columns, kind_columns, taken, audit, head) -> None:
+        """A version of a record the hub holds: take it, keep the hub's, or nothing to do."""
         if current["township"] != row["township"]:
             raise BundleRefused("err.bundle_foreign_rows", f"{table} record {row['uuid']} already belongs to {current['township']}")
         old, new = _content(current, columns), _content(row, columns)
         if old == new:
             summary.unchanged += 1
             return
-        incoming_key = (incoming_stamp, row["rev"], row["device_id"])
+        incoming_key = (row["sync_stamp"], row["rev"], row["device_id"])
         current_key = (current["sync_stamp"] or current["updated_at"], current["rev"], current["device_id"])
         if incoming_key > current_key:
-            self._take(table, new, incoming_stamp)
+            taken.append((*row.values(), self.version))
             if current["device_id"] != row["device_id"]:
                 self._conflict(table, row["uuid"], winner=new, loser=old)
                 summary.conflicts += 1
@@ -379,7 +405,7 @@ class _Merge:
                 action = "update"
                 summary.changed += 1
             changes["deleted_at"] = [old["deleted_at"], new["deleted_at"]]
-            self._audit(table, row["uuid"], action, changes)
+            audit((*head, row["uuid"], action, audit_changes(changes)))
         elif incoming_key < current_key and current["device_id"] != row["device_id"]:
             self._conflict(table, row["uuid"], winner=old, loser=new)
             summary.conflicts += 1

@@ -1,0 +1,142 @@
+"""A full hub import against SQLite's own speed for the same rows (issue 20).
+
+    python bench/import_vs_executemany.py [--quick] [--work DIR] [--json]
+
+Import: ``import_bundle`` of a full bundle of the 10-year, 20,000-record township into a
+fresh copy of a hub that has enrolled it and holds nothing else (each repetition its own
+copy; the first one warms the caches and is not counted).
+
+Reference, timed in the same run, alternating with the imports: a plain ``executemany``
+of exactly the record rows and audit rows that import wrote (read back from the hub after
+it) into an empty database with the hub's schema, indexes included (made by the program's
+own migrations, same connection settings), in one ``BEGIN IMMEDIATE`` … ``COMMIT``. The
+ratio import / reference is the figure: 1.0 would be an import that costs no more than
+SQLite writing its result. Target: ≤ 1.5×.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Row, common_args, median, office, report, sync_world, work_dir  # noqa: E402
+
+CMD = "python bench/import_vs_executemany.py"
+TARGET = 1.5
+
+
+def _written_rows(store) -> dict[str, tuple[list[str], list[tuple]]]:
+    """table → (columns, rows) of every record and audit row in the hub (after one import)."""
+    from fazhi_tui.domain.kinds import KINDS
+
+    out = {}
+    with store.read_lock() as conn:
+        for table in (*KINDS, "audit_log"):
+            cursor = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            if table == "audit_log":  # the new database numbers its own rows
+                keep = [i for i, c in enumerate(columns) if c != "id"]
+                columns = [columns[i] for i in keep]
+                rows = [tuple(r[i] for i in keep) for r in rows]
+            out[table] = (columns, [tuple(r) for r in rows])
+    return out
+
+
+def _executemany(folder: Path, written: dict[str, tuple[list[str], list[tuple]]]) -> tuple[float, float]:
+    """(wall, CPU) seconds to write ``written`` with executemany into an empty database of
+    the hub's schema."""
+    from fazhi_tui.storage.database import open_database
+
+    folder.mkdir(parents=True)
+    conn = open_database(folder / "fazhi.db", folder / "backups")
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        conn.execute("BEGIN IMMEDIATE")
+        for table, (columns, rows) in written.items():
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        return time.perf_counter() - start, time.process_time() - cpu
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    common_args(parser)
+    args = parser.parse_args(argv)
+    work = work_dir(args.work)
+    repeat = 3 if args.quick else 7
+
+    from fazhi_tui.sync.export import export_up
+    from fazhi_tui.sync.hub import import_bundle
+
+    hub, town, _ = sync_world(work)
+    scratch = Path(tempfile.mkdtemp(prefix="ratio-", dir=work))
+    try:
+        out = scratch / "usb"
+        out.mkdir()
+        home, config, store = office(town)
+        try:
+            result = export_up(home, config, store, out, full=True)
+        finally:
+            store.close()
+        bundle, records = result.path, result.records
+
+        imports, references, imports_cpu, references_cpu = [], [], [], []
+        written = None
+        for i in range(repeat + 1):
+            copy = scratch / f"hub{i}"
+            shutil.copytree(hub, copy)
+            hub_home, hub_config, hub_store = office(copy)
+            try:
+                start, cpu = time.perf_counter(), time.process_time()
+                outcome = import_bundle(hub_home, hub_config, hub_store, bundle)
+                elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - cpu
+                if outcome.verdict != "imported":
+                    raise RuntimeError(f"import: {outcome.verdict} {outcome.error}")
+                if written is None:
+                    written = _written_rows(hub_store)
+            finally:
+                hub_store.close()
+            shutil.rmtree(copy)
+            reference, reference_cpu = _executemany(scratch / f"empty{i}", written)
+            shutil.rmtree(scratch / f"empty{i}")
+            if i:  # the first round warms the caches
+                imports.append(elapsed)
+                references.append(reference)
+                imports_cpu.append(elapsed_cpu)
+                references_cpu.append(reference_cpu)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    audit = len(written["audit_log"][1])
+    first, plain = median(imports), median(references)
+    ratio = first / plain
+    # the ratio of each round's pair, and CPU time (steadier than wall time on a shared machine)
+    paired = median([a / b for a, b in zip(imports, references)])
+    cpu_ratio = median([a / b for a, b in zip(imports_cpu, references_cpu)])
+    rows = [
+        Row("20 import", f"full import, {records} records + {audit} audit rows", first, "s",
+            "executemany of the same rows into an empty hub schema", plain, f"≤ {TARGET}×", ratio <= TARGET, CMD,
+            len(imports), {"records": records, "audit_rows": audit, "paired_ratio": paired, "cpu_ratio": cpu_ratio}),
+        Row("20 import", "the same, CPU time of the process", median(imports_cpu), "s",
+            "executemany of the same rows (CPU time)", median(references_cpu), f"≤ {TARGET}×",
+            median(imports_cpu) / median(references_cpu) <= TARGET, CMD, len(imports_cpu)),
+    ]
+    report(rows, args.json)
+    if not args.json:
+        print(f"import {first * 1000:.1f} ms, executemany {plain * 1000:.1f} ms, ratio {ratio:.2f}×"
+              f" (median of each round's ratio {paired:.2f}×; CPU time {cpu_ratio:.2f}×)")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
