@@ -55,6 +55,9 @@
 --                 updated_at
 -- hub_publish     member, seq, created_at
 -- hub_office      code, name, last_import
+-- attachment      uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 record_kind, record_uuid, sha256, size, type, name, caption,
+--                 sync_version, sync_stamp
 --
 -- The record tables are meeting, staff, delegated_item, training, hearing, service_item
 -- and annual_report; export_log is a township's, the hub_* tables and sync_conflict a
@@ -390,3 +393,41 @@ ALTER TABLE staff ADD COLUMN end_date TEXT;
 -- the year a service item was first listed: the county sees the share handled at the township
 -- year by year; an item with no year counts in every year
 ALTER TABLE service_item ADD COLUMN year INTEGER;
+
+-- migration 5: placeholder on branch evidence (the branch that owns migration 5 replaces it at merge)
+SELECT 1;
+
+-- migration 6: placeholder on branch evidence (the branch that owns migration 6 replaces it at merge)
+SELECT 1;
+
+-- migration 7: placeholder on branch evidence (the branch that owns migration 7 replaces it at merge)
+SELECT 1;
+
+-- migration 8: evidence files attached to records (scans, photos)
+-- One row per file attached to one record (a township's and, at the hub, its members'):
+-- the record it belongs to (its kind's table and uuid), the file's SHA-256 (the file
+-- itself lies in the home's files/ab/abcdef….bin, kept once however often it is
+-- attached), its size in bytes, its type judged by content (pdf, jpeg, png, docx, xlsx,
+-- ole; see base/filetypes.py), the name it had and a caption. Detaching is a tombstone;
+-- the sync columns are a record's: a changed row travels in the next up-bundle, and the
+-- bundle carries the files the county does not hold yet.
+CREATE TABLE attachment (
+    uuid         TEXT PRIMARY KEY,
+    township     TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    device_id    TEXT NOT NULL,
+    rev          INTEGER NOT NULL DEFAULT 1,
+    deleted_at   TEXT,
+    record_kind  TEXT NOT NULL,
+    record_uuid  TEXT NOT NULL,
+    sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+    size         INTEGER NOT NULL CHECK (size >= 0),
+    type         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    caption      TEXT NOT NULL DEFAULT '',
+    sync_version INTEGER NOT NULL DEFAULT 0,
+    sync_stamp   TEXT
+);
+CREATE INDEX attachment_record ON attachment (record_uuid, deleted_at);
+CREATE INDEX attachment_sync ON attachment (sync_version);

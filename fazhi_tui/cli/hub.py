@@ -13,6 +13,7 @@ import click
 from fazhi_tui.base.i18n import t
 from fazhi_tui.cli.catalog import catalog
 from fazhi_tui.cli.common import DATE, EXIT_FAILURE, YEAR, Group, Option, current_home, fail, home_option, say
+from fazhi_tui.cli.evidence import hub_files
 from fazhi_tui.services import hub as hub_services
 from fazhi_tui.services import office
 from fazhi_tui.services.checklist import problem_text
@@ -144,3 +145,4 @@ def export(home, config, store, to: str, full: bool) -> int:
 
 
 hub.add_command(catalog)
+hub.add_command(hub_files)

@@ -98,9 +98,9 @@ def _language_from(home: Home) -> None:
 
 
 def _register() -> None:
-    from fazhi_tui.cli import files, hub, office
+    from fazhi_tui.cli import evidence, files, hub, office
 
-    for command in (*office.COMMANDS, *files.COMMANDS):
+    for command in (*office.COMMANDS, *files.COMMANDS, *evidence.COMMANDS):
         root.add_command(command)
     root.add_command(hub.hub)
 

@@ -174,8 +174,21 @@ def _build_township(path: Path, version: int) -> None:
         conn.close()
 
 
+def build_v4(path: Path) -> None:
+    """A township's database as version 4 left it (migrations 1-4): version 3's records, the
+    new staff and service-item columns at their defaults."""
+    _build_township(path, 4)
+
+
+def _placeholder(version: int) -> Callable[[Path], None]:
+    """Migrations 5-7 are placeholders on this branch (no change): a database at that version
+    holds what version 4 held."""
+    return lambda path: _build_township(path, version)
+
+
 # version → builder of a database of that version; every version before the latest
-BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3}
+BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3, 4: build_v4,
+                                              5: _placeholder(5), 6: _placeholder(6), 7: _placeholder(7)}
 
 
 def fixture_path(version: int) -> Path:

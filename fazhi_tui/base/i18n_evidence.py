@@ -1,0 +1,52 @@
+"""The words of evidence files (scans and photos attached to records), joined into
+:data:`fazhi_tui.base.i18n.CATALOG` (zh, en)."""
+
+from __future__ import annotations
+
+__all__ = ["EVIDENCE"]
+
+EVIDENCE: dict[str, tuple[str, str]] = {
+    "err.file_type": ("不是 PDF、JPEG、PNG、Word 或 Excel 文件", "not a PDF, JPEG, PNG, Word or Excel file"),
+    "err.file_damaged": ("文件已损坏或不完整", "the file is damaged or incomplete"),
+    "err.file_bomb": ("压缩包解压后过大（疑似“解压炸弹”）", "the archive expands far too much (a zip bomb)"),
+    "err.file_name": ("文件名不可用（含路径或控制字符）", "the file name is unusable (a path or control characters)"),
+    "err.file_name_type": ("文件名与内容不符：内容是 {type}", "the name does not fit the content, which is {type}"),
+    "err.file_refused": ("不能附加“{name}”：{reason}", "Cannot attach “{name}”: {reason}"),
+    "err.file_too_big": ("不能附加“{name}”：{size}，超过每个文件 {limit} 的上限（配置 evidence.max_file_mb）",
+                         "Cannot attach “{name}”: {size}, over the limit of {limit} a file (config evidence.max_file_mb)"),
+    "err.file_not_regular": ("“{name}”不是普通文件", "“{name}” is not a regular file"),
+    "err.file_unreadable": ("无法读取“{name}”：{reason}", "Cannot read “{name}”: {reason}"),
+    "err.file_cannot_keep": ("无法保存“{name}”：{reason}", "Cannot keep “{name}”: {reason}"),
+    "err.file_not_held": ("“{name}”的文件还没有送到这里", "The file “{name}” has not arrived here yet"),
+    "err.file_damaged_store": ("保存的“{name}”已损坏（内容与摘要不符）", "The stored “{name}” is damaged (its content does not match its digest)"),
+    "err.files_hub_read_only": ("汇总端只能查看乡镇的证明文件", "A hub only views its townships' evidence files"),
+    "err.record_not_found": ("找不到记录 {uuid}", "No record {uuid}"),
+    "err.file_number": ("没有第 {n} 个文件（共 {count} 个）", "No file number {n} (there are {count})"),
+    "err.bundle_file_bad": ("数据包里的证明文件“{name}”被拒收：{reason}", "The evidence file “{name}” in the bundle is refused: {reason}"),
+    "err.bundle_file_tampered": ("数据包里的证明文件与其摘要不符（被改动过）", "An evidence file in the bundle does not match its digest (altered)"),
+    "err.bundle_files_too_big": ("数据包里的证明文件共 {size}，超过每包 {limit} 的上限", "The bundle's evidence files total {size}, over the limit of {limit} a bundle"),
+    "err.bundle_attachment_bad": ("数据包里的附件记录 {uuid} 不合格：{reason}", "The bundle's attachment row {uuid} is refused: {reason}"),
+    "files.attached": ("已附加 {count} 个文件到记录 {uuid}", "{count} files attached to record {uuid}"),
+    "files.none": ("这条记录没有附加文件", "This record has no files attached"),
+    "files.not_held": ("（文件未送到）", "(file not arrived)"),
+    "files.opened": ("已用系统程序打开：{path}", "Opened with the system's viewer: {path}"),
+    "files.lies_at": ("没有可用的查看程序，文件在：{path}", "No viewer available; the file lies at: {path}"),
+    "files.detached": ("已移除文件“{name}”（留有记录）", "File “{name}” detached (kept in the audit log)"),
+    "files.total": ("证明文件共 {size}", "Evidence files: {size}"),
+    "files.title": ("附件", "Files"),
+    "files.pick": ("选择要附加的文件（U 盘也可），回车附加，Esc 返回：", "Pick a file to attach (a USB stick too), Enter attaches, Esc goes back:"),
+    "files.caption": ("说明（可不填）", "Caption (optional)"),
+    "files.confirm_detach": ("移除文件“{name}”？", "Detach the file “{name}”?"),
+    "files.count": ("{count} 个文件", "{count} files"),
+    "key.attach": ("附加文件", "Attach"),
+    "key.open_file": ("打开", "Open"),
+    "key.detach": ("移除", "Detach"),
+    "cli.help.attach": ("把证明文件（扫描件、照片）附加到一条记录", "Attach evidence files (scans, photos) to a record"),
+    "cli.help.files": ("列出一条记录的证明文件，或用 --open N 打开第 N 个", "List a record's evidence files, or open number N with --open N"),
+    "cli.help.detach": ("移除一条记录的第 N 个证明文件（留有记录）", "Detach file number N of a record (kept in the audit log)"),
+    "cli.help.hub_files": ("列出某乡镇一条记录的证明文件（只读）", "List the evidence files of a township's record (read-only)"),
+    "cli.opt.caption": ("文件说明", "A caption for the files"),
+    "cli.opt.open": ("用系统程序打开第 N 个文件", "Open file number N with the system's viewer"),
+    "cli.opt.files_format": ("输出格式：text 或 json", "Output format: text or json"),
+    "cli.opt.max_size": ("每个数据包文件的最大 MB 数（放不下时分成几个包）", "The largest bundle file in MB (split into parts when it does not fit)"),
+}
