@@ -83,6 +83,8 @@
 -- hub_clock          hub: the newest time the hub itself used for an import or a
 --                    publish (its own hybrid logical clock): moved by the hub PC's clock
 --                    only, never by a time stamp a member sent
+-- hub_files          township: JSON list of the SHA-256 of the evidence files the hub
+--                    said it holds in its last down-bundle (up-bundles carry the others)
 -- == end ================================================================================
 
 -- migration 1: records, links, audit log and metadata

@@ -29,6 +29,8 @@ __all__ = [
     "save_attachments",
     "live_digests",
     "counts_by_record",
+    "live_files",
+    "member_digests",
 ]
 
 TABLE = "attachment"
@@ -120,3 +122,13 @@ def counts_by_record(db: Any, township: str | None = None) -> dict[str, int]:
         sql += " AND township = ?"
         params.append(township)
     return {row["record_uuid"]: row["n"] for row in db.query(sql + " GROUP BY record_uuid", params)}
+
+
+def live_files(db: Any) -> list[dict[str, Any]]:
+    """(sha256, size, type) of the file of each live attachment, in the order attached."""
+    return list(db.query(f"SELECT sha256, size, type FROM {TABLE} WHERE deleted_at IS NULL ORDER BY rowid"))
+
+
+def member_digests(db: Any, member: str) -> list[str]:
+    """The digests the attachments of a member's townships name (a hub's), sorted."""
+    return [row["sha256"] for row in db.query(f"SELECT DISTINCT sha256 FROM {TABLE} WHERE township LIKE ? ORDER BY sha256", [f"{member}%"])]
