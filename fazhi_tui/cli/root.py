@@ -45,7 +45,7 @@ def root(ctx: click.Context, demo: bool) -> int:
 
         with tempfile.TemporaryDirectory(prefix="fazhi-demo-") as folder:
             home = resolve_home(folder)
-            build_demo(home)
+            build_demo(home, evidence=True)
             return run_app(home)
     return run_app(current_home())
 

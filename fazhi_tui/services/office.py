@@ -203,7 +203,7 @@ def make_demo(home: Home, *, township: str | None = None, years: int = 3, record
         if code is None:
             raise ActionRefused("cli.bad_code", usage=True, code=township)
     try:
-        summary = build_demo(home, township=code, years=years, records=records)
+        summary = build_demo(home, township=code, years=years, records=records, evidence=True)
     except DemoError:
         raise ActionRefused("cli.demo_exists", home=home.data_dir)
     return t("cli.demo_done", name=summary.name, code=summary.code, records=summary.records, home=home.data_dir)

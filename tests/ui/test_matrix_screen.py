@@ -15,6 +15,7 @@ from fazhi_tui.services.demo import build_demo
 from fazhi_tui.ui.screens.checklist import EvidenceScreen
 from fazhi_tui.ui.screens.hub import HubScreen, ImportsScreen
 from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen, rule_headers
+from fazhi_tui.ui.screens.record_files import RecordFilesScreen
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from tests.conftest import TODAY
 from tests.ui.conftest import SIZE, make_app, settle
@@ -74,11 +75,14 @@ async def test_matrix_evidence_years_and_xlsx(county):
         assert evidence.township == "640302100" and evidence.rule_id == "T40-head"
         assert str(evidence.query_one("#title-bar").render()).startswith("640302100")
         assert evidence.result is not None and evidence.query_one(OptionList).option_count > 0
-        await pilot.press("enter")  # read-only at the hub: a message, no form
+        await pilot.press("enter")  # read-only at the hub: a message, no form, the record's files
         await settle(pilot)
-        assert app.screen is evidence
+        assert isinstance(app.screen, RecordFilesScreen) and app.screen.township == "640302100"
         assert not any(isinstance(s, RecordFormScreen) for s in app.screen_stack)
         assert any(n.message == t("hub.read_only") for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is evidence
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen

@@ -221,10 +221,14 @@ class EvidenceScreen(Screen[None]):
         evidence = self.query_one(OptionList)
         if self.result is None or evidence.highlighted is None:
             return
-        if self.township is not None:
-            self.notify(t("hub.read_only"))
-            return
         option = evidence.get_option_at_index(evidence.highlighted)
+        if self.township is not None:  # at a hub: no form, the record's evidence files, read-only
+            self.notify(t("hub.read_only"))
+            if option.id:
+                from fazhi_tui.ui.screens.record_files import RecordFilesScreen
+
+                self.app.push_screen(RecordFilesScreen(self.township, option.id, option.prompt.plain if isinstance(option.prompt, Text) else str(option.prompt)))
+            return
         if option.id:
             self._open(self._kinds.get(option.id, self.result.evidence_kind), option.id)
 
