@@ -47,6 +47,7 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     "files.caption": ("说明（可不填）", "Caption (optional)"),
     "files.confirm_detach": ("移除文件“{name}”？", "Detach the file “{name}”?"),
     "files.count": ("{count} 个文件", "{count} files"),
+    "report.col.files": ("证明文件", "Files"),
     "key.files": ("附件", "Files"),
     "key.attach": ("附加文件", "Attach"),
     "key.open_file": ("打开", "Open"),

@@ -210,3 +210,27 @@ def test_a_file_altered_on_the_stick_is_refused(world):
     # the files member taken away: refused as well
     path.write_bytes(container_bytes({name: data for name, data in members.items() if name != FILES_MEMBER}))
     assert hub_import(w.hub, path).error.key == "err.bundle_tampered"
+
+
+def test_the_county_report_counts_per_rule_the_evidence_records_with_files(world):
+    w = world
+    hub_import(w.hub, export(w.a, fresh(w, "stick0")).path)
+    first = w.root / "first.json"
+    ok("hub", "report", "--format", "json", "--out", first, "--home", w.hub.root)
+    town = next(r for r in json.loads(first.read_text(encoding="utf-8"))["townships"] if r["code"] == w.a.code)
+    rule_id, rule = next((i, r) for i, r in town["rules"].items() if r["evidence"]["proving"] or r["evidence"]["breaking"])
+    assert all(r["evidence"]["with_files"] == 0 for r in town["rules"].values())
+    record = (rule["evidence"]["proving"] + rule["evidence"]["breaking"])[0]
+    attach(w.a, record, {"纪要.pdf": tiny_pdf("minutes"), "签到表.png": tiny_png()}, w.root / "scans")
+    hub_import(w.hub, export(w.a, fresh(w, "stick1")).path)
+    second = w.root / "second.json"
+    ok("hub", "report", "--format", "json", "--out", second, "--home", w.hub.root)
+    town = next(r for r in json.loads(second.read_text(encoding="utf-8"))["townships"] if r["code"] == w.a.code)
+    assert town["rules"][rule_id]["evidence"]["with_files"] == 1  # one record, with two files
+    book_path = w.root / "report.xlsx"
+    ok("hub", "report", "--format", "xlsx", "--out", book_path, "--home", w.hub.root)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(book_path)[rule_id]
+    assert sheet.cell(row=3, column=9).value == "证明文件"
+    assert sorted(c.value for c in sheet["I"][3:] if c.value) == [2]
