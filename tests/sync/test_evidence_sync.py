@@ -234,3 +234,56 @@ def test_the_county_report_counts_per_rule_the_evidence_records_with_files(world
     sheet = load_workbook(book_path)[rule_id]
     assert sheet.cell(row=3, column=9).value == "证明文件"
     assert sorted(c.value for c in sheet["I"][3:] if c.value) == [2]
+
+
+def _big_scans(w) -> None:
+    meeting = live_uuids(w.a, "meeting")[0]
+    attach(w.a, meeting, {f"扫描{i}.pdf": tiny_pdf(f"scan {i}") + bytes([i]) * (700 * 1024) for i in range(3)}, w.root / "scans")
+
+
+def export_log_rows(office: Office) -> int:
+    from tests.sync.util import query
+
+    return query(office.db, "SELECT count(*) FROM export_log")[0][0]
+
+
+@pytest.mark.parametrize("failing", ["write of part 2", "name of part 1"])
+def test_a_split_export_that_fails_leaves_nothing_and_goes_again(world, monkeypatch, failing):
+    import errno
+
+    from fazhi_tui.base import files as fsutil
+    from fazhi_tui.sync import export as export_module
+
+    w = world
+    _big_scans(w)
+    stick = fresh(w, "stick")
+    before = export_log_rows(w.a)
+    if failing == "write of part 2":
+        real_stage, calls = export_module.stage_bytes, []
+
+        def stage(path, data, *args, **kwargs):
+            calls.append(path)
+            if len(calls) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_stage(path, data, *args, **kwargs)
+
+        monkeypatch.setattr(export_module, "stage_bytes", stage)
+    else:
+        real_commit = fsutil.StagedFile.commit
+
+        def commit(self):
+            if self.path.name.endswith("-1of3.fzb"):
+                self.discard()
+                raise OSError(errno.EIO, "Input/output error")
+            real_commit(self)
+
+        monkeypatch.setattr(fsutil.StagedFile, "commit", commit)
+    with pytest.raises(OSError):
+        export(w.a, stick, max_bytes=1024 * 1024)
+    assert list(stick.iterdir()) == [] and export_log_rows(w.a) == before
+    monkeypatch.undo()
+    again = export(w.a, stick, max_bytes=1024 * 1024)
+    assert len(again.parts) == 3 and export_log_rows(w.a) == before + 1
+    for part in reversed(again.parts):
+        assert hub_import(w.hub, part).verdict == "imported"
+    assert len(stored(w.hub)) == 3
