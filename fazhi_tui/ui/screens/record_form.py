@@ -225,6 +225,9 @@ class RecordFormScreen(Screen[str | None]):
 
     # -- leaving -------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.record is not None if action == "files" else True  # a new record has no files yet
+
     def action_files(self) -> None:
         if self.record is not None:
             self.query_one(EvidenceList).focus()
