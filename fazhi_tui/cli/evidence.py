@@ -65,7 +65,7 @@ def files(record_uuid: str, fmt: str, number: int | None) -> int:
     home = current_home()
     config, store = office.open_office(home)
     try:
-        township = None if config.hub is None else config.office_code  # pragma: no cover - a hub uses hub files
+        township = None if config.hub is None else config.office_code  # a hub's own: none (see hub files)
         return _show(evidence.record_files(store, record_uuid, township), home, fmt, number)
     finally:
         store.close()
