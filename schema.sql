@@ -84,6 +84,9 @@
 --                 updated_at
 -- hub_publish     member, seq, created_at
 -- hub_office      code, name, last_import
+-- attachment      uuid, township, created_at, updated_at, device_id, rev, deleted_at,
+--                 record_kind, record_uuid, sha256, size, type, name, caption,
+--                 sync_version, sync_stamp
 --
 -- The record tables are meeting, staff, delegated_item, training, hearing, service_item,
 -- annual_report and, since migration 5, enforcement_decision, supervision_check, complaint,
@@ -111,6 +114,8 @@
 -- hub_clock          hub: the newest time the hub itself used for an import or a
 --                    publish (its own hybrid logical clock): moved by the hub PC's clock
 --                    only, never by a time stamp a member sent
+-- hub_files          township: JSON list of the SHA-256 of the evidence files the hub
+--                    said it holds in its last down-bundle (up-bundles carry the others)
 -- == end ================================================================================
 
 -- migration 1: records, links, audit log and metadata
@@ -676,3 +681,32 @@ CREATE TABLE law_office (
 CREATE INDEX law_office_list ON law_office (deleted_at, set_up_on DESC);
 CREATE INDEX law_office_sync ON law_office (sync_version);
 CREATE INDEX law_office_township_date ON law_office (township, deleted_at, set_up_on);
+
+-- migration 6: evidence files attached to records (scans, photos)
+-- One row per file attached to one record (a township's and, at the hub, its members'):
+-- the record it belongs to (its kind's table and uuid), the file's SHA-256 (the file
+-- itself lies in the home's files/ab/abcdef….bin, kept once however often it is
+-- attached), its size in bytes, its type judged by content (pdf, jpeg, png, docx, xlsx,
+-- ole; see base/filetypes.py), the name it had and a caption. Detaching is a tombstone;
+-- the sync columns are a record's: a changed row travels in the next up-bundle, and the
+-- bundle carries the files the county does not hold yet.
+CREATE TABLE attachment (
+    uuid         TEXT PRIMARY KEY,
+    township     TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    device_id    TEXT NOT NULL,
+    rev          INTEGER NOT NULL DEFAULT 1,
+    deleted_at   TEXT,
+    record_kind  TEXT NOT NULL,
+    record_uuid  TEXT NOT NULL,
+    sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+    size         INTEGER NOT NULL CHECK (size >= 0),
+    type         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    caption      TEXT NOT NULL DEFAULT '',
+    sync_version INTEGER NOT NULL DEFAULT 0,
+    sync_stamp   TEXT
+);
+CREATE INDEX attachment_record ON attachment (record_uuid, deleted_at);
+CREATE INDEX attachment_sync ON attachment (sync_version);

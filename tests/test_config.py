@@ -223,3 +223,23 @@ def test_backup_counts_read_checked_and_written(tmp_path):
     assert info.value.key == "err.config_unknown_key" and info.value.params["key"] == "backups.hourly"
     example = parse_config(tomllib.loads(EXAMPLE.read_text(encoding="utf-8")))
     assert example.backups == BackupPolicy()
+
+
+def test_evidence_file_limit_read_checked_and_written(tmp_path):
+    from fazhi_tui.base.config import EvidencePolicy
+
+    assert parse_config(minimal()).evidence == EvidencePolicy(20)
+    assert parse_config(minimal()).evidence.max_file_bytes == 20 * 1024 * 1024
+    config = parse_config(minimal(evidence={"max_file_mb": 5}))
+    path = tmp_path / "config.toml"
+    save_config(path, config)
+    assert load_config(path).evidence == EvidencePolicy(5)
+    for bad in ({"max_file_mb": 0}, {"max_file_mb": 2.5}, {"max_file_mb": True}, {"max_file_mb": 10000}):
+        with pytest.raises(ConfigError) as info:
+            parse_config(minimal(evidence=bad))
+        assert info.value.key == "err.config_value" and info.value.params["key"] == "evidence.max_file_mb"
+    with pytest.raises(ConfigError) as info:
+        parse_config(minimal(evidence={"types": ["exe"]}))
+    assert info.value.key == "err.config_unknown_key"
+    example = parse_config(tomllib.loads(EXAMPLE.read_text(encoding="utf-8")))
+    assert example.evidence == EvidencePolicy()

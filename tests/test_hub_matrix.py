@@ -300,7 +300,7 @@ def test_xlsx_report_read_back_cell_by_cell(county4, tmp_path):
         ws = book[rule.id]
         assert ws.freeze_panes == "A4"
         assert ws["A1"].value == f"{rule.task} {rule.name}" and ws["A2"].value == rule.quote
-        header = ["乡镇代码", "乡镇名称", "状态", "实际", "目标", "依据类别", "依据记录", "作用"]
+        header = ["乡镇代码", "乡镇名称", "状态", "实际", "目标", "依据类别", "依据记录", "作用", "证明文件"]
         assert [text(c.value) for c in ws[3]] == header
         body = [[text(c.value) for c in row][:8] for row in ws.iter_rows(min_row=4)]
         body = [row + [""] * (8 - len(row)) for row in body]

@@ -13,7 +13,7 @@ from typing import Any
 from fazhi_tui.base.division import check_city_code, check_county_code, check_township_code, county_of
 from fazhi_tui.base.files import atomic_write_text
 
-__all__ = ["Config", "HubConfig", "HUB_LEVELS", "Thresholds", "BackupPolicy", "ConfigError", "load_config", "save_config", "LANGUAGES"]
+__all__ = ["Config", "HubConfig", "HUB_LEVELS", "Thresholds", "BackupPolicy", "EvidencePolicy", "ConfigError", "load_config", "save_config", "LANGUAGES"]
 
 LANGUAGES = ("zh", "en")
 
@@ -64,6 +64,22 @@ class BackupPolicy:
                 raise ConfigError("err.config_value", key=f"backups.{key}")
 
 
+@dataclass
+class EvidencePolicy:
+    """Evidence files attached to records (base/filestore.py): the largest file kept, in MB."""
+
+    max_file_mb: int = 20
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1024 * 1024
+
+    def check(self) -> None:
+        value = self.max_file_mb
+        if isinstance(value, bool) or not isinstance(value, int) or not (1 <= value <= 200):
+            raise ConfigError("err.config_value", key="evidence.max_file_mb")
+
+
 HUB_LEVELS = ("county", "city")
 
 
@@ -91,6 +107,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     hub: HubConfig | None = None
     backups: BackupPolicy = field(default_factory=BackupPolicy)
+    evidence: EvidencePolicy = field(default_factory=EvidencePolicy)
 
     @property
     def office_code(self) -> str:
@@ -111,6 +128,7 @@ class Config:
         data["operator"] = {"name": self.operator}
         data["thresholds"] = asdict(self.thresholds)
         data["backups"] = asdict(self.backups)
+        data["evidence"] = asdict(self.evidence)
         return data
 
 
@@ -133,7 +151,7 @@ def _string(table: dict[str, Any], key: str, full_key: str, default: str = "") -
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, refusing unknown or bad values."""
-    known = {"language", "township", "county", "operator", "thresholds", "hub", "backups"}
+    known = {"language", "township", "county", "operator", "thresholds", "hub", "backups", "evidence"}
     for key in data:
         if key not in known:
             raise ConfigError("err.config_unknown_key", key=key)
@@ -198,11 +216,14 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
     thresholds.report_interval_days = int(thresholds.report_interval_days)
     backups = BackupPolicy(**{**asdict(BackupPolicy()), **_table(data, "backups", tuple(asdict(BackupPolicy())))})
     backups.check()
+    evidence = EvidencePolicy(**{**asdict(EvidencePolicy()), **_table(data, "evidence", tuple(asdict(EvidencePolicy())))})
+    evidence.check()
     return {
         "operator": _string(_table(data, "operator", ("name",)), "name", "operator.name"),
         "language": language,
         "thresholds": thresholds,
         "backups": backups,
+        "evidence": evidence,
     }
 
 

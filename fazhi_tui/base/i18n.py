@@ -921,3 +921,8 @@ CATALOG: dict[str, tuple[str, str]] = {
 from fazhi_tui.base.i18n_files import FILES as _FILES  # noqa: E402
 
 CATALOG.update(_FILES)
+
+# Evidence files attached to records: their words live in i18n_evidence.py.
+from fazhi_tui.base.i18n_evidence import EVIDENCE as _EVIDENCE  # noqa: E402
+
+CATALOG.update(_EVIDENCE)

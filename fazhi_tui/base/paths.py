@@ -70,6 +70,11 @@ class Home:
         """The rotating log, ``fazhi-tui.log``, and its older parts (base/logs.py)."""
         return self.data_dir / "logs"
 
+    @property
+    def files(self) -> Path:
+        """The evidence files attached to records, named by content (base/filestore.py)."""
+        return self.data_dir / "files"
+
     def ensure(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_dir.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from fazhi_tui.base.i18n import t
 from fazhi_tui.base.patterns import expand_files
 from fazhi_tui.cli.catalog import catalog
 from fazhi_tui.cli.common import DATE, EXIT_FAILURE, YEAR, Group, Option, Output, current_home, fail, home_option, say, writes
+from fazhi_tui.cli.evidence import hub_files
 from fazhi_tui.services import hub as hub_services
 from fazhi_tui.services import office
 from fazhi_tui.services.checklist import problem_text
@@ -160,3 +161,4 @@ def export(home, config, store, to: str, full: bool) -> int:
 
 
 hub.add_command(catalog)
+hub.add_command(hub_files)

@@ -95,12 +95,13 @@ def checklist(year: int | None, on: dt.date | None, fmt: str, out: str | None) -
 @home_option
 @click.option("--to", metavar="DIR", required=True, cls=Option, help="cli.opt.to")
 @click.option("--full", is_flag=True, cls=Option, help="cli.opt.full")
+@click.option("--max-size", "max_mb", metavar="MB", type=POSITIVE, default=None, cls=Option, help="cli.opt.max_size")
 @writes
-def export(to: str, full: bool) -> int:
+def export(to: str, full: bool, max_mb: int | None) -> int:
     home = current_home()
     config, store = office.open_office(home)
     try:
-        result = office.export_bundle(home, config, store, Path(to), full=full)
+        result = office.export_bundle(home, config, store, Path(to), full=full, max_mb=max_mb)
     except SyncError as exc:
         return fail(f"{exc.message()} ({exc.detail})")
     except OSError as exc:

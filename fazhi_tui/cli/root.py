@@ -72,7 +72,7 @@ def root(ctx: click.Context, demo: bool) -> int:
 
         with tempfile.TemporaryDirectory(prefix="fazhi-demo-") as folder:
             home = resolve_home(folder)
-            build_demo(home)
+            build_demo(home, evidence=True)
             return run_app(home)
     return run_app(current_home())
 
@@ -132,9 +132,9 @@ def _language_from(home: Home) -> None:
 
 
 def _register(group: click.Group) -> None:
-    from fazhi_tui.cli import files, hub, office
+    from fazhi_tui.cli import evidence, files, hub, office
 
-    for command in (*office.COMMANDS, *files.COMMANDS):
+    for command in (*office.COMMANDS, *files.COMMANDS, *evidence.COMMANDS):
         group.add_command(command)
     group.add_command(hub.hub)
 

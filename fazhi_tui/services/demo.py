@@ -243,6 +243,7 @@ def build_demo(
     records: int | None = None,
     today: dt.date | None = None,
     seed: int = DEFAULT_SEED,
+    evidence: bool = False,
 ) -> DemoSummary:
     """Fill the empty ``home`` with a demo township; refuse (:class:`DemoError`) if it holds data.
 
@@ -250,7 +251,9 @@ def build_demo(
     ``today``); by default a few hundred records, or about ``records`` when given. The
     content depends only on ``seed``, ``township``, ``years``, ``records`` and ``today``
     (uuids and clock columns aside). Years before 2000, which validation refuses for
-    annual reports, are left out.
+    annual reports, are left out. ``evidence``: attach a few small generated files (a
+    PDF of minutes, a PNG of a sign-in sheet) to the newest meeting and training, so the
+    evidence files show at once.
     """
     if home.database.exists() or home.config.exists():
         raise DemoError(str(home.data_dir))
@@ -271,9 +274,35 @@ def build_demo(
     try:
         actor = Actor(operator=config.operator, township=config.township_code)
         _write(store, demo, actor)
+        if evidence:
+            _attach_samples(home, store, actor)
     finally:
         store.close()
     return DemoSummary(code=config.township_code, name=config.township_name, records=len(demo))
+
+
+def _attach_samples(home: Home, store: Store, actor: Actor) -> None:
+    """The demo's evidence files: made in code, kept in the home's store like any scan."""
+    from fazhi_tui.base.filestore import FileStore
+    from fazhi_tui.services.evidence_samples import tiny_pdf, tiny_png
+    from fazhi_tui.storage.attachments import add_attachment
+
+    files = FileStore(home.files)
+    samples = {
+        "meeting": [("会议纪要.pdf", "pdf", tiny_pdf("Minutes of the meeting (demo)"), "会议纪要扫描件"),
+                    ("签到表.png", "png", tiny_png(24, 16, (40, 90, 160)), "签到表")],
+        "training": [("培训通知.pdf", "pdf", tiny_pdf("Training notice (demo)"), "培训通知"),
+                     ("培训照片.png", "png", tiny_png(32, 20, (30, 140, 60)), "培训现场照片")],
+    }
+    for kind_name, items in samples.items():
+        live = store.all_live(KINDS[kind_name])
+        if not live:
+            continue
+        newest = max(live, key=lambda r: (r.get("date") or "", r["uuid"]))
+        for name, kind, data, caption in items:
+            digest, _ = files.put(data)
+            add_attachment(store, actor, {"record_kind": kind_name, "record_uuid": newest["uuid"], "sha256": digest,
+                                          "size": len(data), "type": kind, "name": name, "caption": caption})
 
 
 def _demo_config(code: str) -> Config:

@@ -139,7 +139,10 @@ def hub_report(home: Home, config: Config, store: Store, path: Path, *, fmt: str
     hub = hub_config(config).hub
     active, matrix = matrix_now(home, config, store, year=year, on=on)
     labels = evidence_labels(store, [r for row in matrix.rows for r in row.results]) if fmt == "xlsx" else {}
-    write_report(path, fmt, matrix, {"level": hub.level, "code": hub.code, "name": hub.name}, labels)
+    from fazhi_tui.storage.attachments import counts_by_record
+
+    files = counts_by_record(store.db)  # evidence files: each rule counts its records that have some
+    write_report(path, fmt, matrix, {"level": hub.level, "code": hub.code, "name": hub.name}, labels, files)
     return HubReport(path, active)
 
 

@@ -83,7 +83,12 @@ def _matrix_rows(matrix: Matrix) -> list[list[Any]]:
     return rows
 
 
-def _json(matrix: Matrix, hub: dict[str, str]) -> bytes:
+def _with_files(result, files: dict[str, int]) -> int:
+    """How many of a rule's evidence records (those that prove it or fall short) have files."""
+    return sum(1 for u in {*result.proving, *result.breaking} if files.get(u))
+
+
+def _json(matrix: Matrix, hub: dict[str, str], files: dict[str, int]) -> bytes:
     data = {
         "hub": hub,
         "year": matrix.year,
@@ -104,6 +109,7 @@ def _json(matrix: Matrix, hub: dict[str, str]) -> bytes:
                             "proving": list(result.proving),
                             "breaking": list(result.breaking),
                             "planned": list(result.planned),
+                            "with_files": _with_files(result, files),
                         },
                     }
                     for result in row.results
@@ -163,7 +169,7 @@ def _fit(sheet, rows: list[list[Any]]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width + 2
 
 
-def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
+def _xlsx(matrix: Matrix, labels: dict[str, str], files: dict[str, int]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -196,11 +202,12 @@ def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
     for index, rule in enumerate(matrix.rules):
         ws = book.create_sheet(_sheet_name(f"{rule.id}", used))
         header = [t("report.col.code"), t("report.col.name"), t("report.col.status"), t("report.col.actual"),
-                  t("report.col.target"), t("report.col.kind"), t("report.col.evidence"), t("report.col.role")]
+                  t("report.col.target"), t("report.col.kind"), t("report.col.evidence"), t("report.col.role"),
+                  t("report.col.files")]
         body: list[list[Any]] = [[f"{rule.task} {rule.name}"], [rule.quote], header]
         for row in matrix.rows:
             if not row.results:
-                body.append([row.code, row.name, t("matrix.never"), "", "", "", "", ""])
+                body.append([row.code, row.name, t("matrix.never"), "", "", "", "", "", ""])
                 continue
             result = row.results[index]
             common = [row.code, row.name, status_text(result.status), actual_text(result), target_text(result), kind_label(result.evidence_kind)]
@@ -208,9 +215,9 @@ def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
             listed = {u for u, _ in cited}
             cited += [(u, t("report.role.planned")) for u in result.planned if u not in listed]  # not counted
             if not cited:
-                body.append([*common, "", ""])
+                body.append([*common, "", "", ""])
             for record_uuid, role in cited:
-                body.append([*common, labels.get(record_uuid, record_uuid), role])
+                body.append([*common, labels.get(record_uuid, record_uuid), role, files.get(record_uuid) or ""])
         for r, values in enumerate(body, start=1):
             for c, value in enumerate(values, start=1):
                 cell = _put(ws, r, c, value)
@@ -223,14 +230,18 @@ def _xlsx(matrix: Matrix, labels: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def write_report(path: Path, fmt: str, matrix: Matrix, hub: dict[str, str], labels: dict[str, str]) -> None:
-    """Write the report atomically (a half-written spreadsheet never takes the file's place)."""
+def write_report(
+    path: Path, fmt: str, matrix: Matrix, hub: dict[str, str], labels: dict[str, str], files: dict[str, int] | None = None
+) -> None:
+    """Write the report atomically (a half-written spreadsheet never takes the file's place).
+    ``files``: record uuid → its number of evidence files (each rule counts its records with files)."""
+    files = files or {}
     if fmt == "json":
-        data = _json(matrix, hub)
+        data = _json(matrix, hub, files)
     elif fmt == "csv":
         data = _csv(matrix)
     elif fmt == "xlsx":
-        data = _xlsx(matrix, labels)
+        data = _xlsx(matrix, labels, files)
     else:
         raise ValueError(fmt)
     atomic_write_bytes(path, data)

@@ -111,14 +111,22 @@ def save_checklist_report(home: Home, config: Config, store: Store, *, year: int
 # -- the USB exchange -------------------------------------------------------------------------------
 
 
-def export_bundle(home: Home, config: Config, store: Store, folder: Path, *, full: bool = False) -> ExportResult:
-    """Write an up-bundle into ``folder`` (raises SyncError, OSError)."""
-    return export_up(home, config, store, folder, full=full)
+def export_bundle(
+    home: Home, config: Config, store: Store, folder: Path, *, full: bool = False, max_mb: int | None = None
+) -> ExportResult:
+    """Write an up-bundle into ``folder`` (raises SyncError, OSError); ``max_mb``: the largest
+    file the stick takes (the evidence files that do not fit go into further parts)."""
+    return export_up(home, config, store, folder, full=full, max_bytes=max_mb * 1024 * 1024 if max_mb else None)
 
 
 def exported_line(result: ExportResult) -> str:
     kind = t("sync.full") if result.full else t("sync.delta")
-    return t("sync.exported", path=result.path, seq=result.seq, kind=kind, records=result.records)
+    line = t("sync.exported", path=result.path, seq=result.seq, kind=kind, records=result.records)
+    if result.files:
+        line += t("sync.exported_files", files=result.files)
+    if result.parts:
+        line += t("sync.exported_parts", parts=len(result.parts), names="、".join(p.name for p in result.parts))
+    return line
 
 
 def enrol_office(home: Home, config: Config, path: Path, *, replace: bool = False):
@@ -205,7 +213,7 @@ def make_demo(home: Home, *, township: str | None = None, years: int = 3, record
     try:
         home.data_dir.mkdir(parents=True, exist_ok=True)
         with home_lock(home.data_dir, "fazhi-tui demo"):
-            summary = build_demo(home, township=code, years=years, records=records)
+            summary = build_demo(home, township=code, years=years, records=records, evidence=True)
     except DemoError:
         raise ActionRefused("cli.demo_exists", home=home.data_dir)
     return t("cli.demo_done", name=summary.name, code=summary.code, records=summary.records, home=home.data_dir)

@@ -50,6 +50,11 @@ def _import_lines(outcome, name: str, dry_run: bool, detail: bool) -> list[tuple
             lines.append(("missing", t("sync.missing_range", first=first, last=last, device=device, member=member)))
     if outcome.clamped:
         lines.append(("clamped", t("sync.clamped", count=outcome.clamped, member=outcome.member)))
+    if outcome.part[1] > 1:
+        verdict, line = lines[0]
+        lines[0] = (verdict, line + t("files.part_line", part=outcome.part[0], parts=outcome.part[1]))
+    if outcome.files_new or outcome.files_held:
+        lines.append(("imported", t("files.import_line", new=outcome.files_new, held=outcome.files_held)))
     return lines
 
 

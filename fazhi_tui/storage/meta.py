@@ -17,6 +17,7 @@ __all__ = [
     "CATALOG_CODES",
     "CATALOG_WITHDRAWN",
     "HUB_CLOCK",
+    "HUB_FILES",
     "KEYS",
     "DEVICE_KEYS",
     "get_meta",
@@ -34,8 +35,9 @@ CATALOG_CODES = "catalog_codes"  # township: JSON list of the codes of the last 
 CATALOG_WITHDRAWN = "catalog_withdrawn"  # township: JSON list of codes marked withdrawn by it
 HUB_CLOCK = "hub_clock"  # hub: the newest time the hub itself used (imports, publishing): its own
 # hybrid logical clock, moved by its PC's clock only, never by a stamp a member sent
+HUB_FILES = "hub_files"  # township: JSON list of the SHA-256 of the evidence files the hub holds
 
-KEYS = (DEVICE_ID, HLC, SYNC_VERSION, CONFIRMED_SEQ, DOWN_SEQ, CATALOG_CODES, CATALOG_WITHDRAWN, HUB_CLOCK)
+KEYS = (DEVICE_ID, HLC, SYNC_VERSION, CONFIRMED_SEQ, DOWN_SEQ, CATALOG_CODES, CATALOG_WITHDRAWN, HUB_CLOCK, HUB_FILES)
 # what a database restored from a backup forgets: it goes on as a new device
 DEVICE_KEYS = (DEVICE_ID, CONFIRMED_SEQ, DOWN_SEQ)
 

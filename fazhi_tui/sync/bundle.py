@@ -45,6 +45,7 @@ __all__ = [
     "write_bundle",
     "bundle_bytes",
     "read_signed",
+    "read_signed_files",
     "encode_rows",
     "decode_rows",
     "payload_bytes",
@@ -65,6 +66,11 @@ MAX_JSON_DEPTH = 8
 MAX_RECORDS_PER_KIND = 100_000
 MAX_EXPANSION_RATIO = 50
 MEMBERS = {"manifest.json": MANIFEST_LIMIT, "manifest.sig": SIGNATURE_SIZE, "payload.bin": PAYLOAD_LIMIT}
+# An up-bundle may also carry evidence files (sync/evidence.py): ``files.bin``, sealed, its
+# digest in the signed manifest (``files_sha256``).
+FILES_MEMBER = "files.bin"
+FILES_LIMIT = 256 * 1024 * 1024
+MAX_PARTS = 999
 
 # field types whose column may hold NULL when the field is optional (see schema.sql)
 NULLABLE_TYPES = ("date", "choice", "int")
@@ -99,20 +105,26 @@ def payload_bytes(data: dict[str, Any]) -> bytes:
     return gzip_bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def write_bundle(path: Path, manifest: dict[str, Any], payload: bytes, signing_key) -> None:
+def write_bundle(path: Path, manifest: dict[str, Any], payload: bytes, signing_key, files: bytes | None = None) -> None:
     """Sign the manifest (which names the payload's digest) and write the file atomically."""
-    write_container(path, _members(manifest, payload, signing_key))
+    write_container(path, _members(manifest, payload, signing_key, files))
 
 
-def bundle_bytes(manifest: dict[str, Any], payload: bytes, signing_key) -> bytes:
-    """The bytes :func:`write_bundle` writes (for a caller that stages the file itself)."""
-    return container_bytes(_members(manifest, payload, signing_key))
+def bundle_bytes(manifest: dict[str, Any], payload: bytes, signing_key, files: bytes | None = None) -> bytes:
+    """The bytes :func:`write_bundle` writes (for a caller that stages the file itself).
+    ``files``: the sealed evidence files, as a member of their own named in the manifest."""
+    return container_bytes(_members(manifest, payload, signing_key, files))
 
 
-def _members(manifest: dict[str, Any], payload: bytes, signing_key) -> dict[str, bytes]:
+def _members(manifest: dict[str, Any], payload: bytes, signing_key, files: bytes | None = None) -> dict[str, bytes]:
     manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "payload_sha256": crypto.sha256_hex(payload)}
+    if files is not None:
+        manifest["files_sha256"] = crypto.sha256_hex(files)
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-    return {"manifest.json": manifest_bytes, "manifest.sig": crypto.sign(signing_key, manifest_bytes), "payload.bin": payload}
+    members = {"manifest.json": manifest_bytes, "manifest.sig": crypto.sign(signing_key, manifest_bytes), "payload.bin": payload}
+    if files is not None:
+        members[FILES_MEMBER] = files
+    return members
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -222,13 +234,25 @@ def check_manifest(raw: Any, direction: str) -> Manifest:
         if set(counts) - set(KINDS) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**8 for v in counts.values()):
             raise BundleRefused("err.bundle_damaged", "manifest counts are malformed")
         check_counts(counts)
+        if "files_sha256" in raw:
+            _require(raw, "files_sha256", str, _HEX64)
+        if "part" in raw or "parts" in raw:
+            part, parts = _require(raw, "part", int), _require(raw, "parts", int)
+            if not 1 <= part <= parts <= MAX_PARTS:
+                raise BundleRefused("err.bundle_damaged", "manifest part numbers are malformed")
     return Manifest(raw)
 
 
 def read_signed(path: Path, direction: str, data: bytes | None = None) -> tuple[Manifest, bytes, bytes, bytes]:
+    """:func:`read_signed_files` without the evidence files."""
+    return read_signed_files(path, direction, data)[:4]
+
+
+def read_signed_files(path: Path, direction: str, data: bytes | None = None) -> tuple[Manifest, bytes, bytes, bytes, bytes | None]:
     """Read a bundle's members and check the manifest's shape and the payload's digest.
 
-    Returns (manifest, manifest bytes, signature, payload). The caller checks the
+    Returns (manifest, manifest bytes, signature, payload, the sealed evidence files or
+    None; their digest checked against the manifest's ``files_sha256``). The caller checks the
     signature against the key it trusts for the manifest's sender. ``data``: the file's
     bytes, when the caller has read them already.
     """
@@ -236,13 +260,21 @@ def read_signed(path: Path, direction: str, data: bytes | None = None) -> tuple[
         # The hidden name a bundle has while it is written (fsutil.stage_bytes): an export
         # that stopped before the file took its name. Its number may be used again.
         raise BundleRefused("err.bundle_unfinished", f"{path.name} is the temporary file of an unfinished export")
-    members = read_container(path, MEMBERS, data)
+    if direction == "up":
+        members = read_container(path, {**MEMBERS, FILES_MEMBER: FILES_LIMIT}, data, optional=(FILES_MEMBER,))
+    else:
+        members = read_container(path, MEMBERS, data)
     manifest = check_manifest(_loads(members["manifest.json"], "manifest"), direction)
     if len(members["manifest.sig"]) != SIGNATURE_SIZE:
         raise BundleRefused("err.bundle_tampered", "signature has the wrong size")
     if crypto.sha256_hex(members["payload.bin"]) != manifest["payload_sha256"]:
         raise BundleRefused("err.bundle_tampered", "payload digest does not match the manifest")
-    return manifest, members["manifest.json"], members["manifest.sig"], members["payload.bin"]
+    files = members.get(FILES_MEMBER)
+    if (files is None) != ("files_sha256" not in manifest.raw):
+        raise BundleRefused("err.bundle_tampered", "the evidence files and the manifest disagree")
+    if files is not None and crypto.sha256_hex(files) != manifest["files_sha256"]:
+        raise BundleRefused("err.bundle_tampered", "evidence files' digest does not match the manifest")
+    return manifest, members["manifest.json"], members["manifest.sig"], members["payload.bin"], files
 
 
 def check_counts(counts: Mapping[str, int]) -> None:

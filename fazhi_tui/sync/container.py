@@ -14,7 +14,7 @@ import os
 import stat
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from fazhi_tui.base.files import atomic_write_bytes
@@ -85,8 +85,11 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def read_container(path: Path, expected: Mapping[str, int], data: bytes | None = None) -> dict[str, bytes]:
+def read_container(
+    path: Path, expected: Mapping[str, int], data: bytes | None = None, optional: Collection[str] = ()
+) -> dict[str, bytes]:
     """Read exactly the members named in ``expected`` (name → size limit); refuse the rest.
+    Those named in ``optional`` may be absent.
 
     ``data``: the file's bytes when the caller has read them already (see :func:`read_file`).
     """
@@ -118,7 +121,7 @@ def read_container(path: Path, expected: Mapping[str, int], data: bytes | None =
                 raise BundleRefused("err.bundle_too_big", f"member {info.filename!r} expands to {info.file_size} bytes")
             if info.compress_type != zipfile.ZIP_STORED and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise BundleRefused("err.bundle_too_big", f"member {info.filename!r} compresses suspiciously well")
-        missing = [name for name in expected if name not in names]
+        missing = [name for name in expected if name not in names and name not in optional]
         if missing:
             raise BundleRefused("err.bundle_damaged", f"missing members {missing}")
         members: dict[str, bytes] = {}

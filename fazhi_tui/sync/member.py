@@ -25,6 +25,7 @@ from typing import Any
 
 from fazhi_tui.base.config import Config
 from fazhi_tui.base.files import atomic_write_text
+from fazhi_tui.base.filestore import is_sha256
 from fazhi_tui.base.paths import Home
 from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
@@ -39,6 +40,7 @@ from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import payload_json, read_signed
 from fazhi_tui.sync.errors import BundleRefused, SyncError
+from fazhi_tui.sync.evidence import note_hub_files
 from fazhi_tui.sync.keys import MAX_ENROLMENT_BYTES, ensure_device_key, load_enrolment, parse_enrolment, save_enrolment
 
 __all__ = ["enroll", "import_down", "DownOutcome"]
@@ -171,11 +173,14 @@ def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOut
         except crypto.CryptoError as exc:
             raise BundleRefused("err.bundle_tampered", "hub signature does not verify") from exc
         data = payload_json(payload)
-        if not isinstance(data, dict) or set(data) != {"hub_time", "confirm", "rules", "catalog"}:
+        if not isinstance(data, dict) or set(data) - {"files"} != {"hub_time", "confirm", "rules", "catalog"}:
             raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
         catalog = _check_catalog(data["catalog"])
         confirm = _check_confirm(data["confirm"])
         rules_text = data["rules"]
+        hub_files = data.get("files", [])
+        if not isinstance(hub_files, list) or len(hub_files) > 10**6 or not all(is_sha256(d) for d in hub_files):
+            raise BundleRefused("err.bundle_damaged", "the hub's list of evidence files is malformed")
         if rules_text is not None:
             if not isinstance(rules_text, str) or len(rules_text) > MAX_RULES_TEXT:
                 raise BundleRefused("err.bundle_damaged", "rules are malformed")
@@ -196,6 +201,7 @@ def import_down(home: Home, config: Config, store: Store, path: Path) -> DownOut
             outcome.confirmed_seq = confirmed
             store.observe_stamp(conn, manifest["created_at"])
             _apply_catalog(store, conn, catalog, actor, manifest["created_at"][:10], outcome)
+            note_hub_files(conn, hub_files)
             meta.set_meta(conn, meta.DOWN_SEQ, str(manifest["seq"]))
             if rules_text is not None:
                 atomic_write_text(home.rules, rules_text)

@@ -175,11 +175,11 @@ def another_enrolment(hub_office: Office, code: str, usb: Path, name: str = "示
 # -- sync steps in-process ----------------------------------------------------------------------------
 
 
-def export(office: Office, usb: Path, *, full: bool = False, clock: Clock = utc_now) -> ExportResult:
+def export(office: Office, usb: Path, *, full: bool = False, clock: Clock = utc_now, max_bytes: int | None = None) -> ExportResult:
     usb.mkdir(parents=True, exist_ok=True)
     config = office.config
     with office.store(clock) as store:
-        return export_up(office.home, config, store, usb, full=full)
+        return export_up(office.home, config, store, usb, full=full, max_bytes=max_bytes)
 
 
 def hub_import(hub_office: Office, path: Path, *, dry_run: bool = False, clock: Clock = utc_now) -> ImportOutcome:

@@ -17,6 +17,7 @@ from fazhi_tui.ui.screens.hub import HubScreen, ImportsScreen
 from fazhi_tui.ui.screens.matrix import FIXED_COLUMNS, MatrixScreen, rule_headers
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
 from fazhi_tui.ui.screens.record_view import RecordViewScreen
+from fazhi_tui.ui.widgets.evidence_list import EvidenceList
 from tests.conftest import TODAY
 from tests.ui.conftest import SIZE, make_app, settle
 
@@ -83,6 +84,7 @@ async def test_matrix_evidence_years_and_xlsx(county):
         fields = "\n".join(str(w.render()) for w in view.query(".view-field"))
         assert t("field.meeting.head_attendance") in fields and t("field.meeting.title") in fields
         assert view.record["title"] in fields
+        assert view.query_one(EvidenceList).read_only  # its files listed below, read-only too
         assert str(view.query_one("#title-bar").render()).startswith(TOWNSHIPS["640302100"])
         await pilot.press("escape")
         await settle(pilot)

@@ -41,11 +41,18 @@ from fazhi_tui.storage.hub_store import COUNTS
 from fazhi_tui.storage.records import append_audit, audit_changes, held_records, insert_changes, merge_records, read_record
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
-from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed
+from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed_files
 from fazhi_tui.sync.container import read_file
 from fazhi_tui.sync.errors import BundleRefused, SyncError
 from fazhi_tui.sync.hub.checking import check_records
 from fazhi_tui.sync.hub.common import archive_folder, hub_config, hub_now, owner_only, stamp_limit
+from fazhi_tui.sync.hub.evidence import (
+    EVIDENCE_KEYS,
+    decode_bundle_evidence,
+    import_files_part,
+    keep_bundle_files,
+    merge_bundle_evidence,
+)
 from fazhi_tui.sync.keys import HubKeys, load_hub_keys
 
 __all__ = ["KindSummary", "ImportOutcome", "import_bundle"]
@@ -81,6 +88,9 @@ class ImportOutcome:
     error: BundleRefused | None = None
     bundle_id: str = ""
     clamped: int = 0  # records whose time stamps were ahead of the hub's clock, set back to it
+    files_new: int = 0  # evidence files stored now
+    files_held: int = 0  # evidence files the bundle carried that the hub held already
+    part: tuple[int, int] = (1, 1)  # (part, parts) of an export split across sticks
 
     def totals(self) -> dict[str, int]:
         out = dict.fromkeys(COUNTS, 0)
@@ -133,13 +143,13 @@ def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> s
     raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
 
 
-def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[dict[str, Any]]]:
+def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
     try:
         plain = crypto.unseal(keys.box, sealed, manifest["bundle_id"].encode("ascii"))
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_tampered", "payload does not decrypt with this hub's key") from exc
     data = payload_json(plain, ratio=MAX_EXPANSION_RATIO)
-    if not isinstance(data, dict) or set(data) != {"records"} or not isinstance(data["records"], dict):
+    if not isinstance(data, dict) or "records" not in data or set(data) - {"records", *EVIDENCE_KEYS} or not isinstance(data["records"], dict):
         raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
     if set(data["records"]) - set(KINDS):
         raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
@@ -147,7 +157,7 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> dict[str, list[di
     counts = {name: len(rows) for name, rows in records.items()}
     if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
         raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
-    return records
+    return records, data
 
 
 def hub_bundle_id(member: str, device_id: str, bundle_id: str) -> str:
@@ -169,7 +179,8 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
         # Read once: the bytes checked are the bytes digested and archived, even if the
         # file changes or the stick is pulled while the import runs.
         data = read_file(path)
-        manifest, manifest_bytes, signature, sealed = read_signed(path, "up", data)
+        manifest, manifest_bytes, signature, sealed, sealed_files = read_signed_files(path, "up", data)
+        outcome.part = (manifest.get("part", 1), manifest.get("parts", 1))
         outcome.member, outcome.device_id, outcome.seq = manifest["member"], manifest["device_id"], manifest["seq"]
         outcome.bundle_id = manifest["bundle_id"]
         digest = crypto.sha256_hex(data)
@@ -180,17 +191,24 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
             # its sender really signed, and only for an id of that very device.
             secret = _verify_sender(conn, manifest, manifest_bytes, signature)
             own_id = outcome.bundle_id = hub_bundle_id(manifest["member"], manifest["device_id"], manifest["bundle_id"])
+            if outcome.part[0] > 1:  # a further part of a split export: evidence files only
+                import_files_part(home, config, keys.box, manifest, sealed, sealed_files, outcome, dry_run=dry_run)
+                log.info("hub import %s: files part %s: %s", path, outcome.part, outcome.verdict)
+                return outcome
             if hub_store.bundle_seen(conn, digest, manifest["member"], manifest["device_id"], (own_id, manifest["bundle_id"])):
                 outcome.verdict = "already"
                 log.info("hub import %s: already imported", path)
                 return outcome
-        records = _decode_payload(keys, manifest, sealed)
+        records, payload = _decode_payload(keys, manifest, sealed)
+        carried = decode_bundle_evidence(config, keys.box, manifest, payload, sealed_files)
         try:
             with store.transaction() as conn:
                 _merge(store, conn, manifest, records, digest, outcome, secret)
+                merge_bundle_evidence(store, conn, manifest, carried, outcome)
                 if dry_run:
                     raise _DryRun
                 _archive(home, manifest, digest, data)
+                keep_bundle_files(home, carried, outcome)
         except _DryRun:
             pass
         except DatabaseConflict as exc:

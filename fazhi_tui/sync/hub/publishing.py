@@ -8,6 +8,7 @@ import uuid as uuid_module
 from pathlib import Path
 
 from fazhi_tui.base.config import Config
+from fazhi_tui.base.filestore import FileStore
 from fazhi_tui.base.paths import Home
 from fazhi_tui.domain.checklist import RuleFileError, load_rules
 from fazhi_tui.storage import hub_store
@@ -16,6 +17,7 @@ from fazhi_tui.storage.database import latest_version
 from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.bundle import SUFFIX, payload_bytes, write_bundle
 from fazhi_tui.sync.errors import SyncError
+from fazhi_tui.sync.evidence import held_digests
 from fazhi_tui.sync.hub.common import hub_config, hub_now, owner_only
 from fazhi_tui.sync.keys import load_hub_keys
 
@@ -58,6 +60,9 @@ def publish(home: Home, config: Config, store: Store, to_dir: Path) -> list[Path
                 "rules": rules_text,
                 "catalog": hub_store.catalog_for(conn, member) if hub.level == "county" else [],
             }
+            held_files = held_digests(store.db, FileStore(home.files), member)
+            if held_files:  # the evidence files the hub holds: the member sends only the others
+                payload["files"] = held_files
             manifest = {
                 "direction": "down",
                 "schema_version": latest_version(),

@@ -297,7 +297,7 @@ class EvidenceScreen(Screen[None]):
         if self.result is None or evidence.highlighted is None:
             return
         option = evidence.get_option_at_index(evidence.highlighted)
-        if option.id:
+        if option.id:  # at a hub: read only, the fields as entered and the evidence files
             self._open(self._kinds.get(option.id, self.result.evidence_kind), option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -324,7 +324,7 @@ class EvidenceScreen(Screen[None]):
     def _push_view(self, kind_name: str, record, labels) -> None:
         from fazhi_tui.ui.screens.record_view import RecordViewScreen
 
-        self.app.push_screen(RecordViewScreen(KINDS[kind_name], record, labels, whose=self.township_name))
+        self.app.push_screen(RecordViewScreen(KINDS[kind_name], record, labels, whose=self.township_name, township=self.township))
 
     def _push_form(self, kind_name: str, record, options) -> None:
         from fazhi_tui.ui.screens.record_form import RecordFormScreen

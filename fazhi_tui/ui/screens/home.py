@@ -83,6 +83,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-counts")
     def _load_counts(self) -> None:
         from fazhi_tui.services.checklist_report import summary_counts
+        from fazhi_tui.services.evidence import stored_total
 
         app = self.app
         try:
@@ -94,10 +95,11 @@ class HomeScreen(Screen[None]):
         except DatabaseError as exc:
             app.call_from_thread(self.notify, app.db_error_text(exc), severity="error", timeout=10)
             return
-        app.call_from_thread(self._show_checklist, year, summary_counts(results))
+        app.call_from_thread(self._show_checklist, year, summary_counts(results), stored_total(app.home))
 
-    def _show_checklist(self, year: int, counts: dict[str, int]) -> None:
+    def _show_checklist(self, year: int, counts: dict[str, int], files: int = 0) -> None:
         from fazhi_tui.services.checklist_report import status_text
+        from fazhi_tui.services.evidence import size_text
 
         line = Text.assemble(
             (f"{year} ", "bold"),
@@ -106,6 +108,7 @@ class HomeScreen(Screen[None]):
                 for status in ("met", "not_met", "at_risk")
                 for part in ((status_text(status), STATUS_STYLES[status]), f" {counts[status]}   ")
             ),
+            t("files.total", size=size_text(files)) if files else "",  # the evidence files kept
         )
         self.query_one("#home-checklist", Static).update(line)
 

@@ -26,6 +26,7 @@ from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.storage.store import RecordNotFound
 from fazhi_tui.ui.format import plain
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
+from fazhi_tui.ui.widgets.evidence_list import EvidenceList
 from fazhi_tui.ui.widgets.footer import key_footer
 from fazhi_tui.ui.widgets.multi_picker import MultiPicker
 from fazhi_tui.ui.widgets.tick import Tick
@@ -46,6 +47,7 @@ class RecordFormScreen(Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", priority=True),
         Binding("escape", "leave", "key.back", key_display="Esc"),
+        Binding("ctrl+o", "files", "key.files", show=True),
     ]
 
     def __init__(
@@ -71,6 +73,9 @@ class RecordFormScreen(Screen[str | None]):
                     yield Label(field_label(self.kind.name, f.name) + mark, classes="field-label")
                     yield self._widget(f, self._initial_value(f))
                 yield Static("", classes="field-error", id=f"err-{f.name}")
+            if self.record is not None:  # a saved record's evidence files (a, Enter, Del)
+                yield Label(t("files.title"), classes="field-label")
+                yield EvidenceList(self.record["uuid"], read_only=self.app.config.hub is not None, id="evidence")
         yield Static("", id="form-status")
         yield key_footer()
 
@@ -245,6 +250,13 @@ class RecordFormScreen(Screen[str | None]):
         self.dismiss(record_uuid)
 
     # -- leaving -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.record is not None if action == "files" else True  # a new record has no files yet
+
+    def action_files(self) -> None:
+        if self.record is not None:
+            self.query_one(EvidenceList).focus()
 
     def action_leave(self) -> None:
         if not self.is_dirty:

@@ -1,5 +1,6 @@
-"""One record read only, every field as the township entered it (at a hub: the county
-reads a township's record behind a checklist rule, and cannot change it)."""
+"""One record read only, every field as the township entered it, and below them its evidence
+files (at a hub: the county reads a township's record behind a checklist rule and opens the
+scans behind it, and can change neither)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import Static
 from fazhi_tui.base.i18n import choice_label, field_label, get_language, kind_label, t
 from fazhi_tui.domain.kinds import Kind
 from fazhi_tui.ui.format import visible
+from fazhi_tui.ui.widgets.evidence_list import EvidenceList
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["RecordViewScreen", "field_text"]
@@ -40,12 +42,13 @@ class RecordViewScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "key.back", key_display="Esc")]
 
-    def __init__(self, kind: Kind, record: dict[str, Any], labels: dict[str, str], whose: str = "") -> None:
+    def __init__(self, kind: Kind, record: dict[str, Any], labels: dict[str, str], whose: str = "", township: str | None = None) -> None:
         super().__init__(id="record-view")
         self.kind = kind
         self.record = record
         self.labels = labels
         self.whose = whose
+        self.township = township  # at a hub: whose evidence files to list
 
     def compose(self) -> ComposeResult:
         title = f"{kind_label(self.kind.name)} · {t('view.read_only')}"
@@ -58,7 +61,14 @@ class RecordViewScreen(Screen[None]):
                 line = Text.assemble((field_label(self.kind.name, f.name), "bold"), "  ")
                 line.append(visible(value, multiline=True) if value else t("view.empty"), style="" if value else "dim")
                 yield Static(line, classes="view-field")
+        if self.township is not None:
+            yield Static(Text(t("files.title"), style="bold"), id="view-files-title")
+            # Enter opens a scan with the system's viewer (every byte verified); Tab to the fields
+            yield EvidenceList(self.record["uuid"], township=self.township, read_only=True, id="evidence-files")
         yield key_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#record-fields").focus()
+        if self.township is not None:
+            self.query_one(EvidenceList).focus()
+        else:
+            self.query_one("#record-fields").focus()
