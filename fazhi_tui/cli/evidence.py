@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fazhi_tui.base.i18n import t
-from fazhi_tui.cli.common import POSITIVE, Command, Option, current_home, home_option, say
+from fazhi_tui.cli.common import POSITIVE, Command, Option, current_home, home_option, say, writes
 from fazhi_tui.services import evidence, office
 from fazhi_tui.services.errors import ActionRefused
 
@@ -23,6 +23,7 @@ __all__ = ["COMMANDS", "hub_files"]
 @click.argument("record_uuid", metavar="RECORD_UUID")
 @click.argument("paths", metavar="FILE...", nargs=-1, required=True)
 @click.option("--caption", default="", cls=Option, help="cli.opt.caption")
+@writes
 def attach(record_uuid: str, paths: tuple[str, ...], caption: str) -> int:
     home = current_home()
     config, store = office.open_office(home)
@@ -75,6 +76,7 @@ def files(record_uuid: str, fmt: str, number: int | None) -> int:
 @home_option
 @click.argument("record_uuid", metavar="RECORD_UUID")
 @click.argument("number", metavar="N", type=POSITIVE)
+@writes
 def detach(record_uuid: str, number: int) -> int:
     home = current_home()
     config, store = office.open_office(home)
