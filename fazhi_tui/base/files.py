@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "StagedFile", "stage_bytes"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "StagedFile", "stage_bytes", "fsync_path"]
 
 
 class StagedFile:
@@ -84,12 +84,11 @@ def atomic_write_text(path: Path, text: str, mode: int = 0o644) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    if os.name != "posix":
-        return
+def fsync_path(path: Path) -> None:
+    """Ask the system to put ``path`` (a file, or on POSIX a folder) on the disk now; a
+    system that cannot is not an error."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -98,3 +97,9 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows it (not on Windows)."""
+    if os.name == "posix":
+        fsync_path(folder)

@@ -22,6 +22,7 @@ import sqlite3
 from pathlib import Path
 
 from fazhi_tui.base.config import BackupPolicy, ConfigError, load_config
+from fazhi_tui.base.files import fsync_path
 from fazhi_tui.base.paths import Home
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, list_backups
 
@@ -90,13 +91,7 @@ def _check(path: Path, source: Path | str) -> None:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_path(path)
 
 
 def _discard(path: Path) -> None:

@@ -9,16 +9,21 @@ again for all of them when the language changes (:meth:`FazhiApp.use_language`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import CATALOG, t
 from fazhi_tui.domain.kinds import KIND_ORDER, KINDS, Kind
+from fazhi_tui.ui.format import plain
 
-__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "kind_key", "KIND_KEYS", "KIND_KEYS_SHOWN", "load_form_data", "load_view_data"]
+__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "kind_key", "KIND_KEYS", "KIND_KEYS_SHOWN", "load_form_data", "load_view_data", "files_in", "show_files"]
 
 STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}
 
@@ -85,3 +90,21 @@ def load_view_data(store, kind: Kind, record_uuid: str) -> tuple[dict[str, Any],
             uuids = [value] if f.type == "ref" and value else list(value or []) if f.type == "refs" else []
             labels.update(store.labels(KINDS[f.ref], uuids))
     return record, labels
+
+
+def files_in(folder: Path, endings: Iterable[str]) -> list[Path]:
+    """The regular files of ``folder`` whose name ends in one of ``endings`` (".xlsx", …,
+    case ignored), sorted by name; none when the folder cannot be read (a stick pulled out)."""
+    wanted = {ending.lower() for ending in endings}
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in wanted and p.is_file()) if folder.is_dir() else []
+    except OSError:
+        return []
+
+
+def show_files(options: OptionList, files: Sequence[Path]) -> None:
+    """List ``files`` by name in ``options`` (their paths as ids), the first highlighted; a
+    line saying there are none otherwise. Names are shown as plain text."""
+    options.set_options([Option(plain(p.name, multiline=False), id=str(p)) for p in files] or [Option(t("catalog.no_files"), disabled=True)])
+    if files:
+        options.highlighted = 0

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from fazhi_tui.base.filetypes import TYPES
 from fazhi_tui.base.i18n import t
@@ -21,6 +20,7 @@ from fazhi_tui.services.evidence import attach_files
 from fazhi_tui.services.office import last_folder
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
+from fazhi_tui.ui.helpers import files_in, show_files
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -63,15 +63,7 @@ class AttachFilesScreen(Screen[int]):
         self._list_files()
 
     def _list_files(self) -> None:
-        folder = self.query_one(FolderPicker).path
-        try:
-            files = sorted(p for p in folder.iterdir() if p.suffix.lower() in ENDINGS and p.is_file()) if folder.is_dir() else []
-        except OSError:
-            files = []
-        options = self.query_one("#attach-files", OptionList)
-        options.set_options([Option(plain(p.name, multiline=False), id=str(p)) for p in files] or [Option(t("catalog.no_files"), disabled=True)])
-        if files:
-            options.highlighted = 0
+        show_files(self.query_one("#attach-files", OptionList), files_in(self.query_one(FolderPicker).path, ENDINGS))
 
     @on(OptionList.OptionSelected, "#attach-files")
     def _file_chosen(self, event: OptionList.OptionSelected) -> None:

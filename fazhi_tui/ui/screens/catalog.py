@@ -11,13 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, RichLog, Static
-from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.office import last_folder
 from fazhi_tui.services.sheets import SPREADSHEET_PATTERNS as SPREADSHEETS
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
+from fazhi_tui.ui.helpers import files_in, show_files
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -57,15 +57,8 @@ class CatalogScreen(Screen[None]):
         self._list_files()
 
     def _list_files(self) -> None:
-        folder = self.query_one(FolderPicker).path
-        files: list[Path] = []
-        if folder.is_dir():
-            for pattern in SPREADSHEETS:
-                files.extend(folder.glob(pattern))
-        options = self.query_one("#catalog-files", OptionList)
-        options.set_options([Option(plain(p.name), id=str(p)) for p in sorted(files)] or [Option(t("catalog.no_files"), disabled=True)])
-        if files:
-            options.highlighted = 0
+        endings = [pattern.removeprefix("*") for pattern in SPREADSHEETS]
+        show_files(self.query_one("#catalog-files", OptionList), files_in(self.query_one(FolderPicker).path, endings))
 
     @on(OptionList.OptionSelected, "#catalog-files")
     def _file_chosen(self, event: OptionList.OptionSelected) -> None:

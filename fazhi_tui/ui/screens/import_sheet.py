@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, RichLog, Select, Static
-from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KINDS
@@ -22,6 +21,7 @@ from fazhi_tui.services.office import last_folder
 from fazhi_tui.services.sheets import SPREADSHEET_PATTERNS
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
+from fazhi_tui.ui.helpers import files_in, show_files
 from fazhi_tui.ui.widgets.folder_picker import FolderPicker
 from fazhi_tui.ui.widgets.footer import key_footer
 
@@ -81,15 +81,8 @@ class ImportSheetScreen(Screen[None]):
             self._preview(self.path)
 
     def _list_files(self) -> None:
-        folder = self.query_one(FolderPicker).path
-        files: list[Path] = []
-        if folder.is_dir():
-            for pattern in SPREADSHEET_PATTERNS:
-                files.extend(folder.glob(pattern))
-        options = self.query_one("#import-files", OptionList)
-        options.set_options([Option(plain(p.name), id=str(p)) for p in sorted(files)] or [Option(t("catalog.no_files"), disabled=True)])
-        if files:
-            options.highlighted = 0
+        endings = [pattern.removeprefix("*") for pattern in SPREADSHEET_PATTERNS]
+        show_files(self.query_one("#import-files", OptionList), files_in(self.query_one(FolderPicker).path, endings))
 
     @on(OptionList.OptionSelected, "#import-files")
     def _file_chosen(self, event: OptionList.OptionSelected) -> None:
