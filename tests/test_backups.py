@@ -200,3 +200,34 @@ def test_a_backup_that_cannot_be_written_is_a_database_error(home, tmp_path):
     with pytest.raises(DatabaseError) as info:
         make_backup(home.database, blocked / "backups", "auto-test", conn=store.conn)
     assert "backup" in info.value.detail
+
+
+def test_the_copy_on_a_stick_takes_the_evidence_files_once(home, tmp_path):
+    """backup --to: beside the database copy, the scans (files/ab/<sha256>.bin) in
+    fazhi-files/, named alike; a second copy onto the same stick adds only the new ones."""
+    import hashlib
+
+    from fazhi_tui.storage.backups import EVIDENCE_COPY
+
+    home, store = home
+    stick = tmp_path / "stick"
+    stick.mkdir()
+
+    def keep(data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        path = home.files / digest[:2] / f"{digest}.bin"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return digest
+
+    first = keep(b"%PDF-1.4 minutes")
+    backup_to(home, stick, conn=store.conn)
+    copied = stick / EVIDENCE_COPY / first[:2] / f"{first}.bin"
+    assert copied.read_bytes() == b"%PDF-1.4 minutes"
+    before = copied.stat().st_mtime_ns
+    second = keep(b"\x89PNG photo")
+    backup_to(home, stick, conn=store.conn)
+    assert copied.stat().st_mtime_ns == before  # not copied again
+    assert (stick / EVIDENCE_COPY / second[:2] / f"{second}.bin").read_bytes() == b"\x89PNG photo"
+    assert not list((stick / EVIDENCE_COPY).rglob("*.part"))
+    store.close()

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from fazhi_tui.base.paths import Home
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, list_backups
 
 __all__ = [
+    "copy_evidence_files",
     "make_backup",
     "rotate",
     "backup_on_quit",
@@ -236,4 +238,33 @@ def backup_to(home: Home, folder: Path, *, conn: sqlite3.Connection | None = Non
         raise FileNotFoundError(str(folder))
     made = make_backup(home.database, folder, "auto-copy", conn=conn, now=now)
     log.info("copy of %s written to %s", home.database, made)
+    copied = copy_evidence_files(home.files, folder / EVIDENCE_COPY)
+    if copied:
+        log.info("%d evidence files copied to %s", copied, folder / EVIDENCE_COPY)
     return made
+
+
+EVIDENCE_COPY = "fazhi-files"  # beside the database copy on the stick: the home's files/ as it is
+
+
+def copy_evidence_files(source: Path, target: Path) -> int:
+    """Copy the evidence files kept in ``source`` (``files/ab/<sha256>.bin``, never changed
+    once written) into ``target`` with the same names; a file already there with the same
+    size is left as it is, so a copy onto the same stick only adds the new scans. Each file
+    is written whole, then renamed. The number copied."""
+    if not source.is_dir():
+        return 0
+    copied = 0
+    for blob in sorted(source.glob("??/*.bin")):
+        if not blob.is_file():
+            continue
+        dest = target / blob.parent.name / blob.name
+        if dest.is_file() and dest.stat().st_size == blob.stat().st_size:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        part = dest.with_name(dest.name + ".part")
+        shutil.copyfile(blob, part)
+        fsync_path(part)
+        os.replace(part, dest)
+        copied += 1
+    return copied
