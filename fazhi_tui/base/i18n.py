@@ -367,6 +367,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "已用备份 {name} 恢复 {database}；恢复前的文件已另存为备份 {kept}",
         "Restored {database} from {name}; the file it replaced was kept as the backup {kept}",
     ),
+    "restore.files": (
+        "从 {folder} 取回了 {brought} 个附件文件",
+        "{brought} evidence files brought back from {folder}",
+    ),
+    "restore.files_missing": (
+        "还有 {count} 个附件文件在 U 盘上找不到或已损坏（例如 {first}）：这些记录的附件会显示为缺失",
+        "{count} evidence files were not on the stick or were damaged (e.g. {first}): those records' files will show as missing",
+    ),
+    "restore.files_failed": ("数据库已恢复，但附件文件没有取回：{reason}", "The database was restored, but its evidence files were not brought back: {reason}"),
     "err.not_found": ("记录已不存在（可能已被删除）", "The record no longer exists (it may have been deleted)"),
     "err.township_code": (
         "区划代码应为 9 位数字（如 640302100），或以 000 结尾的 12 位",
@@ -621,7 +630,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "把数据库备份到 U 盘等处（程序开着也可以）；--list 列出自动备份",
         "Back the database up onto a USB stick or elsewhere (the program may be open); --list lists the automatic backups",
     ),
-    "cli.help.restore": ("列出自动备份，或用其中一个替换数据库", "List the automatic backups, or put one in place of the database"),
+    "cli.help.restore": (
+        "列出自动备份，或用其中一个替换数据库；也可以给出 U 盘上备份的路径（backup --to 写的），附件文件一并取回",
+        "List the automatic backups, or put one in place of the database; or give the path of a copy on a stick (made by backup --to): its evidence files are brought back too",
+    ),
     "cli.help.hub": (
         "县（区）或市汇总端：登记、导入、下发、报表。不带命令时打开汇总端程序。",
         "County or city hub: enrol, import, publish, report. Without a command, opens the hub's program.",

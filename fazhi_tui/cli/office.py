@@ -173,7 +173,11 @@ def backup(to: str | None, listing: bool) -> int:
 
 @click.command(
     "restore", cls=Command, help="cli.help.restore",
-    examples=("fazhi-tui restore --list", "fazhi-tui restore fazhi-20261127-093000-000000-daily.db"),
+    examples=(
+        "fazhi-tui restore --list",
+        "fazhi-tui restore fazhi-20261127-093000-000000-daily.db",
+        "fazhi-tui restore E:\\fazhi-20261127-093000-000000-auto-copy.db",
+    ),
 )
 @home_option
 @click.option("--list", "listing", is_flag=True, cls=Option, help="cli.opt.list")
@@ -186,7 +190,8 @@ def restore(listing: bool, backup: str | None) -> int:
         return 0
     if listing:
         return fail(t("restore.list_or_name"), EXIT_USAGE)
-    say(office.restore_named(home, backup))
+    for line in office.restore_named(home, backup).splitlines():
+        say(line)
     return 0
 
 

@@ -258,18 +258,43 @@ def backup_copy(home: Home, folder: Path) -> str:
 
 
 def restore_named(home: Home, name: str) -> str:
-    """Put the backup ``name`` in place of the database (the file replaced is kept among the
-    backups first); the line saying so."""
-    from fazhi_tui.storage.database import list_backups, restore_backup
+    """Put a backup in place of the database (the file replaced is kept among the backups
+    first); the lines saying so. ``name`` is a backup in the home's backups folder, or the
+    path of a copy made by ``backup --to`` (on a stick, after a PC was replaced): then the
+    evidence files that copy's records name are brought back from ``fazhi-files`` beside it."""
+    from fazhi_tui.storage.backups import EVIDENCE_COPY, evidence_digests, restore_evidence_files
+    from fazhi_tui.storage.database import DatabaseError, list_backups, restore_backup
 
-    chosen = home.backups / Path(name).name
-    if not chosen.is_file() or chosen not in list_backups(home.backups):
+    given = Path(name)
+    listed = list_backups(home.backups)
+    chosen = home.backups / given.name
+    if given.name == name and chosen in listed:
+        from_elsewhere = False
+    elif given.is_file():
+        chosen = given
+        from_elsewhere = given.resolve().parent != home.backups.resolve()
+    else:
         raise ActionRefused("restore.no_such", name=name, backups=home.backups)
     try:
         kept = restore_backup(chosen, home.database, home.backups)
     except OSError as exc:
         raise ActionRefused("cli.cannot_write", path=home.database, reason=os_error_words(exc)) from exc
-    return t("restore.done", name=chosen.name, database=home.database, kept=kept.name)
+    done = t("restore.done", name=chosen.name, database=home.database, kept=kept.name)
+    if not from_elsewhere:
+        return done
+    try:
+        wanted = evidence_digests(home.database)
+        brought, missing = restore_evidence_files(chosen.parent / EVIDENCE_COPY, home.files, wanted)
+    except OSError as exc:
+        return done + "\n" + t("restore.files_failed", reason=os_error_words(exc))
+    except DatabaseError as exc:
+        return done + "\n" + t("restore.files_failed", reason=exc.detail)
+    if not brought and not missing:
+        return done
+    line = t("restore.files", brought=brought, folder=chosen.parent / EVIDENCE_COPY)
+    if missing:
+        line += "\n" + t("restore.files_missing", count=len(missing), first=missing[0])
+    return done + "\n" + line
 
 
 def rules_problem_line(active: ActiveRules) -> str | None:

@@ -24,11 +24,15 @@ from pathlib import Path
 
 from fazhi_tui.base.config import BackupPolicy, ConfigError, load_config
 from fazhi_tui.base.files import fsync_path
+from fazhi_tui.base.filestore import FileStore, is_sha256, sha256_hex
 from fazhi_tui.base.paths import Home
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, list_backups
 
 __all__ = [
     "copy_evidence_files",
+    "evidence_digests",
+    "restore_evidence_files",
+    "EVIDENCE_COPY",
     "make_backup",
     "rotate",
     "backup_on_quit",
@@ -268,3 +272,48 @@ def copy_evidence_files(source: Path, target: Path) -> int:
         os.replace(part, dest)
         copied += 1
     return copied
+
+
+def evidence_digests(database: Path) -> set[str]:
+    """The SHA-256 of every evidence file the attachments of the database file ``database``
+    name (removed ones too: a removal can be undone); empty for a database made before
+    evidence files existed. Raises DatabaseError when the file cannot be read."""
+    try:
+        conn = sqlite3.connect(str(database), isolation_level=None)
+        try:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachment'").fetchone() is None:
+                return set()
+            return {row[0] for row in conn.execute("SELECT DISTINCT sha256 FROM attachment") if is_sha256(row[0])}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(database, str(exc)) from exc
+
+
+def restore_evidence_files(source: Path, files: Path, wanted: set[str]) -> tuple[int, list[str]]:
+    """Bring back from ``source`` (a stick's ``fazhi-files/``, laid out like the home's
+    ``files/``) the evidence files in ``wanted`` that ``files`` does not hold. Only files a
+    restored database names are taken, and each only if its bytes match its name (a damaged
+    or altered copy is left on the stick). (the number brought back, the digests wanted but
+    not found whole on the stick, sorted)."""
+    store = FileStore(files)
+    brought, missing = 0, []
+    for digest in sorted(wanted):
+        if store.has(digest):
+            continue
+        copy = Path(source) / digest[:2] / f"{digest}.bin"
+        try:
+            data = copy.read_bytes() if copy.is_file() else None
+        except OSError as exc:
+            log.warning("evidence file %s could not be read: %s", copy, exc)
+            data = None
+        if data is None or sha256_hex(data) != digest:
+            if data is not None:
+                log.warning("evidence file %s does not match its name: left on the stick", copy)
+            missing.append(digest)
+            continue
+        store.put(data, digest)
+        brought += 1
+    if brought or missing:
+        log.info("%d evidence files brought back from %s; %d not found whole", brought, source, len(missing))
+    return brought, missing

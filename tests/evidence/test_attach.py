@@ -132,3 +132,47 @@ def test_attach_to_a_record_that_does_not_exist(tmp_path):
     good.write_bytes(tiny_pdf())
     result = run("attach", "no-such-record", good, "--home", town.root)
     assert result.code == 2 and "找不到记录 no-such-record" in result.err
+
+
+def test_a_new_pc_restores_the_stick_copy_with_its_evidence_files(tmp_path):
+    """backup --to on the old PC, then `restore E:\\fazhi-…-auto-copy.db` on a new one: the
+    database and the scans its records name come back; a scan altered on the stick is left
+    there and named as missing, and a file the database does not name is not taken."""
+    town = township(tmp_path / "a", TOWN_A, records=30)
+    record = meeting_uuid(town.root)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "纪要.pdf").write_bytes(tiny_pdf("minutes"))
+    (scans / "签到表.png").write_bytes(tiny_png())
+    ok("attach", record, scans / "纪要.pdf", scans / "签到表.png", "--home", town.root)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    ok("backup", "--to", stick, "--home", town.root)
+    (copy,) = stick.glob("fazhi-*-auto-copy.db")
+    png = sha256_hex(tiny_png())
+    altered = stick / "fazhi-files" / png[:2] / f"{png}.bin"
+    altered.write_bytes(tiny_png() + b"changed")
+    stray = sha256_hex(b"not named by any record")
+    (stick / "fazhi-files" / stray[:2]).mkdir(exist_ok=True)
+    (stick / "fazhi-files" / stray[:2] / f"{stray}.bin").write_bytes(b"not named by any record")
+
+    new_root = tmp_path / "new"
+    new_pc = resolve_home(new_root)
+    new_pc.ensure()
+    save_config(new_pc.config, town.config)  # the new PC's first start: the same township
+    missing = run("restore", "fazhi-no-such.db", "--home", new_root)
+    assert missing.code != 0 and "没有名为 fazhi-no-such.db 的备份" in missing.err
+    done = ok("restore", copy, "--home", new_root)
+    assert "取回了 1 个附件文件" in done.out
+    assert "1 个附件文件在 U 盘上找不到或已损坏" in done.out and png in done.out
+    store = FileStore(new_pc.files)
+    assert store.read(sha256_hex(tiny_pdf("minutes"))) == tiny_pdf("minutes")
+    assert not store.has(png) and not store.has(stray)
+    assert [r[0] for r in attachment_rows(new_root)][-2:] == ["纪要.pdf", "签到表.png"]
+    files = ok("files", record, "--home", new_root)
+    assert "纪要.pdf" in files.out
+
+    altered.write_bytes(tiny_png())  # the clerk finds the good copy and tries again
+    again = ok("restore", copy, "--home", new_root)
+    assert "取回了 1 个附件文件" in again.out and "找不到" not in again.out
+    assert store.read(png) == tiny_png()
