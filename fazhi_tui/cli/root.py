@@ -153,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
+    from fazhi_tui.cli.click_words import install
+
+    install()  # click's own messages (a missing option, an unknown command…) in the user's language
     try:
         with root.make_context("fazhi-tui", args) as ctx:
             return root.invoke(ctx) or 0
