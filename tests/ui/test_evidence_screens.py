@@ -81,6 +81,53 @@ async def test_attach_open_and_detach_key_by_key(home, tmp_path, monkeypatch):
     assert (home.files / rows(home, "SELECT sha256 FROM attachment")[0][0][:2]).is_dir()
 
 
+async def test_files_chosen_in_a_burst_are_kept_in_order_and_esc_waits_for_them(home, tmp_path, monkeypatch):
+    """Attaching runs in a worker: Enter on two files and Esc pressed at once (a clerk who
+    does not wait for the first scan to be saved) attach both, in the order chosen, and go
+    back to the form only then, which lists both."""
+    record = seed(home)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "a-guide.pdf").write_bytes(tiny_pdf("guide"))
+    (scans / "b-photo.png").write_bytes(tiny_png())
+    from fazhi_tui.ui.screens import attach_files as screen_module
+
+    real = screen_module.attach_files
+    slow = []
+
+    def slow_attach(*args, **kwargs):
+        import time
+
+        slow.append(args[4][0].name)
+        time.sleep(0.3)  # a big scan on a slow PC
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(screen_module, "attach_files", slow_attach)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_settled(pilot, "6", "enter", "ctrl+o", "a")
+        screen = app.screen
+        assert isinstance(screen, AttachFilesScreen)
+        screen.query_one("#folder-path", Input).focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, str(scans))
+        await settle(pilot)
+        await press_settled(pilot, "tab", "tab")
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert "正在保存" in str(screen.query_one("#attach-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen  # still saving: waits
+        await settle(pilot)
+        assert isinstance(app.screen, RecordFormScreen)
+        files = app.screen.query_one(EvidenceList)
+        assert [r["name"] for r in files.rows] == ["a-guide.pdf", "b-photo.png"]
+    assert slow == ["a-guide.pdf", "b-photo.png"]
+    assert [r[0] for r in rows(home, f"SELECT name FROM attachment WHERE record_uuid = '{record}' ORDER BY rowid")] == ["a-guide.pdf", "b-photo.png"]
+
+
 async def test_a_refused_file_says_why_and_attaches_nothing(home, tmp_path):
     seed(home)
     scans = tmp_path / "scans"

@@ -1,12 +1,18 @@
 """Attach files to a record: pick a folder (USB sticks are listed first), then a file in it;
 Enter attaches it with the caption typed above. The screen stays for more files; Esc
-goes back to the form, which lists what was attached."""
+goes back to the form, which lists what was attached.
+
+A scan of many megabytes takes a slow PC a while to read, check and keep, so files are
+attached in a worker thread, one after another in the order Enter was pressed; the
+screen keeps answering meanwhile, and Esc pressed while one is still being saved goes back
+once it is."""
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -43,6 +49,9 @@ class AttachFilesScreen(Screen[int]):
         super().__init__(id="attach-files")
         self.record_uuid = record_uuid
         self.attached = 0
+        self._waiting: deque[tuple[Path, str]] = deque()  # (file, caption) in the order chosen
+        self._saving = False
+        self._leave_when_saved = False
 
     def compose(self) -> ComposeResult:
         yield Static(t("files.title"), id="title-bar")
@@ -70,19 +79,47 @@ class AttachFilesScreen(Screen[int]):
         event.stop()
         if not event.option.id:
             return
+        path = Path(event.option.id)
+        self._waiting.append((path, self.query_one("#attach-caption", Input).value))
+        self._say("… " + t("files.saving", name=path.name))
+        if not self._saving:
+            self._saving = True
+            self._save_waiting()
+
+    @work(thread=True, group="attach")
+    def _save_waiting(self) -> None:
         app = self.app
-        caption = self.query_one("#attach-caption", Input).value
-        status = self.query_one("#attach-status", Static)
-        try:
-            rows = attach_files(app.home, app.config, app.store, self.record_uuid, [Path(event.option.id)], caption)
-        except ActionRefused as exc:
-            status.update(plain("× " + exc.message()))
+        while self._waiting:
+            path, caption = self._waiting.popleft()
+            try:
+                rows = attach_files(app.home, app.config, app.store, self.record_uuid, [path], caption)
+            except ActionRefused as exc:
+                app.call_from_thread(self._say, "× " + exc.message())
+                continue
+            except DatabaseError as exc:
+                app.call_from_thread(self._say, "× " + app.db_error_text(exc))
+                continue
+            app.call_from_thread(self._saved, len(rows), path)
+        app.call_from_thread(self._all_saved)
+
+    def _say(self, line: str) -> None:
+        self.query_one("#attach-status", Static).update(plain(line))  # the line quotes a file name
+
+    def _saved(self, count: int, path: Path) -> None:
+        self.attached += count
+        self._say("✓ " + t("files.attached_one", name=path.name))
+
+    def _all_saved(self) -> None:
+        if self._waiting:  # chosen after the worker's last look
+            self._save_waiting()
             return
-        except DatabaseError as exc:
-            status.update(plain("× " + app.db_error_text(exc)))
-            return
-        self.attached += len(rows)
-        status.update(plain("✓ " + t("files.attached", count=len(rows), uuid=Path(event.option.id).name)))
+        self._saving = False
+        if self._leave_when_saved:
+            self.dismiss(self.attached)
 
     def action_done(self) -> None:
+        if self._saving:
+            self._leave_when_saved = True
+            self._say("… " + t("files.saving_then_back"))
+            return
         self.dismiss(self.attached)
