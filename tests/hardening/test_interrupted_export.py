@@ -156,3 +156,96 @@ def test_bundles_cut_short_are_refused_and_write_nothing(world_template, tmp_pat
     assert files(w.hub.root / "archive") == {}
     assert hub_import(w.hub, w.bundle).verdict == "imported"
     assert kind_counts(w.hub.db, TOWN_A) == whole_counts
+
+
+# -- an export split into parts by its evidence files ------------------------------------------
+
+SPLIT_AT = 512 * 1024  # the "small stick" of these runs: three scans of 300 KB make 3 parts
+
+
+@pytest.fixture(scope="module")
+def files_template(world_template, tmp_path_factory):
+    """The world with three scans of 300 KB attached at township A (the hub has none)."""
+    from fazhi_tui.services.evidence import attach_files
+    from tests.evidence.samples import tiny_pdf
+    from tests.sync.util import live_uuids
+
+    w = copy_world(world_template, tmp_path_factory.mktemp("hardening-files") / "w")
+    scans = w.root / "scans"
+    scans.mkdir()
+    paths = []
+    for i in range(3):
+        path = scans / f"扫描{i}.pdf"
+        path.write_bytes(tiny_pdf(f"scan {i}") + random.Random(i).randbytes(300 * 1024))
+        paths.append(path)
+    record = live_uuids(w.a, "meeting")[0]
+    with w.a.store() as store:
+        attach_files(w.a.home, w.a.config, store, record, paths)
+    return w
+
+
+def split_step(w: World, usb: Path):
+    def step():
+        with w.a.store() as store:
+            return len(export_up(w.a.home, w.a.config, store, usb, max_bytes=SPLIT_AT).parts)
+
+    return step
+
+
+def held_files(root: Path) -> set[str]:
+    return {p.stem for p in (root / "files").glob("??/*.bin")}
+
+
+def check_split_after_interruption(w: World, usb: Path, whole_counts: dict[str, int]) -> str:
+    """Only hidden .tmp files are left besides whole parts; each part on the stick imports
+    whole, in any order (a files part alone writes no record); the township's next export
+    goes through, and with it the hub holds every record and every scan."""
+    assert integrity(w.a.db) == "ok"
+    names = sorted(p.name for p in usb.iterdir())
+    leftovers = [n for n in names if not n.endswith(".fzb")]
+    assert all(n.startswith(".fazhi-up-") and n.endswith(".tmp") for n in leftovers), leftovers
+    parts = hub_folder_candidates(usb)
+    for path in reversed(parts):  # the files parts first: the harder order
+        outcome = hub_import(w.hub, path)
+        assert outcome.verdict in ("imported", "already"), (path.name, outcome.error)
+    if any(p.name.endswith("-1of3.fzb") for p in parts):
+        assert kind_counts(w.hub.db, TOWN_A) == whole_counts
+    again = export(w.a, usb, max_bytes=SPLIT_AT)
+    for path in (again.parts or (again.path,)):
+        outcome = hub_import(w.hub, path)
+        # a files part whose scans came with the interrupted run's parts: nothing to copy
+        assert outcome.verdict == "imported" or (path != again.path and outcome.verdict == "already"), (path.name, outcome.error)
+    assert kind_counts(w.hub.db, TOWN_A) == whole_counts
+    assert held_files(w.hub.root) == held_files(w.a.root) and len(held_files(w.a.root)) == 3
+    assert integrity(w.hub.db) == "ok"
+    if len(parts) == 3:
+        return "all parts"
+    return "some parts" if parts else ("tmp left" if leftovers else "nothing")
+
+
+def test_a_split_export_killed_at_python_calls_and_random_moments(files_template, tmp_path, whole_counts):
+    """Kill the export of a 3-part bundle (records + 3 scans) at the file-system calls
+    between staging, flushing and naming its parts, at points spread over its run, and at
+    random moments; whatever it left, the hub ends with everything once the township exports
+    again, and never takes a part that is not whole."""
+    probe, stick = fresh(files_template, tmp_path / "probe")
+    finished = in_child(split_step(probe, stick), profile=True)
+    assert finished.result == 3
+    watched = sorted({n for at, _ in finished.marks for n in (at, at + 1)})
+    plans = [("event", n) for n in spread(min(finished.events, max(watched)), 12)]
+    plans += [("event", n) for n in watched[:: max(1, len(watched) // 24)]]
+    rng = random.Random(7)
+    plans += [("after", rng.uniform(0, 0.2)) for _ in range(8)]
+    left: dict[str, int] = {}
+    for index, (how, n) in enumerate(plans):
+        w, stick = fresh(files_template, tmp_path / f"s{index}")
+        if how == "event":
+            child = in_child(split_step(w, stick), kill_at_event=n)
+            assert child.killed, (n, finished.events, child.events)
+        else:
+            in_child(split_step(w, stick), kill_after=n)
+        kind = check_split_after_interruption(w, stick, whole_counts)
+        left[kind] = left.get(kind, 0) + 1
+        shutil.rmtree(w.root)
+        tried("split export killed at a Python call or a random moment")
+    assert left.get("tmp left") and (left.get("nothing") or left.get("some parts")), left
