@@ -12,22 +12,19 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
 from fazhi_tui.base.filetypes import TYPES
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.errors import ActionRefused
 from fazhi_tui.services.evidence import attach_files
-from fazhi_tui.services.office import last_folder
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
-from fazhi_tui.ui.helpers import files_in, show_files
-from fazhi_tui.ui.widgets.folder_picker import FolderPicker
+from fazhi_tui.ui.screens.file_pick import FilePickScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["AttachFilesScreen"]
@@ -35,8 +32,11 @@ __all__ = ["AttachFilesScreen"]
 ENDINGS = {ending for _, endings in TYPES.values() for ending in endings}
 
 
-class AttachFilesScreen(Screen[int]):
+class AttachFilesScreen(FilePickScreen[int]):
     """Answers with the number of files attached."""
+
+    FILES_ID = "attach-files"
+    FILE_ENDINGS = ENDINGS
 
     DEFAULT_CSS = """
     #attach-body { padding: 0 1; height: 1fr; }
@@ -56,30 +56,14 @@ class AttachFilesScreen(Screen[int]):
     def compose(self) -> ComposeResult:
         yield Static(t("files.title"), id="title-bar")
         with Vertical(id="attach-body"):
-            yield FolderPicker(last_folder(self.app.home), id="picker")
+            yield self.folder_picker()
             yield Input("", placeholder=t("files.caption"), id="attach-caption", compact=True, max_length=200)
             yield Static(t("files.pick"))
             yield OptionList(id="attach-files")
             yield Static("", id="attach-status")
         yield key_footer()
 
-    def on_mount(self) -> None:
-        self._list_files()
-        self.query_one("#folders").focus()
-
-    @on(Input.Changed, "#folder-path")
-    def _folder_changed(self) -> None:
-        self._list_files()
-
-    def _list_files(self) -> None:
-        show_files(self.query_one("#attach-files", OptionList), files_in(self.query_one(FolderPicker).path, ENDINGS))
-
-    @on(OptionList.OptionSelected, "#attach-files")
-    def _file_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if not event.option.id:
-            return
-        path = Path(event.option.id)
+    def file_chosen(self, path: Path) -> None:
         self._waiting.append((path, self.query_one("#attach-caption", Input).value))
         self._say("… " + t("files.saving", name=path.name))
         if not self._saving:

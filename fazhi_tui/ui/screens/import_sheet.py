@@ -12,23 +12,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Input, OptionList, RichLog, Select, Static
+from textual.widgets import OptionList, RichLog, Select, Static
 
 from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.services.office import last_folder
 from fazhi_tui.services.sheets import SPREADSHEET_PATTERNS
 from fazhi_tui.storage.database import DatabaseError
-from fazhi_tui.ui.format import plain
-from fazhi_tui.ui.helpers import files_in, show_files
-from fazhi_tui.ui.widgets.folder_picker import FolderPicker
+from fazhi_tui.ui.screens.file_pick import SheetPickScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["ImportSheetScreen"]
 
 
-class ImportSheetScreen(Screen[None]):
+class ImportSheetScreen(SheetPickScreen):
+    NOTHING = "import.nothing"
+    FILES_ID = "import-files"
+    FILE_ENDINGS = tuple(pattern.removeprefix("*") for pattern in SPREADSHEET_PATTERNS)
     DEFAULT_CSS = """
     #import-body { padding: 0 1; height: 1fr; }
     #import-kind { width: 40; }
@@ -45,30 +44,18 @@ class ImportSheetScreen(Screen[None]):
     def __init__(self, kind: str = "staff") -> None:
         super().__init__(id="import-sheet")
         self.kind_name = kind
-        self.preview = None
-        self.path: Path | None = None
-        self.given: dict[str, str] | None = None
-        self.colmap = None
 
     def compose(self) -> ComposeResult:
         yield Static(t("import.title"), id="title-bar")
         with Vertical(id="import-body"):
             yield Static(t("import.pick_kind"))
             yield Select([(kind_label(name), name) for name in KINDS], value=self.kind_name, allow_blank=False, compact=True, id="import-kind")
-            yield FolderPicker(last_folder(self.app.home), id="picker")
+            yield self.folder_picker()
             yield Static(t("catalog.pick_file"))
             yield OptionList(id="import-files")
             yield RichLog(id="import-log", wrap=True, markup=False, min_width=20)
             yield Static(t("import.hint"))
         yield key_footer()
-
-    def on_mount(self) -> None:
-        self._list_files()
-        self.query_one("#folders").focus()
-
-    @on(Input.Changed, "#folder-path")
-    def _folder_changed(self) -> None:
-        self._list_files()
 
     @on(Select.Changed, "#import-kind")
     def _kind_changed(self, event: Select.Changed) -> None:
@@ -80,21 +67,13 @@ class ImportSheetScreen(Screen[None]):
         if self.path is not None:
             self._preview(self.path)
 
-    def _list_files(self) -> None:
-        endings = [pattern.removeprefix("*") for pattern in SPREADSHEET_PATTERNS]
-        show_files(self.query_one("#import-files", OptionList), files_in(self.query_one(FolderPicker).path, endings))
+    def read(self, path: Path, given: dict[str, str] | None) -> None:
+        self._read(path, self.kind_name, given)
 
-    @on(OptionList.OptionSelected, "#import-files")
-    def _file_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self._preview(Path(event.option.id))
+    def column_specs(self) -> list:
+        from fazhi_tui.services.ledger_import import import_specs
 
-    def _preview(self, path: Path, given: dict[str, str] | None = None) -> None:
-        if path != self.path:
-            self.given = None
-        self.path = path
-        self._read(path, self.kind_name, given or self.given)
+        return import_specs(KINDS[self.kind_name])
 
     @work(thread=True, exclusive=True, group="import-sheet")
     def _read(self, path: Path, kind_name: str, given: dict[str, str] | None) -> None:
@@ -127,39 +106,6 @@ class ImportSheetScreen(Screen[None]):
         if given is None and colmap.unknown and len(colmap.columns) < len(kind.fields):
             app.call_from_thread(self._ask_mapping, colmap)
 
-    def _show(self, preview, lines: list[str]) -> None:
-        self.preview = preview
-        log = self.query_one(RichLog)
-        log.clear()
-        for line in lines:
-            log.write(plain(line))  # lines quote the file and its cells
-
-    def _ask_mapping(self, colmap) -> None:
-        from fazhi_tui.services.ledger_import import import_specs
-        from fazhi_tui.ui.screens.column_map import ColumnMapScreen
-
-        self.colmap = colmap
-        path = self.path
-
-        def mapped(mapping: dict[str, str] | None) -> None:
-            if mapping is not None and path is not None:
-                self.given = mapping
-                self._preview(path, mapping)
-
-        self.app.push_screen(ColumnMapScreen(import_specs(KINDS[self.kind_name]), colmap), mapped)
-
-    def action_map_columns(self) -> None:
-        if self.colmap is None:
-            self.notify(t("import.nothing"), severity="warning")
-            return
-        self._ask_mapping(self.colmap)
-
-    def action_store(self) -> None:
-        if self.preview is None:
-            self.notify(t("import.nothing"), severity="warning")
-            return
-        self._store(self.preview)
-
     @work(thread=True, exclusive=True, group="import-sheet")
     def _store(self, preview) -> None:
         from fazhi_tui.services.ledger_import import store_sheet
@@ -168,7 +114,7 @@ class ImportSheetScreen(Screen[None]):
         try:
             count = store_sheet(app.store, preview, app.actor, data_dir=app.home.data_dir)
         except DatabaseError as exc:
-            app.call_from_thread(self.query_one(RichLog).write, plain(f"× {app.db_error_text(exc)}"))
+            app.call_from_thread(self._said, f"× {app.db_error_text(exc)}")
             return
         self.preview = None
-        app.call_from_thread(self.query_one(RichLog).write, plain("√ " + t("import.stored", count=count, kind=kind_label(preview.kind.name))))
+        app.call_from_thread(self._said, "√ " + t("import.stored", count=count, kind=kind_label(preview.kind.name)))
