@@ -10,7 +10,7 @@ from fazhi_tui.domain.checklist import builtin_rules
 from fazhi_tui.ui.screens.checklist import ChecklistScreen, EvidenceScreen
 from fazhi_tui.ui.screens.home import HomeScreen
 from fazhi_tui.ui.screens.record_form import RecordFormScreen
-from tests.ui.conftest import SIZE, make_app, settle
+from tests.ui.conftest import SIZE, make_app, press_settled, settle
 from tests.ui.test_screens import seed
 
 
@@ -50,7 +50,7 @@ async def test_fixing_the_evidence_of_a_failing_rule_turns_it_met(home):
         form = app.screen
         assert isinstance(form, RecordFormScreen) and form.record["uuid"] == partial
         form.query_one("#f-head_attendance", Select).focus()
-        await pilot.press("enter")
+        await press_settled(pilot, "enter")  # the clerk sees the choices open
         await pilot.press("up")  # 部分 → 全程
         await pilot.press("enter")
         await pilot.press("ctrl+s")
