@@ -39,6 +39,10 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     "files.attached_one": ("已附加“{name}”", "Attached “{name}”"),
     "files.saving": ("正在保存“{name}”……", "Saving “{name}”…"),
     "files.saving_then_back": ("文件还在保存，保存完就返回……", "Still saving; going back when done…"),
+    "files.no_files": (
+        "（这个文件夹里没有可附加的文件：PDF、图片、Word、Excel、WPS 文档）",
+        "(no file to attach in this folder: PDF, pictures, Word, Excel, WPS documents)",
+    ),
     "files.none": ("这条记录没有附加文件", "This record has no files attached"),
     "files.not_held": ("（文件未送到）", "(file not arrived)"),
     "files.opened": ("已用系统程序打开：{path}", "Opened with the system's viewer: {path}"),

@@ -102,9 +102,9 @@ def files_in(folder: Path, endings: Iterable[str]) -> list[Path]:
         return []
 
 
-def show_files(options: OptionList, files: Sequence[Path]) -> None:
-    """List ``files`` by name in ``options`` (their paths as ids), the first highlighted; a
-    line saying there are none otherwise. Names are shown as plain text."""
-    options.set_options([Option(plain(p.name, multiline=False), id=str(p)) for p in files] or [Option(t("catalog.no_files"), disabled=True)])
+def show_files(options: OptionList, files: Sequence[Path], none: str = "catalog.no_files") -> None:
+    """List ``files`` by name in ``options`` (their paths as ids), the first highlighted; the
+    line ``none`` (an i18n key) saying there are none otherwise. Names are shown as plain text."""
+    options.set_options([Option(plain(p.name, multiline=False), id=str(p)) for p in files] or [Option(t(none), disabled=True)])
     if files:
         options.highlighted = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
 
 from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.cli import main
@@ -52,6 +53,8 @@ async def test_attach_open_and_detach_key_by_key(home, tmp_path, monkeypatch):
         await press_settled(pilot, "ctrl+o")
         files = form.query_one(EvidenceList)
         assert app.focused is files and files.rows == []
+        footer = " ".join(str(key.render()) for key in form.query(FooterKey))
+        assert "附加文件" in footer and "移除" in footer and "key." not in footer  # its keys, in words
         await press_settled(pilot, "a")
         screen = app.screen
         assert isinstance(screen, AttachFilesScreen)
@@ -110,6 +113,12 @@ async def test_files_chosen_in_a_burst_are_kept_in_order_and_esc_waits_for_them(
         screen = app.screen
         assert isinstance(screen, AttachFilesScreen)
         screen.query_one("#folder-path", Input).focus()
+        (tmp_path / "empty").mkdir()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, str(tmp_path / "empty"))
+        await settle(pilot)
+        listed = screen.query_one("#attach-files", OptionList)
+        assert "没有可附加的文件" in str(listed.get_option_at_index(0).prompt)  # not "no spreadsheet"
         await pilot.press("ctrl+u")
         await type_text(pilot, str(scans))
         await settle(pilot)

@@ -37,6 +37,7 @@ class AttachFilesScreen(FilePickScreen[int]):
 
     FILES_ID = "attach-files"
     FILE_ENDINGS = ENDINGS
+    NO_FILES = "files.no_files"
 
     DEFAULT_CSS = """
     #attach-body { padding: 0 1; height: 1fr; }

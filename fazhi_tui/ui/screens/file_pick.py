@@ -27,6 +27,7 @@ Answer = TypeVar("Answer")
 class FilePickScreen(Screen[Answer]):
     FILES_ID: ClassVar[str]  # the id of the OptionList of files the subclass composes
     FILE_ENDINGS: ClassVar[Iterable[str]]  # ".xlsx", ".pdf"…
+    NO_FILES: ClassVar[str] = "catalog.no_files"  # i18n key: the folder has none of them
 
     def folder_picker(self) -> FolderPicker:
         """The picker to compose, opened on the folder used last."""
@@ -41,7 +42,7 @@ class FilePickScreen(Screen[Answer]):
         self._list_files()
 
     def _list_files(self) -> None:
-        show_files(self.query_one(f"#{self.FILES_ID}", OptionList), files_in(self.query_one(FolderPicker).path, self.FILE_ENDINGS))
+        show_files(self.query_one(f"#{self.FILES_ID}", OptionList), files_in(self.query_one(FolderPicker).path, self.FILE_ENDINGS), self.NO_FILES)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id != self.FILES_ID:

@@ -19,6 +19,7 @@ from fazhi_tui.services.errors import ActionRefused
 from fazhi_tui.services.evidence import detach_file, open_file, record_files, size_text, type_label
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
+from fazhi_tui.ui.helpers import translate_keys
 from fazhi_tui.ui.widgets.confirm import ConfirmScreen
 
 __all__ = ["EvidenceList", "file_line"]
@@ -42,6 +43,7 @@ class EvidenceList(OptionList):
 
     def __init__(self, record_uuid: str, *, township: str | None = None, read_only: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
+        translate_keys(self)  # its keys show in the footer while it has the focus
         self.record_uuid = record_uuid
         self.township = township
         self.read_only = read_only

@@ -15,7 +15,15 @@ from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["FittedFooter", "fit_keys", "key_footer"]
+from fazhi_tui.base.i18n import CATALOG, t
+
+__all__ = ["FittedFooter", "fit_keys", "key_footer", "in_words"]
+
+
+def in_words(description: str) -> str:
+    """A key's label as the clerk reads it: a catalogue key ("key.attach") put into words,
+    for a widget whose keys were not put into words when it was made."""
+    return t(description) if description.startswith("key.") and description in CATALOG else description
 
 GAP = 1  # cells after each key in the compact footer
 ALWAYS = ("f1", "ctrl+q")  # shown whatever the width, at the end: help lists the rest
@@ -51,7 +59,7 @@ class FittedFooter(Footer):
         for _, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in {b.action for b, _, _ in bindings.values()}:
                 bindings[binding.key] = (binding, enabled, tooltip)
-        entries = [(key, self.app.get_key_display(b), b.description) for key, (b, _, _) in bindings.items()]
+        entries = [(key, self.app.get_key_display(b), in_words(b.description)) for key, (b, _, _) in bindings.items()]
         width = self.size.width or self.app.size.width
         shown = fit_keys(entries, width)
         self.styles.grid_size_columns = len(shown)
