@@ -9,8 +9,9 @@
 program's code), ready after its first refresh.
 ``fazhi``: the program as ``python -m fazhi_tui --home HOME_DIR`` starts it (console, command
 line, ``run_app``), its ``FazhiApp`` headless, ready once the home screen is in front with the
-meetings' count in its list (checked every 2 ms) and has refreshed — the first usable
-screen.
+meetings' count in its list after its first refresh (else checked again every 2 ms)
+— the first usable screen. The probe patches ``fazhi_tui.ui.app`` as the program imports
+it, so the program's imports happen in their own order.
 Then the app exits. The parent times from spawning this process to reading ``READY``,
 so the interpreter's start and every import are inside the figure for both apps.
 With ``--modules`` the probe also prints the modules loaded by then (one line, JSON). Last
@@ -19,6 +20,8 @@ comes ``CPU <seconds>``: the CPU time the process had used at READY (all its thr
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import json
 import os
 import sys
@@ -55,7 +58,7 @@ def main() -> None:
 
         class HomeProbe(BareHome):
             def on_mount(self) -> None:
-                super().on_mount()
+                # (Textual calls BareHome.on_mount too: every class's handler in the MRO)
                 self.call_after_refresh(ready, self)
 
         HomeProbe().run(headless=True, size=(80, 24))
@@ -63,7 +66,6 @@ def main() -> None:
     import sqlite3
 
     from fazhi_tui.base.paths import resolve_home
-    from fazhi_tui.ui import app as app_module
 
     home = resolve_home(sys.argv[2])
     conn = sqlite3.connect(home.database)
@@ -71,26 +73,54 @@ def main() -> None:
     conn.close()
     marker = f"{meetings} 条"  # what the home screen shows for the meetings once counted
 
-    class Probe(app_module.FazhiApp):
-        CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+    def watch(app_module) -> None:
+        """Make the program's app (``fazhi_tui.ui.app``, just imported) headless and watched."""
 
-        def on_mount(self) -> None:
-            super().on_mount()
-            self._watch = self.set_interval(0.002, self._check)
+        class Probe(app_module.FazhiApp):
+            CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
 
-        def _check(self) -> None:
-            # ready: the home screen in front, its first line (meetings) showing the count
-            if type(self.screen).__name__ != "HomeScreen":
-                return
-            kinds = self.screen.query("#kinds")
-            if kinds and marker in str(kinds.first().get_option_at_index(0).prompt):
-                self._watch.stop()
-                self.call_after_refresh(ready, self)
+            def push_screen(self, screen, *args, **kwargs):
+                pushed = super().push_screen(screen, *args, **kwargs)
+                if type(screen).__name__ == "HomeScreen":
+                    # after the home screen's first refresh, like the bare apps' on_mount
+                    screen.call_after_refresh(self._check, screen)
+                return pushed
 
+            def _check(self, screen) -> None:
+                # ready: the home screen in front, its first line (meetings) showing the count
+                # (else looked at again every 2 ms: counts that come later from a worker)
+                kinds = screen.query("#kinds")
+                if self.screen is screen and kinds and marker in str(kinds.first().get_option_at_index(0).prompt):
+                    ready(self)
+                else:
+                    self.set_timer(0.002, lambda: self._check(screen))
+
+        app_module.FazhiApp = Probe
+        Probe.run = lambda self, **kwargs: app_module.App.run(self, headless=True, size=(80, 24))
+
+    class Watcher(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        """Patches ``fazhi_tui.ui.app`` when the program imports it: the imports happen in the
+        program's own order (Textual inside ``run_app``, as the user's start has it)."""
+
+        def find_spec(self, name, path, target=None):
+            if name != "fazhi_tui.ui.app":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            self.loader = spec.loader
+            spec.loader = self
+            return spec
+
+        def create_module(self, spec):
+            return self.loader.create_module(spec)
+
+        def exec_module(self, module):
+            self.loader.exec_module(module)
+            watch(module)
+
+    sys.meta_path.insert(0, Watcher())
     # through the program's own entry (python -m fazhi_tui --home DIR: the console set up, the
     # command line parsed, run_app), with the app made headless and watched by the probe
-    app_module.FazhiApp = Probe
-    Probe.run = lambda self, **kwargs: app_module.App.run(self, headless=True, size=(80, 24))
     from fazhi_tui.base.console import setup_console
 
     setup_console()

@@ -20,7 +20,7 @@ from fazhi_tui.base.i18n import set_language, t
 from fazhi_tui.base.paths import Home
 from fazhi_tui.base.text import clean_text, visible
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew
+from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew, upgrade_pending
 from fazhi_tui.storage.store import Actor, Store
 from fazhi_tui.ui.helpers import translate_keys
 from fazhi_tui.ui.widgets.palette import translate_textual_widgets
@@ -257,21 +257,44 @@ class FazhiApp(App[int]):
             return
         self.config = config
         self.use_language(config.language)
-        self._open_store()
+        if upgrade_pending(self.home.database):
+            self._open_store()  # created or upgraded in a worker, each step on the loading screen
+        else:
+            self._open_store_now()
+
+    def _open_database(self, progress=None) -> tuple[Store, dict[str, int] | None, str | None]:
+        """(the store, a township's counts, the newest stamp if the PC's clock is behind it)."""
+        self.home.ensure()
+        kwargs = {"clock": self._clock} if self._clock else {}
+        store = Store.open(self.home.database, self.home.backups, progress=progress, **kwargs)
+        # A township's home screen opens with its counts (a few milliseconds) already known.
+        counts = store.counts() if self.config.hub is None else None
+        return store, counts, store.clock_behind()
+
+    def _cannot_open(self, exc: DatabaseError) -> None:
+        log.error("cannot open %s: %s", self.home.database, exc)
+        self.show_fatal(self.db_error_text(exc), isinstance(exc, (DatabaseCorrupt, DatabaseTooNew)))
+
+    def _open_store_now(self) -> None:
+        """A database already at this version opens in a few milliseconds: here, before the
+        first frame, so that the home screen is that frame — no loading screen drawn first,
+        no worker thread to start and hand the store back (issue 20)."""
+        try:
+            store, counts, behind = self._open_database()
+        except DatabaseError as exc:
+            self._cannot_open(exc)
+            return
+        log.info("opened %s", self.home.database)
+        self._store_ready(store, counts)
+        if behind:
+            self._warn_clock(behind)
 
     @work(thread=True, exclusive=True, group="open-store")
     def _open_store(self) -> None:
         try:
-            self.home.ensure()
-            kwargs = {"clock": self._clock} if self._clock else {}
-            store = Store.open(self.home.database, self.home.backups, progress=self._migrating, **kwargs)
-            # A township's home screen opens with its counts (a few milliseconds) already known.
-            counts = store.counts() if self.config.hub is None else None
-            behind = store.clock_behind()
+            store, counts, behind = self._open_database(progress=self._migrating)
         except DatabaseError as exc:
-            log.error("cannot open %s: %s", self.home.database, exc)
-            unusable = isinstance(exc, (DatabaseCorrupt, DatabaseTooNew))
-            self.call_from_thread(self.show_fatal, self.db_error_text(exc), unusable)
+            self.call_from_thread(self._cannot_open, exc)
             return
         log.info("opened %s", self.home.database)
         self.call_from_thread(self._store_ready, store, counts)
