@@ -260,16 +260,16 @@ class FazhiApp(App[int]):
         if upgrade_pending(self.home.database):
             self._open_store()  # created or upgraded in a worker, each step on the loading screen
         else:
-            self._open_store_now()
+            self.call_next(self._open_store_now)  # after the mount: a frame drawn inside it is dropped
 
-    def _open_database(self, progress=None) -> tuple[Store, dict[str, int] | None, str | None]:
-        """(the store, a township's counts, the newest stamp if the PC's clock is behind it)."""
+    def _open_database(self, progress=None) -> tuple[Store, dict[str, int] | None]:
+        """(the store, a township's counts)."""
         self.home.ensure()
         kwargs = {"clock": self._clock} if self._clock else {}
         store = Store.open(self.home.database, self.home.backups, progress=progress, **kwargs)
         # A township's home screen opens with its counts (a few milliseconds) already known.
         counts = store.counts() if self.config.hub is None else None
-        return store, counts, store.clock_behind()
+        return store, counts
 
     def _cannot_open(self, exc: DatabaseError) -> None:
         log.error("cannot open %s: %s", self.home.database, exc)
@@ -280,24 +280,31 @@ class FazhiApp(App[int]):
         first frame, so that the home screen is that frame — no loading screen drawn first,
         no worker thread to start and hand the store back (issue 20)."""
         try:
-            store, counts, behind = self._open_database()
+            store, counts = self._open_database()
         except DatabaseError as exc:
             self._cannot_open(exc)
             return
         log.info("opened %s", self.home.database)
         self._store_ready(store, counts)
-        if behind:
-            self._warn_clock(behind)
 
     @work(thread=True, exclusive=True, group="open-store")
     def _open_store(self) -> None:
         try:
-            store, counts, behind = self._open_database(progress=self._migrating)
+            store, counts = self._open_database(progress=self._migrating)
         except DatabaseError as exc:
             self.call_from_thread(self._cannot_open, exc)
             return
         log.info("opened %s", self.home.database)
         self.call_from_thread(self._store_ready, store, counts)
+
+    @work(thread=True, group="clock-check")
+    def _check_clock(self) -> None:
+        """After the first frame (the first date parsing imports ``_strptime``: ~3 ms)."""
+        try:
+            behind = self.store.clock_behind()
+        except DatabaseError as exc:
+            self.call_from_thread(self.notify, self.db_error_text(exc), severity="error", timeout=10)
+            return
         if behind:
             self.call_from_thread(self._warn_clock, behind)
 
@@ -332,6 +339,7 @@ class FazhiApp(App[int]):
 
             self.push_screen(HomeScreen(counts))
         self.call_after_refresh(self._collect_again)
+        self.call_after_refresh(self._check_clock)
         self.log.info(t("app.started", ms=round((time.perf_counter() - self._started) * 1000)))
 
     def _collect_again(self) -> None:
