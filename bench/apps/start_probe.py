@@ -4,14 +4,16 @@
     python bench/apps/start_probe.py bare-home
     python bench/apps/start_probe.py fazhi HOME_DIR
 
-``bare``: the reference app (one static line), ready after its first refresh.
+``bare``: the reference app (one static line), ready at its first frame.
 ``bare-home``: the second reference (bare_home.py: the home screen's widgets, none of the
-program's code), ready after its first refresh.
+program's code), ready at its first frame.
 ``fazhi``: the program as ``python -m fazhi_tui --home HOME_DIR`` starts it (console, command
-line, ``run_app``), its ``FazhiApp`` headless, ready once the home screen is in front with the
-meetings' count in its list after its first refresh (else checked again every 2 ms)
-— the first usable screen. The probe patches ``fazhi_tui.ui.app`` as the program imports
-it, so the program's imports happen in their own order.
+line, ``run_app``), its ``FazhiApp`` headless, ready at the first frame drawn with the home
+screen in front and the meetings' count in its list — the first usable screen, what the
+tmux figure waits for. The probe patches ``fazhi_tui.ui.app`` as the program imports it, so
+the program's imports happen in their own order. (Until issue 20's second pass the probes
+were ready after a refresh callback, which for the program came after later frames and the
+footer's keys.)
 Then the app exits. The parent times from spawning this process to reading ``READY``,
 so the interpreter's start and every import are inside the figure for both apps.
 With ``--modules`` the probe also prints the modules loaded by then (one line, JSON). Last
@@ -42,24 +44,39 @@ def ready(app) -> None:
     app.exit()
 
 
+class FirstFrame:
+    """READY the moment the first frame showing what the user waits for is drawn (for the
+    program: the home screen with its counts), the same for the three apps: every frame goes
+    through ``App._display`` (headless, drawn to nowhere), and the frame ``tmux`` shows is the
+    one the tmux figure waits for."""
+
+    _probe_done = False
+
+    def shows_what_is_waited_for(self) -> bool:
+        return True
+
+    def _display(self, screen, renderable) -> None:
+        super()._display(screen, renderable)
+        if not self._probe_done and renderable is not None and self.shows_what_is_waited_for():
+            self._probe_done = True
+            ready(self)
+
+
 def main() -> None:
     which = sys.argv[1]
     if which == "bare":
         from bare_app import BareApp
 
-        class Probe(BareApp):
-            def on_mount(self) -> None:
-                self.call_after_refresh(ready, self)
+        class Probe(FirstFrame, BareApp):
+            pass
 
         Probe().run(headless=True, size=(80, 24))
         return
     if which == "bare-home":
         from bare_home import BareHome
 
-        class HomeProbe(BareHome):
-            def on_mount(self) -> None:
-                # (Textual calls BareHome.on_mount too: every class's handler in the MRO)
-                self.call_after_refresh(ready, self)
+        class HomeProbe(FirstFrame, BareHome):
+            pass
 
         HomeProbe().run(headless=True, size=(80, 24))
         return
@@ -76,24 +93,15 @@ def main() -> None:
     def watch(app_module) -> None:
         """Make the program's app (``fazhi_tui.ui.app``, just imported) headless and watched."""
 
-        class Probe(app_module.FazhiApp):
+        class Probe(FirstFrame, app_module.FazhiApp):
             CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
 
-            def push_screen(self, screen, *args, **kwargs):
-                pushed = super().push_screen(screen, *args, **kwargs)
-                if type(screen).__name__ == "HomeScreen":
-                    # after the home screen's first refresh, like the bare apps' on_mount
-                    screen.call_after_refresh(self._check, screen)
-                return pushed
-
-            def _check(self, screen) -> None:
-                # ready: the home screen in front, its first line (meetings) showing the count
-                # (else looked at again every 2 ms: counts that come later from a worker)
-                kinds = screen.query("#kinds")
-                if self.screen is screen and kinds and marker in str(kinds.first().get_option_at_index(0).prompt):
-                    ready(self)
-                else:
-                    self.set_timer(0.002, lambda: self._check(screen))
+            def shows_what_is_waited_for(self) -> bool:
+                # the home screen in front, its first line (meetings) showing the count
+                if type(self.screen).__name__ != "HomeScreen":
+                    return False
+                kinds = self.screen.query("#kinds")
+                return bool(kinds) and marker in str(kinds.first().get_option_at_index(0).prompt)
 
         app_module.FazhiApp = Probe
         Probe.run = lambda self, **kwargs: app_module.App.run(self, headless=True, size=(80, 24))
