@@ -19,8 +19,8 @@ Two measurements:
 
 Both go through the program's own entry (console, command line, ``run_app``), and both
 apps run from compiled bytecode (see ``compile_bytecode``). Also checked: the modules
-loaded at that moment (no openpyxl, cryptography, sync package beyond its exceptions,
-subcommands, hub services, catalog, hub report, sqlite-utils), and
+loaded at that moment (no click, openpyxl, cryptography, sync package beyond its
+exceptions, subcommands, hub services, catalog, hub report, sqlite-utils), and
 ``python -X importtime -m fazhi_tui --version``.
 """
 
@@ -43,7 +43,7 @@ from common import PY, ROOT, SOURCE, Row, common_args, median, report, target_to
 CMD = "python bench/start_bench.py"
 SOCKET = f"fazhi-bench-{os.getpid()}"
 HEAVY = (
-    "openpyxl", "cryptography", "fazhi_tui.sync.", "fazhi_tui.services.catalog_import", "fazhi_tui.services.hub_report",
+    "click", "openpyxl", "cryptography", "fazhi_tui.sync.", "fazhi_tui.services.catalog_import", "fazhi_tui.services.hub_report",
     "fazhi_tui.services.hub", "fazhi_tui.cli.hub", "fazhi_tui.cli.office", "sqlite_utils",
 )  # (the checklist and its rule file are imported by the home screen's worker, after the first frame)
 LIGHT = ("fazhi_tui.sync.errors",)  # the exceptions the command line catches: no more than that

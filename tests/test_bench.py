@@ -49,9 +49,9 @@ def test_the_start_probe_sees_the_home_screen_with_its_counts(tmp_path):
             assert not [m for m in modules if m.split(".")[0] in ("openpyxl", "cryptography")]
             assert "fazhi_tui.sync.hub" not in modules
             # the probe starts the program through its command line, which opens the interface
-            # without importing a subcommand or the hub's services
-            assert "fazhi_tui.cli.root" in modules
-            assert not {"fazhi_tui.cli.hub", "fazhi_tui.services.hub"} & set(modules)
+            # without click, a subcommand or the hub's services (issue 20)
+            assert "fazhi_tui.cli.start" in modules
+            assert not {"click", "fazhi_tui.cli.root", "fazhi_tui.cli.hub", "fazhi_tui.services.hub"} & set(modules)
 
 
 def test_the_import_reference_writes_exactly_what_the_import_wrote(tmp_path):

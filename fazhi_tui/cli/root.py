@@ -5,20 +5,24 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
 
 from fazhi_tui import __version__
-from fazhi_tui.base.config import ConfigError, load_config
+from fazhi_tui.base.config import ConfigError
 from fazhi_tui.base.console import setup_console
-from fazhi_tui.base.i18n import set_language, t
+from fazhi_tui.base.i18n import t
 from fazhi_tui.base.lock import HomeInUse
 from fazhi_tui.base.logs import close_logging
-from fazhi_tui.base.paths import Home, resolve_home
+from fazhi_tui.base.paths import resolve_home
 from fazhi_tui.base.patterns import NoMatch
 from fazhi_tui.cli.common import EXIT_USAGE, Group, Option, current_home, fail, home_option
+from fazhi_tui.cli.start import home_in as _home_in
+from fazhi_tui.cli.start import language_from as _language_from
+from fazhi_tui.cli.start import refused as _refused
+from fazhi_tui.cli.start import run_app
+from fazhi_tui.cli.start import unexpected as _unexpected
 from fazhi_tui.services.errors import ActionRefused
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.sync.errors import BundleRefused
@@ -77,38 +81,6 @@ def root(ctx: click.Context, demo: bool) -> int:
     return run_app(current_home())
 
 
-def run_app(home: Home) -> int:
-    """Open the interface on ``home`` (Textual is imported only now). The home's lock is
-    taken first: a second program on the same home says who holds it (HomeInUse) and opens
-    nothing. The log goes to its file only: the terminal belongs to the interface."""
-    from fazhi_tui.base.lock import home_lock
-    from fazhi_tui.base.logs import setup_logging
-
-    setup_logging(home)
-    with home_lock(home.data_dir, "fazhi-tui"):
-        from fazhi_tui.ui.app import FazhiApp
-
-        app = FazhiApp(home)
-        app.run()
-    if app.fatal_message:
-        return fail(app.fatal_message)
-    return app.return_code or 0
-
-
-def _home_in(argv: Sequence[str]) -> str | None:
-    """The last ``--home DIR`` (or ``--home=DIR``) of the arguments, read before parsing so
-    that help and errors speak the language of that home's config."""
-    found = None
-    for index, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--home" and index + 1 < len(argv):
-            found = argv[index + 1]
-        elif arg.startswith("--home="):
-            found = arg.split("=", 1)[1]
-    return found
-
-
 def _command_in(argv: Sequence[str]) -> str | None:
     """The name of the command asked for (the first word that is not an option or its value)."""
     skip = False
@@ -120,15 +92,6 @@ def _command_in(argv: Sequence[str]) -> str | None:
         elif not arg.startswith("-"):
             return arg
     return None
-
-
-def _language_from(home: Home) -> None:
-    try:
-        config = load_config(home.config)
-    except ConfigError:
-        return
-    if config:
-        set_language(config.language)
 
 
 def _register(group: click.Group) -> None:
@@ -193,25 +156,3 @@ def _run(args: list[str]) -> int:
         return 0
     except Exception as exc:  # a bug or a surprise: the traceback goes to the log, not the screen
         return _unexpected(exc, args)
-
-
-def _refused(message: str, code: int = 1) -> int:
-    """A command refused with ``message``: in the log, then said."""
-    log.warning("refused: %s", message)
-    return fail(message, code)
-
-
-def _unexpected(exc: Exception, args: Sequence[str]) -> int:
-    """Log ``exc`` with its traceback and say so in one sentence, with where the log is."""
-    from fazhi_tui.base.logs import ensure_logging, log_unexpected, logging_home
-
-    home = resolve_home(_home_in(args))
-    if logging_home() is None:
-        ensure_logging(home)
-    log_unexpected(exc, f"unexpected error in fazhi-tui {' '.join(args)}")
-    path = logging_home()
-    if path is not None and path.exists():
-        return fail(t("err.unexpected", error=type(exc).__name__, path=path))
-    # No log could be written (a read-only stick, a home not made yet): the details here.
-    traceback.print_exception(exc, file=sys.stderr)
-    return fail(t("err.unexpected_no_log", error=type(exc).__name__))

@@ -31,6 +31,7 @@ __all__ = [
     "list_backups",
     "restore_backup",
     "latest_version",
+    "upgrade_pending",
     "wrap",
 ]
 
@@ -111,6 +112,23 @@ def load_migrations(text: str | None = None) -> list[Migration]:
 
 def latest_version() -> int:
     return len(load_migrations())
+
+
+def upgrade_pending(path: Path | str) -> bool:
+    """Whether opening the database at ``path`` would create or upgrade it (run migrations,
+    which the interface shows step by step). Only reads the version; a file that cannot be
+    read counts as pending too: opening it then says what is wrong."""
+    if not Path(path).is_file():
+        return True
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+    return current < latest_version()
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

@@ -50,18 +50,38 @@ def fit_keys(entries: list[tuple[str, str, str]], width: int) -> list[tuple[str,
 
 
 class FittedFooter(Footer):
-    """A compact footer that never cuts a key: see the module's words."""
+    """A compact footer that never cuts a key: see the module's words.
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    Textual's footer composes its keys again after every change of the screen's bindings,
+    and this one after every resize too: a screen opening asked for three or four such
+    recomposes (each mounting every key and styling it), about 30 ms of CPU after the first
+    frame (issue 20). Here the requests made before the next refresh come to one, and that
+    one recomposes only if the keys to show are not the ones shown."""
+
+    _recompose_asked = False
+    _shown: tuple | None = None  # what the keys on screen were composed from
+
+    def _keys(self) -> tuple[list[tuple[str, str, str]], dict[str, tuple[Binding, bool, str]]]:
+        """(the entries that fit the width, the screen's bindings shown by key)."""
         bindings: dict[str, tuple[Binding, bool, str]] = {}
         for _, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in {b.action for b, _, _ in bindings.values()}:
                 bindings[binding.key] = (binding, enabled, tooltip)
         entries = [(key, self.app.get_key_display(b), in_words(b.description)) for key, (b, _, _) in bindings.items()]
         width = self.size.width or self.app.size.width
-        shown = fit_keys(entries, width)
+        return fit_keys(entries, width), bindings
+
+    def _state(self, shown: list[tuple[str, str, str]], bindings: dict[str, tuple[Binding, bool, str]]) -> tuple:
+        return tuple((*entry, bindings[entry[0]][0].action, *bindings[entry[0]][1:]) for entry in shown)
+
+    def compose(self) -> ComposeResult:
+        # Nothing until the screen's bindings are settled (as Textual's footer): the keys
+        # come right after the screen's first frame, which is not held up by mounting and
+        # styling them (~9 ms of a start's first frame, issue 20)
+        if not self._bindings_ready:
+            return
+        shown, bindings = self._keys()
+        self._shown = self._state(shown, bindings)
         self.styles.grid_size_columns = len(shown)
         for key, display, description in shown:
             binding, enabled, tooltip = bindings[key]
@@ -69,9 +89,24 @@ class FittedFooter(Footer):
                 binding.key, display, description, binding.action, disabled=not enabled, tooltip=tooltip
             ).data_bind(compact=Footer.compact)
 
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._recompose_soon()
+
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready:
-            self.call_after_refresh(self.recompose)
+            self._recompose_soon()
+
+    def _recompose_soon(self) -> None:
+        if not self._recompose_asked:
+            self._recompose_asked = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._recompose_asked = False
+        if self.is_attached and self._state(*self._keys()) != self._shown:
+            await self.recompose()
 
 
 def key_footer() -> Footer:
