@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -110,7 +111,14 @@ def load_migrations(text: str | None = None) -> list[Migration]:
 
 
 def latest_version() -> int:
-    return len(load_migrations())
+    """The schema version this program writes (asked once a bundle: schema.sql is read,
+    its migrations counted once per text)."""
+    return _count_migrations(_schema_text())
+
+
+@functools.lru_cache(maxsize=4)
+def _count_migrations(text: str) -> int:
+    return len(load_migrations(text))
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

@@ -20,6 +20,8 @@ from fazhi_tui.domain.kinds import KINDS
 
 __all__ = [
     "COUNTS",
+    "IMPORT_CACHE_KIB",
+    "ready_for_imports",
     "CATALOG_ALL",
     "CATALOG_FIELDS",
     "member_row",
@@ -61,6 +63,24 @@ __all__ = [
 COUNTS = ("added", "changed", "deleted", "unchanged", "conflicts")
 CATALOG_ALL = "*"  # hub_catalog.townships: every member
 CATALOG_FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mode")
+
+
+# -- the connection an import runs on ------------------------------------------------------------
+
+# The page cache of a hub's connection, in KiB (SQLite's default is 2 MB). A hub's record and
+# audit indexes span every township, and an import writes into them at random places: a
+# larger cache keeps more of their inner pages. 64 MB is a cap, not an allocation (pages are
+# taken as they are read), and small beside the 4 GB of the oldest hub PCs.
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+def ready_for_imports(conn: sqlite3.Connection) -> None:
+    """Settings of the connection a hub imports on, outside a transaction (cheap, so set
+    before each import): every commit flushed to disk (``synchronous = FULL``: once an import
+    says "imported", a power cut cannot take it back; NORMAL, every connection's default, may
+    lose the last commits), and the larger page cache."""
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 # -- members and their devices -------------------------------------------------------------------
@@ -182,9 +202,17 @@ def newest_import(conn: sqlite3.Connection) -> str | None:
     return conn.execute("SELECT max(imported_at) FROM hub_bundle").fetchone()[0]
 
 
+_BUNDLE_COLUMNS = ("bundle_id", "file_sha256", "member", "device_id", "seq", "since_seq", "created_at", "imported_at", "archive", "summary")
+
+
 def add_bundle(db: Any, row: dict[str, Any]) -> None:
-    """Log one imported bundle (``summary``: kind → the counts of :data:`COUNTS`)."""
-    db.table("hub_bundle").insert({**row, "summary": json.dumps(row["summary"])})
+    """Log one imported bundle (``summary``: kind → the counts of :data:`COUNTS`). One plain
+    statement: sqlite-utils' ``insert`` reads the table's shape first, each time."""
+    values = {**row, "summary": json.dumps(row["summary"])}
+    db.conn.execute(
+        f"INSERT INTO hub_bundle ({', '.join(_BUNDLE_COLUMNS)}) VALUES ({', '.join('?' for _ in _BUNDLE_COLUMNS)})",
+        [values[c] for c in _BUNDLE_COLUMNS],
+    )
 
 
 def bundles_held(conn: sqlite3.Connection, member_code: str) -> dict[str, list[int]]:
