@@ -20,7 +20,6 @@ from fazhi_tui.domain.kinds import KINDS
 
 __all__ = [
     "COUNTS",
-    "IMPORT_CACHE_KIB",
     "ready_for_imports",
     "CATALOG_ALL",
     "CATALOG_FIELDS",
@@ -67,20 +66,15 @@ CATALOG_FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mo
 
 # -- the connection an import runs on ------------------------------------------------------------
 
-# The page cache of a hub's connection, in KiB (SQLite's default is 2 MB). A hub's record and
-# audit indexes span every township, and an import writes into them at random places: a
-# larger cache keeps more of their inner pages. 64 MB is a cap, not an allocation (pages are
-# taken as they are read), and small beside the 4 GB of the oldest hub PCs.
-IMPORT_CACHE_KIB = 64 * 1024
-
 
 def ready_for_imports(conn: sqlite3.Connection) -> None:
-    """Settings of the connection a hub imports on, outside a transaction (cheap, so set
-    before each import): every commit flushed to disk (``synchronous = FULL``: once an import
-    says "imported", a power cut cannot take it back; NORMAL, every connection's default, may
-    lose the last commits), and the larger page cache."""
+    """The connection a hub imports on flushes every commit to disk (``synchronous = FULL``;
+    set outside a transaction, before each import: cheap): once an import says "imported", a
+    power cut cannot take it back. NORMAL, every connection's default, may lose the last
+    commits to a power cut (never to a killed program), which a clerk's save can afford.
+    The page cache stays SQLite's 2 MB: 64 MB made each commit dearer, not cheaper
+    (bench/RESULTS.md, issue 20)."""
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 # -- members and their devices -------------------------------------------------------------------

@@ -1,10 +1,9 @@
 """What a hub import costs besides its records (issue 20, bench/scale.py): the commit is
-flushed to disk, the connection has the larger page cache, the audit log carries no index
-that takes a random insert per record, and the bundle's own row is one plain statement."""
+flushed to disk, the audit log carries no index that takes a random insert per record, and
+the bundle's own row is one plain statement."""
 
 from __future__ import annotations
 
-from fazhi_tui.storage.hub_store import IMPORT_CACHE_KIB
 from fazhi_tui.sync.hub import import_bundle
 from tests.sync.util import TOWN_A, connect, enrol, export, hub, township
 
@@ -24,7 +23,6 @@ def test_an_import_is_flushed_to_disk_and_writes_no_index_by_record(tmp_path):
         store.conn.set_trace_callback(None)
         # FULL: the commit that makes the import is on disk before "imported" is said
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -IMPORT_CACHE_KIB
         # the settings come before the transaction: its COMMIT is the import's last statement
         written = [s for s in seen if not s.startswith("PRAGMA")]
         assert written[-1] == "COMMIT"
@@ -37,8 +35,7 @@ def test_an_import_is_flushed_to_disk_and_writes_no_index_by_record(tmp_path):
         assert indexes == ["audit_log_at"]
         uuid = store.conn.execute("SELECT uuid FROM meeting WHERE township = ? LIMIT 1", (TOWN_A,)).fetchone()[0]
         assert [row["action"] for row in store.audit_trail(uuid)] == ["insert"]
-    # a township's connection keeps SQLite's defaults
+    # a township's connection keeps the default
     with town.store() as store:
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
     assert connect(county.db).execute("SELECT count(*) FROM hub_bundle").fetchone()[0] == 1
