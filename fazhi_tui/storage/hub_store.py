@@ -73,8 +73,10 @@ def ready_for_imports(conn: sqlite3.Connection) -> None:
     power cut cannot take it back. NORMAL, every connection's default, may lose the last
     commits to a power cut (never to a killed program), which a clerk's save can afford.
     The page cache stays SQLite's 2 MB: 64 MB made each commit dearer, not cheaper
-    (bench/RESULTS.md, issue 20)."""
-    conn.execute("PRAGMA synchronous = FULL")
+    (bench/RESULTS.md, issue 20). Inside a caller's transaction (whose commit is the caller's)
+    SQLite refuses the setting: nothing is changed then."""
+    if not conn.in_transaction:
+        conn.execute("PRAGMA synchronous = FULL")
 
 
 # -- members and their devices -------------------------------------------------------------------
