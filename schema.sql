@@ -710,3 +710,12 @@ CREATE TABLE attachment (
 );
 CREATE INDEX attachment_record ON attachment (record_uuid, deleted_at);
 CREATE INDEX attachment_sync ON attachment (sync_version);
+
+-- migration 7: the audit log's index by record goes (issue 20, found by bench/scale.py)
+-- No screen, command or report reads the audit log by record: the imports, the reports
+-- and "what changed" read it by time (audit_log_at), and Store.audit_trail reads one
+-- record's rows without it (a scan: a township's log is small). At a hub the index cost
+-- every import one entry per record at a random place of one index spanning every
+-- township, a page of it written for nearly each record: about half of the commit's
+-- work once the hub had grown past its page cache, and most of the import's slowing.
+DROP INDEX audit_log_record;

@@ -10,7 +10,13 @@ the program or of the suite), else cProfile (top 25 by cumulative time).
 * matrix    — the county matrix of the 20-township hub;
 * export    — a full export of the township; import — its first import at a fresh hub,
   with the share of its time spent inside SQLite (sqlite3's C methods) vs everything else;
-* start     — the program's start up to the home screen with counts (headless).
+* start     — the program's start up to the home screen with counts (headless);
+* scale     — many small imports into a grown hub: ``--townships N`` genuine one-township
+  bundles (bench/scale.py's, made once and kept under the work folder with the hub that
+  enrolled them), imported one by one into a fresh copy of that hub with one store open;
+  the last ``--profile M`` (default 200) are profiled together, after the hub has grown by
+  the others. Prints the rate in CPU time per tenth and the SQLite/Python split of the
+  profiled imports.
 """
 
 from __future__ import annotations
@@ -88,12 +94,17 @@ def profiled(fn, split: bool = False, show: bool = True) -> tuple[float, float] 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("checklist", "matrix", "export", "import", "start"))
+    parser.add_argument("what", choices=("checklist", "matrix", "export", "import", "start", "scale"))
     parser.add_argument("--work", default=None)
     parser.add_argument("--repeat", type=int, default=1, help="import: profile N imports (each into a fresh hub), "
                         "print the last one's tree and the median share of SQLite")
+    parser.add_argument("--townships", type=int, default=2000, help="scale: bundles imported in all (default 2000)")
+    parser.add_argument("--profile", type=int, default=200, help="scale: the last M imports profiled (default 200)")
     args = parser.parse_args()
     work = work_dir(args.work)
+    if args.what == "scale":
+        profile_scale(work, args.townships, args.profile)
+        return
     from fazhi_tui.services.checklist import hub_matrix, load_active_rules, run_checklist
 
     if args.what in ("checklist", "matrix"):
@@ -149,6 +160,65 @@ def main() -> None:
             subprocess.run([PY, "-m", "pyinstrument", "-i", "0.0005", str(probe), "fazhi", str(target_township(work))], cwd=ROOT)
         except ImportError:
             subprocess.run([PY, "-m", "cProfile", "-s", "cumulative", "-c", code, str(probe), str(target_township(work))], cwd=ROOT)
+
+
+def scale_bundles(work: Path, n: int) -> tuple[Path, list[Path]]:
+    """(the hub that enrolled them, the bundles) of ``n`` townships: made once, kept."""
+    import scale
+    from common import make_hub
+
+    root = work / f"scale-profile-{n}"
+    listing = root / "bundles.txt"
+    if not (root / ".complete").exists():
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        hub = make_hub(root / "hub")
+        out = root / "usb"
+        out.mkdir()
+        paths, seconds, _ = scale.generate(root, hub, n, 4, out)
+        print(f"  generated {n} bundles in {seconds:.0f} s", file=sys.stderr)
+        listing.write_text("\n".join(p.name for p in paths))
+        (root / ".complete").write_text("ok")
+    return root / "hub", [root / "usb" / name for name in listing.read_text().split()]
+
+
+def profile_scale(work: Path, n: int, m: int) -> None:
+    """Import ``n`` bundles into a fresh copy of the enrolled hub; profile the last ``m``."""
+    import time
+
+    from fazhi_tui.sync.hub import import_bundle
+
+    enrolled, paths = scale_bundles(work, n)
+    hub = enrolled.parent / "hub-run"
+    if hub.exists():
+        shutil.rmtree(hub)
+    shutil.copytree(enrolled, hub)
+    home, config, store = office(hub)
+    cpu: list[float] = []
+    try:
+        def run(batch: list[Path]) -> None:
+            for path in batch:
+                c0 = time.process_time()
+                outcome = import_bundle(home, config, store, path)
+                cpu.append(time.process_time() - c0)
+                if outcome.verdict != "imported":
+                    raise RuntimeError(f"{path.name}: {outcome.verdict} {outcome.error}")
+
+        start = time.perf_counter()
+        run(paths[: n - m])
+        grown = time.perf_counter() - start
+        print(f"  {n - m} imported in {grown:.1f} s ({(n - m) / max(grown, 1e-9):.1f}/s wall); profiling {m}", file=sys.stderr)
+        result = profiled(functools.partial(run, paths[n - m :]), split=True)
+    finally:
+        store.close()
+        shutil.rmtree(hub, ignore_errors=True)
+    tenth = max(n // 10, 1)
+    rates = [len(cpu[i : i + tenth]) / max(sum(cpu[i : i + tenth]), 1e-9) for i in range(0, n - tenth + 1, tenth)]
+    print("bundles per CPU second, per tenth (the last tenth includes the profiler's overhead when --profile reaches it):")
+    print("  " + ", ".join(f"{r:.1f}" for r in rates))
+    if result:
+        print(f"profiled: {1000 * result[1] / m:.2f} ms a bundle, of which SQLite {1000 * result[0] / m:.2f} ms")
 
 
 if __name__ == "__main__":

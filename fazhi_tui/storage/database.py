@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -83,10 +84,12 @@ class Migration:
     sql: str
 
 
+@functools.cache
 def _schema_text() -> str:
     """schema.sql: inside the installed package, or at the repository top in a checkout
     (read from the files beside this one; importlib.resources, ~10 ms to import, only for a
-    package that is not plain files, e.g. zipped)."""
+    package that is not plain files, e.g. zipped). Read once: every bundle checked asks for
+    the schema's version."""
     here = Path(__file__).resolve().parents[1]
     for candidate in (here / "schema.sql", here.parent / "schema.sql"):
         if candidate.is_file():
@@ -111,7 +114,14 @@ def load_migrations(text: str | None = None) -> list[Migration]:
 
 
 def latest_version() -> int:
-    return len(load_migrations())
+    """The schema version this program writes (asked once a bundle: the migrations of
+    schema.sql are counted once)."""
+    return _count_migrations(_schema_text())
+
+
+@functools.lru_cache(maxsize=4)
+def _count_migrations(text: str) -> int:
+    return len(load_migrations(text))
 
 
 def upgrade_pending(path: Path | str) -> bool:

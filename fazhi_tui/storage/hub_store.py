@@ -20,6 +20,7 @@ from fazhi_tui.domain.kinds import KINDS
 
 __all__ = [
     "COUNTS",
+    "ready_for_imports",
     "CATALOG_ALL",
     "CATALOG_FIELDS",
     "member_row",
@@ -61,6 +62,21 @@ __all__ = [
 COUNTS = ("added", "changed", "deleted", "unchanged", "conflicts")
 CATALOG_ALL = "*"  # hub_catalog.townships: every member
 CATALOG_FIELDS = ("code", "name", "power_type", "legal_basis", "department", "mode")
+
+
+# -- the connection an import runs on ------------------------------------------------------------
+
+
+def ready_for_imports(conn: sqlite3.Connection) -> None:
+    """The connection a hub imports on flushes every commit to disk (``synchronous = FULL``;
+    set outside a transaction, before each import: cheap): once an import says "imported", a
+    power cut cannot take it back. NORMAL, every connection's default, may lose the last
+    commits to a power cut (never to a killed program), which a clerk's save can afford.
+    The page cache stays SQLite's 2 MB: 64 MB made each commit dearer, not cheaper
+    (bench/RESULTS.md, issue 20). Inside a caller's transaction (whose commit is the caller's)
+    SQLite refuses the setting: nothing is changed then."""
+    if not conn.in_transaction:
+        conn.execute("PRAGMA synchronous = FULL")
 
 
 # -- members and their devices -------------------------------------------------------------------
@@ -182,9 +198,17 @@ def newest_import(conn: sqlite3.Connection) -> str | None:
     return conn.execute("SELECT max(imported_at) FROM hub_bundle").fetchone()[0]
 
 
+_BUNDLE_COLUMNS = ("bundle_id", "file_sha256", "member", "device_id", "seq", "since_seq", "created_at", "imported_at", "archive", "summary")
+
+
 def add_bundle(db: Any, row: dict[str, Any]) -> None:
-    """Log one imported bundle (``summary``: kind → the counts of :data:`COUNTS`)."""
-    db.table("hub_bundle").insert({**row, "summary": json.dumps(row["summary"])})
+    """Log one imported bundle (``summary``: kind → the counts of :data:`COUNTS`). One plain
+    statement: sqlite-utils' ``insert`` reads the table's shape first, each time."""
+    values = {**row, "summary": json.dumps(row["summary"])}
+    db.conn.execute(
+        f"INSERT INTO hub_bundle ({', '.join(_BUNDLE_COLUMNS)}) VALUES ({', '.join('?' for _ in _BUNDLE_COLUMNS)})",
+        [values[c] for c in _BUNDLE_COLUMNS],
+    )
 
 
 def bundles_held(conn: sqlite3.Connection, member_code: str) -> dict[str, list[int]]:

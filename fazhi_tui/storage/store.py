@@ -315,6 +315,8 @@ class Store:
         add_audit_rows(self.db, [audit_row(at, actor.operator, self.device_id, table, record_uuid, action, changes)])
 
     def audit_trail(self, record_uuid: str) -> list[dict[str, Any]]:
+        """One record's audit rows, oldest first (read through the whole log: no screen asks
+        this, and an index by record cost every hub import dearly; migration 7)."""
         rows = self._read("SELECT * FROM audit_log WHERE record_uuid = ? ORDER BY id", (record_uuid,))
         return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
 

@@ -187,8 +187,15 @@ def build_v5(path: Path) -> None:
     _build_township(path, 5)
 
 
+def build_v6(path: Path) -> None:
+    """A township's database as version 6 left it (migrations 1-6): version 5's records; the
+    attachment table is there, empty, and the audit log still has its index by record
+    (dropped by migration 7)."""
+    _build_township(path, 6)
+
+
 # version → builder of a database of that version; every version before the latest
-BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3, 4: build_v4, 5: build_v5}
+BUILDERS: dict[int, Callable[[Path], None]] = {1: build_v1, 2: build_v2, 3: build_v3, 4: build_v4, 5: build_v5, 6: build_v6}
 
 
 def fixture_path(version: int) -> Path:

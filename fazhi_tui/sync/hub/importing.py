@@ -187,6 +187,7 @@ def import_bundle(home: Home, config: Config, store: Store, path: Path, *, dry_r
         if manifest["hub"] != hub.code:
             raise BundleRefused("err.bundle_other_hub", f"made for hub {manifest['hub']}, this is {hub.code}", code=manifest["hub"])
         with store.read_lock() as conn:
+            hub_store.ready_for_imports(conn)
             # The signature first: an "already imported" answer is given only to a bundle
             # its sender really signed, and only for an id of that very device.
             secret = _verify_sender(conn, manifest, manifest_bytes, signature)
