@@ -28,6 +28,7 @@ __all__ = [
     "add_audit_rows",
     "append_audit",
     "merge_records",
+    "insert_records",
     "save_records",
     "held_records",
     "read_record",
@@ -125,6 +126,22 @@ def merge_records(db: Any, table: str, columns: tuple[str, ...], rows: Sequence[
     foreign-key rule a row breaks raises ``sqlite3.IntegrityError``."""
     if rows:
         db.conn.executemany(_merge_sql(table, columns), rows)
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def insert_records(db: Any, table: str, columns: tuple[str, ...], rows: Sequence[tuple]) -> None:
+    """Write record rows new to the table, given as tuples of ``columns``, in their order
+    (:func:`merge_records` of rows whose uuids the table does not hold, without the work of
+    its ``ON CONFLICT`` clause). A uuid the table holds, like any unique, NOT NULL, CHECK or
+    foreign-key rule a row breaks, raises ``sqlite3.IntegrityError``."""
+    if rows:
+        db.conn.executemany(_insert_sql(table, columns), rows)
 
 
 def save_records(db: Any, table: str, rows: Sequence[dict[str, Any]], *, overwrite: bool = False) -> None:

@@ -38,7 +38,15 @@ from fazhi_tui.storage import hub_store
 from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict
 from fazhi_tui.storage.hub_store import COUNTS
-from fazhi_tui.storage.records import append_audit, audit_changes, held_records, insert_changes, merge_records, read_record
+from fazhi_tui.storage.records import (
+    append_audit,
+    audit_changes,
+    held_records,
+    insert_changes,
+    insert_records,
+    merge_records,
+    read_record,
+)
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed_files
@@ -366,6 +374,9 @@ class _Merge:
         fresh_changes = dict(zip(map(id, fresh), insert_changes(kind_columns, fresh)))
         head = (now, self.operator, self.hub_device, table)
         audit = self.audit.append
+        # The versions taken are written in the bundle's order, in runs: records new to the
+        # hub by a plain INSERT, versions of records it holds by INSERT … ON CONFLICT.
+        fresh_run: list[tuple] = []
         taken: list[tuple] = []
         written: set[str] = set()
         # Tombstones first: a record restored at the township may take back a unique code
@@ -375,14 +386,18 @@ class _Merge:
             if row["sync_stamp"] > now:  # a clock set ahead cannot win from the future
                 row["sync_stamp"] = now
             if record_uuid in written:  # the same uuid twice in one bundle: what the first one wrote counts
+                insert_records(self.db, table, names, fresh_run)
                 merge_records(self.db, table, names, taken)
-                taken = []
+                fresh_run, taken = [], []
                 current = read_record(self.db, table, record_uuid)
             else:
                 current = held.get(record_uuid)
             written.add(record_uuid)
             if current is None:  # new to the hub: the common case, kept lean
-                taken.append((*row.values(), version))
+                if taken:
+                    merge_records(self.db, table, names, taken)
+                    taken = []
+                fresh_run.append((*row.values(), version))
                 if row["deleted_at"]:
                     action = "delete"
                     summary.deleted += 1
@@ -394,7 +409,11 @@ class _Merge:
                     changes = audit_changes({c: [None, row[c]] for c in kind_columns})
                 audit((*head, record_uuid, action, changes))
                 continue
+            if fresh_run:
+                insert_records(self.db, table, names, fresh_run)
+                fresh_run = []
             self._decide(table, row, current, summary, columns, kind_columns, taken, audit, head)
+        insert_records(self.db, table, names, fresh_run)
         merge_records(self.db, table, names, taken)
 
     def _decide(self, table, row, current, summary, columns, kind_columns, taken, audit, head) -> None:
