@@ -16,6 +16,7 @@ signature, digest, decryption, size limits, then each record's fields and types.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import itertools
@@ -429,7 +430,16 @@ def _joined(values: list | tuple, pattern: re.Pattern) -> bool:
 
 
 def _days_real(values: list | tuple) -> bool:
-    return all(_real_day(day) and day < "9999-12-31" for day in set(map(_DAY, values)))
+    """Every value's first ten characters (``YYYY-MM-DD``, checked before) are a real day
+    before 9999-12-31: each distinct day read once, by ``_real_day``'s own reading."""
+    days = set(map(_DAY, values))
+    if not days:
+        return True
+    try:
+        collections.deque(map(dt.date.fromisoformat, days), maxlen=0)
+    except ValueError:
+        return False
+    return max(days) < "9999-12-31"
 
 
 def _stamps(values: list | tuple) -> bool:

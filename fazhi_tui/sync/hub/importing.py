@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import logging
 import operator
 from collections.abc import Iterable
@@ -335,6 +336,15 @@ def _content(row: Any, columns: Iterable[str]) -> dict[str, Any]:
     return {c: row[c] for c in columns}
 
 
+_UUID = operator.itemgetter("uuid")
+_SYNC_STAMP = operator.itemgetter("sync_stamp")
+_DELETED_AT = operator.itemgetter("deleted_at")
+
+
+def _IS_LIVE(row: dict[str, Any]) -> bool:  # noqa: N802 - a sort key, named as the getters above
+    return row["deleted_at"] is None
+
+
 @functools.cache
 def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(system and kind columns, kind columns) of one record table."""
@@ -368,7 +378,11 @@ class _Merge:
         # hub's change number.
         names = (*rows[0], "sync_version")
         now, version = self.now, self.version
-        held = held_records(self.db, table, [row["uuid"] for row in rows])
+        uuids = list(map(_UUID, rows))
+        held = held_records(self.db, table, uuids)
+        if not held and len(set(uuids)) == len(rows):
+            self._all_new(table, rows, summary, names, kind_columns)
+            return
         # the audit's changes of the rows new to the hub, made a column at a time
         fresh = [row for row in rows if row["uuid"] not in held]
         fresh_changes = dict(zip(map(id, fresh), insert_changes(kind_columns, fresh)))
@@ -415,6 +429,25 @@ class _Merge:
             self._decide(table, row, current, summary, columns, kind_columns, taken, audit, head)
         insert_records(self.db, table, names, fresh_run)
         merge_records(self.db, table, names, taken)
+
+    def _all_new(self, table: str, rows: list[dict[str, Any]], summary: KindSummary, names: tuple[str, ...], kind_columns) -> None:
+        """:meth:`kind` of rows none of which the hub holds, each uuid once (a township's
+        first bundle, the common case): the same rows and audit rows, a column at a time."""
+        now = self.now
+        ordered = sorted(rows, key=_IS_LIVE)  # tombstones first, as kind() writes them
+        if max(map(_SYNC_STAMP, ordered)) > now:  # a clock set ahead cannot win from the future
+            for row in ordered:
+                if row["sync_stamp"] > now:
+                    row["sync_stamp"] = now
+        deleted = list(map(_DELETED_AT, ordered))
+        tombstones = len(deleted) - deleted.count(None)
+        summary.deleted += tombstones
+        summary.added += len(ordered) - tombstones
+        actions = ["insert" if at is None else "delete" for at in deleted]
+        head = map(itertools.repeat, (now, self.operator, self.hub_device, table))
+        self.audit.extend(zip(*head, map(_UUID, ordered), actions, insert_changes(kind_columns, ordered)))
+        version = (self.version,)
+        insert_records(self.db, table, names, [(*values, *version) for values in map(dict.values, ordered)])
 
     def _decide(self, table, row, current, summary, columns, kind_columns, taken, audit, head) -> None:
         """A version of a record the hub holds: take it, keep the hub's, or nothing to do."""
