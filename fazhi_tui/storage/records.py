@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -65,8 +66,8 @@ def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> li
     the table), the same text, made a column at a time: each column's values are encoded
     with one call over the column, each row is one formatting of a template."""
     template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
-    encoded = [_encoded_column([row[c] for row in rows]) for c in columns]
-    return [template % values for values in zip(*encoded)] if columns else ["{}"] * len(rows)
+    encoded = [_encoded_column(list(map(operator.itemgetter(c), rows))) for c in columns]
+    return list(map(template.__mod__, zip(*encoded))) if columns else ["{}"] * len(rows)
 
 
 def _encoded_column(values: list[Any]) -> list[str]:

@@ -491,7 +491,7 @@ def _decode_columns(kind: Kind, rows: list, member: str) -> list[dict[str, Any]]
         return []
     if not _all(rows, dict):
         return None
-    keys = {tuple(row) for row in rows}
+    keys = set(map(tuple, rows))
     if len(keys) != 1:
         return None
     (present,) = keys
