@@ -307,6 +307,9 @@ def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, da
     expected = outcome(bundle._decode_each)
     got = outcome(bundle.decode_rows)
     assert repr(got) == repr(expected)  # repr: nan == nan
+    # the rows themselves made the decoded rows (the hub's import: a payload just parsed)
+    reused = outcome(lambda kind, rows, member: bundle.decode_rows(kind, rows, member, reuse=True))
+    assert repr(reused) == repr(expected)
 
 
 _PAYLOADS: dict[Path, dict] = {}
@@ -329,6 +332,9 @@ def test_a_real_bundle_is_checked_a_column_at_a_time(scenario):
             assert fast is not None, name
             assert fast == bundle._decode_each(KINDS[name], rows, TOWN_A)
             assert [list(row) for row in fast] == [list(row) for row in bundle._decode_each(KINDS[name], rows, TOWN_A)]
+            own = copy.deepcopy(rows)
+            reused = bundle.decode_rows(KINDS[name], own, TOWN_A, reuse=True)
+            assert reused is own and repr(reused) == repr(fast)  # the payload's own rows, converted in place
 
 
 def test_audit_changes_made_a_column_at_a_time_are_json_dumps_text():

@@ -162,7 +162,7 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> tuple[dict[str, l
         raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
     if set(data["records"]) - set(KINDS):
         raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
-    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"]) for name, kind in KINDS.items()}
+    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"], reuse=True) for name, kind in KINDS.items()}
     counts = {name: len(rows) for name, rows in records.items()}
     if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
         raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
