@@ -25,7 +25,9 @@ link to a person since deleted), a record the hub has never heard of does not.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import operator
 from typing import Any
 
 from fazhi_tui.domain.kinds import KINDS, Kind
@@ -77,6 +79,9 @@ def _ids(text: str) -> list[Any]:
     return json.loads(text)
 
 
+_UUID = operator.itemgetter("uuid")
+
+
 def _label(kind: Kind, row: dict[str, Any]) -> str:
     parts = [str(row[name]) for name in kind.label_fields if row.get(name) not in (None, "")]
     return " ".join(parts)[:60] or row["uuid"]
@@ -84,21 +89,18 @@ def _label(kind: Kind, row: dict[str, Any]) -> str:
 
 def check_records(db: Any, member: str, records: dict[str, list[dict[str, Any]]], today: dt.date) -> None:
     """Raise :class:`RecordRefused` at the first live record the forms would refuse."""
-    carried = {name: {row["uuid"] for row in rows} for name, rows in records.items()}
+    carried = {name: set(map(_UUID, rows)) for name, rows in records.items()}
     wanted: dict[str, set[str]] = {}
     lists: dict[str, list[str]] = {"[]": []}  # each list of references (JSON text) parsed once
     for name, rows in records.items():
         kind = KINDS[name]
         for f in kind.fields:
             if f.type == "ref":
-                named = {row[f.name] for row in rows} - {""}
+                named = set(map(operator.itemgetter(f.name), rows)) - {""}
             elif f.type == "refs":
-                named = set()
-                for row in rows:
-                    value = row[f.name]
-                    if value not in lists:
-                        lists[value] = _ids(value)
-                    named.update(lists[value])
+                texts = set(map(operator.itemgetter(f.name), rows))
+                lists.update((text, _ids(text)) for text in texts - lists.keys())
+                named = set(itertools.chain.from_iterable(map(lists.__getitem__, texts)))
             else:
                 continue
             wanted.setdefault(f.ref, set()).update(named - carried.get(f.ref, set()))
