@@ -459,7 +459,10 @@ def _column(kind: Kind, f: Field, values: tuple) -> list | tuple | None:
     if f.type in ("text", "longtext"):
         if not _all(values, str) or (values and max(map(len, values)) > max(f.max_length, 200) * 4):
             return None
-        if "".join(values).isprintable():
+        text = "".join(values)
+        if f.type == "longtext":  # a line break and a tab stay as they are in a multi-line field
+            text = text.replace("\n", "").replace("\t", "")
+        if text.isprintable():  # clean_text leaves each value as it is
             return values
         return [clean_text(v, multiline=f.type == "longtext") for v in values]
     if f.type == "date":

@@ -273,7 +273,7 @@ HOSTILE = (
     None, "", " ", "x", "x\ny", "a\u200bb", "\x00", "a" * 801, 0, 1, -1, 2**31, 10**9, 10**6 + 1, 1.5, float("nan"), float("inf"),
     True, False, [], ["a"], ["a\nb"], [1], {"a": 1}, "2026-01-01", "2026-02-30", "2026-01-01\n2026-01-02", "9999-12-31",
     "2026-01-01T00:00:00.000000Z", "2026-01-01T24:00:00.000000Z", "2026-02-30T00:00:00.000000Z", "2026-01-01T00:00:60.000000Z",
-    "640302100", "640303100", "admin", "deploy", "partial", "not-a-code", "u" * 64, "u" * 65,
+    "640302100", "640303100", "admin", "deploy", "partial", "not-a-code", "u" * 64, "u" * 65, "a\tb\nc", "a\r\nb", " \n\t",
 )
 
 
@@ -310,6 +310,34 @@ def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, da
     # the rows themselves made the decoded rows (the hub's import: a payload just parsed)
     reused = outcome(lambda kind, rows, member: bundle.decode_rows(kind, rows, member, reuse=True))
     assert repr(reused) == repr(expected)
+
+
+def test_columns_checked_at_once_agree_on_each_value_in_each_field(scenario):
+    """Every hostile value in every column of every kind, in one row among real ones:
+    decode_rows (reusing the rows or not) gives what the row-by-row check gives."""
+    from fazhi_tui.sync import bundle
+
+    payload = _payload(scenario)
+    checked = 0
+    for name, rows in payload["records"].items():
+        if not rows:
+            continue
+        for column in rows[0]:
+            for value in HOSTILE:
+                changed = copy.deepcopy(rows[:4])
+                changed[len(changed) // 2][column] = value
+
+                def outcome(decode, changed=changed, kind=KINDS[name]):
+                    try:
+                        return decode(kind, copy.deepcopy(changed), TOWN_A)
+                    except (BundleRefused, RecordRefused) as exc:
+                        return type(exc), str(exc), getattr(exc, "key", None)
+
+                expected = repr(outcome(bundle._decode_each))
+                assert repr(outcome(bundle.decode_rows)) == expected, (name, column, value)
+                assert repr(outcome(lambda kind, rows, member: bundle.decode_rows(kind, rows, member, reuse=True))) == expected
+                checked += 1
+    assert checked > 3000
 
 
 _PAYLOADS: dict[Path, dict] = {}

@@ -341,7 +341,7 @@ _SYNC_STAMP = operator.itemgetter("sync_stamp")
 _DELETED_AT = operator.itemgetter("deleted_at")
 
 
-def _IS_LIVE(row: dict[str, Any]) -> bool:  # noqa: N802 - a sort key, named as the getters above
+def _is_live(row: dict[str, Any]) -> bool:
     return row["deleted_at"] is None
 
 
@@ -355,8 +355,9 @@ def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 class _Merge:
     """One bundle's merge, a kind at a time: the hub's versions of the kind's records are
     read in a few queries (uuid IN ...), each incoming row is decided against them in
-    Python, and the versions taken and the audit rows are written as tuples with one
-    prepared statement each (executemany), in the bundle's order."""
+    Python, and the versions taken and the audit rows are written as tuples with prepared
+    statements (executemany: a plain INSERT for records new to the hub, INSERT … ON
+    CONFLICT for versions of records it holds), in the bundle's order."""
 
     def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str) -> None:
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
@@ -434,7 +435,7 @@ class _Merge:
         """:meth:`kind` of rows none of which the hub holds, each uuid once (a township's
         first bundle, the common case): the same rows and audit rows, a column at a time."""
         now = self.now
-        ordered = sorted(rows, key=_IS_LIVE)  # tombstones first, as kind() writes them
+        ordered = sorted(rows, key=_is_live)  # tombstones first, as kind() writes them
         if max(map(_SYNC_STAMP, ordered)) > now:  # a clock set ahead cannot win from the future
             for row in ordered:
                 if row["sync_stamp"] > now:
