@@ -10,6 +10,10 @@ small :class:`Lookup` protocol the storage layer implements.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,7 +21,7 @@ from fazhi_tui.base.text import clean_text
 from fazhi_tui.domain.dates import DateParseError, parse_date
 from fazhi_tui.domain.kinds import CHOICES, Field, Kind
 
-__all__ = ["Problem", "Lookup", "ValidationResult", "Limits", "validate"]
+__all__ = ["Problem", "Lookup", "ValidationResult", "Limits", "validate", "validate_many"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,161 @@ def _plan(kind: Kind) -> tuple[tuple[tuple, ...], tuple[Field, ...]]:
         )
         known = _PLANS[kind.name] = (kind, fields, tuple(f for f in kind.fields if f.type in ("ref", "refs")))
     return known[1], known[2]
+
+
+def validate_many(
+    kind: Kind,
+    raws: Sequence[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    lookup: Lookup,
+    uuids: Sequence[str | None],
+    limits: Limits = Limits(),
+) -> dict[int, dict[str, Problem]]:
+    """What :func:`validate` finds wrong with each of many records of ``kind`` (the hub's
+    check of a bundle): index → problems, for the records with any, in index order.
+    ``result.get(i, {})`` is ``validate(kind, raws[i], today=today, lookup=lookup,
+    uuid=uuids[i], limits=limits).problems``: the same problems, in the same order.
+
+    The same conversions (:func:`_clean_one`) and the same rules (the kind's checks below)
+    run, in another order of work: a field's values are converted a column at a time (each
+    distinct value once; a column of clean text, the common case, by a few calls over the
+    column), references are looked up once per distinct id, and then each record's converted
+    values go through the kind's checks. ``lookup`` must give the same answer to the same
+    question (it is asked once per distinct id, not once per record)."""
+    if not raws:
+        return {}
+    fields, references = _plan(kind)
+    names = tuple(plan[1] for plan in fields)
+    raw_columns = _raw_columns(raws, fields)
+    found: dict[int, dict[str, Problem]] = {}
+    value_columns: list[Sequence[Any]] = []
+    for (f, name, only_if, _default, empty, _fid), column in zip(fields, raw_columns):
+        values, problems = _convert_column(f, column)
+        if only_if:
+            other, wanted = only_if
+            if raw_columns.complete and other in names:
+                gate = raw_columns[names.index(other)]
+            else:
+                gate = [raw.get(other) for raw in raws]
+            # validate's test, raw.get(only_if[0]) != only_if[1], record by record
+            off = list(itertools.compress(range(len(raws)), map(operator.ne, gate, itertools.repeat(wanted))))
+            if off:
+                values = list(values)
+                for i in off:
+                    values[i] = empty
+                    problems.pop(i, None)
+        for i, problem in problems.items():
+            found.setdefault(i, {})[name] = problem
+        value_columns.append(values)
+
+    for f in references:
+        column = value_columns[names.index(f.name)]
+        if f.type == "ref":
+            missing = {u for u in set(column) if u and not lookup.exists(f.ref, u)}
+            for i in _indexes(column, missing.__contains__) if missing else ():
+                if f.name not in found.get(i, ()):
+                    found.setdefault(i, {})[f.name] = Problem("err.ref_missing")
+        else:
+            missing = {u for u in set(itertools.chain.from_iterable(column)) if not lookup.exists(f.ref, u)}
+            for i in _indexes(column, missing.isdisjoint, want=False) if missing else ():
+                if f.name not in found.get(i, ()):
+                    count = sum(u in missing for u in column[i])
+                    found.setdefault(i, {})[f.name] = Problem("err.refs_missing", {"count": count})
+
+    checker = _KIND_CHECKS.get(kind.name)
+    if checker:
+        for i, row in enumerate(zip(*value_columns)):
+            for name, problem in checker(dict(zip(names, row)), today, lookup, uuids[i], limits):
+                found.setdefault(i, {}).setdefault(name, problem)
+    return dict(sorted(found.items()))
+
+
+def _indexes(column: Sequence[Any], test, want: bool = True) -> list[int]:
+    """The indexes of the values of ``column`` for which ``test`` is ``want``."""
+    hits = map(test, column)
+    return list(itertools.compress(range(len(column)), hits if want else map(operator.not_, hits)))
+
+
+class _Columns(list):
+    """The raw values of each field, a list per field; ``complete``: every record holds
+    every field (so a column is also what ``raw.get(name)`` gives)."""
+
+    complete = False
+
+
+def _raw_columns(raws: Sequence[Mapping[str, Any]], fields: tuple[tuple, ...]) -> _Columns:
+    """Each field's ``raw.get(name, default)`` over the records, as columns."""
+    names = [plan[1] for plan in fields]
+    columns = _Columns()
+    try:
+        if len(names) == 1:
+            columns.append(list(map(operator.itemgetter(names[0]), raws)))
+        else:
+            columns.extend(zip(*map(operator.itemgetter(*names), raws)))
+        columns.complete = True
+    except KeyError:  # a record without one of the fields: each takes the field's default
+        columns.clear()
+        columns.extend([raw.get(name, default) for raw in raws] for _f, name, _only_if, default, _empty, _fid in fields)
+    return columns
+
+
+_TEXT_TYPES = ("text", "longtext")
+_ISO_DAYS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_days(column: Sequence[str]) -> bool:
+    """Every value is a day written as ``YYYY-MM-DD`` in ASCII digits that exists: what
+    :func:`parse_date` reads as that day and ``isoformat`` writes back as the same text."""
+    if not column:
+        return True
+    text = "\n".join(column)
+    if text.count("\n") != len(column) - 1 or _ISO_DAYS.fullmatch(text) is None:
+        return False
+    try:
+        for day in set(column):
+            dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+def _convert_column(f: Field, column: Sequence[Any]) -> tuple[Sequence[Any], dict[int, Problem]]:
+    """(converted values, index → problem) of :func:`_clean_one` over a field's column."""
+    types = set(map(type, column))
+    if f.type in _TEXT_TYPES and types == {str}:
+        text = "".join(column)
+        if f.type == "longtext":  # a line break and a tab stay in a multi-line field
+            text = text.replace("\n", "").replace("\t", "")
+        if text.isprintable():  # clean_text leaves each value as it is
+            stripped = list(map(str.strip, column))  # a blank one is "" (not required) or refused
+            if (not f.required or "" not in stripped) and max(map(len, stripped)) <= f.max_length:
+                return stripped, {}
+    if f.type == "date" and types <= {str, type(None)} and (not f.required or type(None) not in types):
+        if _iso_days([value for value in column if value is not None] if type(None) in types else column):
+            return column, {}  # parse_date gives each of these days back as it is; None stays None
+    if f.type == "float" and types <= {int, float}:
+        # the conversion reads str(value), which is repr(value) for these: one per distinct text
+        keys = list(map(repr, column))
+        done = {key: _clean_one(f, value) for key, value in dict(zip(keys, column)).items()}
+        bad = {key for key, (_, problem) in done.items() if problem}
+        problems = {i: done[keys[i]][1] for i in _indexes(keys, bad.__contains__)} if bad else {}
+        return [done[key][0] for key in keys], problems
+    if f.type == "refs" and types == {list}:
+        # lists of distinct ids, as the hub's bundles hold: each list converts to itself
+        if set(map(type, itertools.chain.from_iterable(column))) <= {str} and list(map(len, map(set, column))) == list(map(len, column)):
+            return column, {}
+    if len(types - {type(None)}) <= 1 and types <= _SHARED_TYPES:
+        # one type (and None): equal values are the same value, converted once each
+        done = {value: _clean_one(f, value) for value in set(column)}
+        bad = {value for value, (_, problem) in done.items() if problem}
+        problems = {i: done[column[i]][1] for i in _indexes(column, bad.__contains__)} if bad else {}
+        if all(type(converted) is type(value) and converted == value for value, (converted, _) in done.items()):
+            return column, problems
+        converted = {value: result[0] for value, result in done.items()}
+        return list(map(converted.__getitem__, column)), problems
+    results = [_clean_one(f, value) for value in column]  # lists, fractions, mixed types
+    return [value for value, _ in results], {i: problem for i, (_, problem) in enumerate(results) if problem}
 
 
 def _date(values: dict[str, Any], name: str) -> dt.date | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -28,6 +29,7 @@ __all__ = [
     "add_audit_rows",
     "append_audit",
     "merge_records",
+    "insert_records",
     "save_records",
     "held_records",
     "read_record",
@@ -64,8 +66,8 @@ def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> li
     the table), the same text, made a column at a time: each column's values are encoded
     with one call over the column, each row is one formatting of a template."""
     template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
-    encoded = [_encoded_column([row[c] for row in rows]) for c in columns]
-    return [template % values for values in zip(*encoded)] if columns else ["{}"] * len(rows)
+    encoded = [_encoded_column(list(map(operator.itemgetter(c), rows))) for c in columns]
+    return list(map(template.__mod__, zip(*encoded))) if columns else ["{}"] * len(rows)
 
 
 def _encoded_column(values: list[Any]) -> list[str]:
@@ -125,6 +127,22 @@ def merge_records(db: Any, table: str, columns: tuple[str, ...], rows: Sequence[
     foreign-key rule a row breaks raises ``sqlite3.IntegrityError``."""
     if rows:
         db.conn.executemany(_merge_sql(table, columns), rows)
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    if table not in KINDS:
+        raise ValueError(f"not a record table: {table}")
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def insert_records(db: Any, table: str, columns: tuple[str, ...], rows: Sequence[tuple]) -> None:
+    """Write record rows new to the table, given as tuples of ``columns``, in their order
+    (:func:`merge_records` of rows whose uuids the table does not hold, without the work of
+    its ``ON CONFLICT`` clause). A uuid the table holds, like any unique, NOT NULL, CHECK or
+    foreign-key rule a row breaks, raises ``sqlite3.IntegrityError``."""
+    if rows:
+        db.conn.executemany(_insert_sql(table, columns), rows)
 
 
 def save_records(db: Any, table: str, rows: Sequence[dict[str, Any]], *, overwrite: bool = False) -> None:

@@ -16,6 +16,7 @@ signature, digest, decryption, size limits, then each record's fields and types.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import itertools
@@ -383,16 +384,18 @@ def _default(f: Field) -> Any:
     return f.default if f.default is not None else ("" if f.type in ("text", "longtext") else None)
 
 
-def decode_rows(kind: Kind, rows: Any, member: str) -> list[dict[str, Any]]:
+def decode_rows(kind: Kind, rows: Any, member: str, *, reuse: bool = False) -> list[dict[str, Any]]:
     """Bundle rows → database values, refusing any row that is malformed or not ``member``'s.
 
     Every row of a kind has the same keys in the same order: the system columns,
-    ``sync_stamp``, the kind's fields."""
+    ``sync_stamp``, the kind's fields. ``reuse``: the rows are the caller's own (a payload
+    just parsed, not used again as it was), so a row that has those keys in that order
+    already may become the decoded row itself, its converted values written into it."""
     if not isinstance(rows, list):
         raise BundleRefused("err.bundle_damaged", f"{kind.name}: not a list")
     check_counts({kind.name: len(rows)})
     try:
-        decoded = _decode_columns(kind, rows, member)
+        decoded = _decode_columns(kind, rows, member, reuse)
     except (TypeError, ValueError):  # a value that cannot be hashed or compared: row by row
         decoded = None
     if decoded is not None:
@@ -429,7 +432,16 @@ def _joined(values: list | tuple, pattern: re.Pattern) -> bool:
 
 
 def _days_real(values: list | tuple) -> bool:
-    return all(_real_day(day) and day < "9999-12-31" for day in set(map(_DAY, values)))
+    """Every value's first ten characters (``YYYY-MM-DD``, checked before) are a real day
+    before 9999-12-31: each distinct day read once, by ``_real_day``'s own reading."""
+    days = set(map(_DAY, values))
+    if not days:
+        return True
+    try:
+        collections.deque(map(dt.date.fromisoformat, days), maxlen=0)
+    except ValueError:
+        return False
+    return max(days) < "9999-12-31"
 
 
 def _stamps(values: list | tuple) -> bool:
@@ -447,7 +459,10 @@ def _column(kind: Kind, f: Field, values: tuple) -> list | tuple | None:
     if f.type in ("text", "longtext"):
         if not _all(values, str) or (values and max(map(len, values)) > max(f.max_length, 200) * 4):
             return None
-        if "".join(values).isprintable():
+        text = "".join(values)
+        if f.type == "longtext":  # a line break and a tab stay as they are in a multi-line field
+            text = text.replace("\n", "").replace("\t", "")
+        if text.isprintable():  # clean_text leaves each value as it is
             return values
         return [clean_text(v, multiline=f.type == "longtext") for v in values]
     if f.type == "date":
@@ -475,13 +490,13 @@ def _column(kind: Kind, f: Field, values: tuple) -> list | tuple | None:
     return None  # pragma: no cover - FIELD_TYPES is closed
 
 
-def _decode_columns(kind: Kind, rows: list, member: str) -> list[dict[str, Any]] | None:
+def _decode_columns(kind: Kind, rows: list, member: str, reuse: bool = False) -> list[dict[str, Any]] | None:
     """_decode_each's result, checked a column at a time; None when any column is in doubt."""
     if not rows:
         return []
     if not _all(rows, dict):
         return None
-    keys = {tuple(row) for row in rows}
+    keys = set(map(tuple, rows))
     if len(keys) != 1:
         return None
     (present,) = keys
@@ -514,6 +529,13 @@ def _decode_columns(kind: Kind, rows: list, member: str) -> list[dict[str, Any]]
             column = itertools.repeat(_default(f), len(rows))
         out.append(column)
     names = (*SYSTEM_COLUMNS, "sync_stamp", *kind.columns)
+    if reuse and present == names:
+        # the rows are already the decoded rows but for the columns a check converted
+        # (yes/no as 1/0, lists of ids as JSON, text cleaned): those are written in
+        for name, column in zip(names, out):
+            if column is not columns[name]:
+                collections.deque(map(operator.setitem, rows, itertools.repeat(name), column), maxlen=0)
+        return rows
     return [dict(zip(names, values)) for values in zip(*out)]
 
 

@@ -273,7 +273,7 @@ HOSTILE = (
     None, "", " ", "x", "x\ny", "a\u200bb", "\x00", "a" * 801, 0, 1, -1, 2**31, 10**9, 10**6 + 1, 1.5, float("nan"), float("inf"),
     True, False, [], ["a"], ["a\nb"], [1], {"a": 1}, "2026-01-01", "2026-02-30", "2026-01-01\n2026-01-02", "9999-12-31",
     "2026-01-01T00:00:00.000000Z", "2026-01-01T24:00:00.000000Z", "2026-02-30T00:00:00.000000Z", "2026-01-01T00:00:60.000000Z",
-    "640302100", "640303100", "admin", "deploy", "partial", "not-a-code", "u" * 64, "u" * 65,
+    "640302100", "640303100", "admin", "deploy", "partial", "not-a-code", "u" * 64, "u" * 65, "a\tb\nc", "a\r\nb", " \n\t",
 )
 
 
@@ -307,6 +307,37 @@ def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, da
     expected = outcome(bundle._decode_each)
     got = outcome(bundle.decode_rows)
     assert repr(got) == repr(expected)  # repr: nan == nan
+    # the rows themselves made the decoded rows (the hub's import: a payload just parsed)
+    reused = outcome(lambda kind, rows, member: bundle.decode_rows(kind, rows, member, reuse=True))
+    assert repr(reused) == repr(expected)
+
+
+def test_columns_checked_at_once_agree_on_each_value_in_each_field(scenario):
+    """Every hostile value in every column of every kind, in one row among real ones:
+    decode_rows (reusing the rows or not) gives what the row-by-row check gives."""
+    from fazhi_tui.sync import bundle
+
+    payload = _payload(scenario)
+    checked = 0
+    for name, rows in payload["records"].items():
+        if not rows:
+            continue
+        for column in rows[0]:
+            for value in HOSTILE:
+                changed = copy.deepcopy(rows[:4])
+                changed[len(changed) // 2][column] = value
+
+                def outcome(decode, changed=changed, kind=KINDS[name]):
+                    try:
+                        return decode(kind, copy.deepcopy(changed), TOWN_A)
+                    except (BundleRefused, RecordRefused) as exc:
+                        return type(exc), str(exc), getattr(exc, "key", None)
+
+                expected = repr(outcome(bundle._decode_each))
+                assert repr(outcome(bundle.decode_rows)) == expected, (name, column, value)
+                assert repr(outcome(lambda kind, rows, member: bundle.decode_rows(kind, rows, member, reuse=True))) == expected
+                checked += 1
+    assert checked > 3000
 
 
 _PAYLOADS: dict[Path, dict] = {}
@@ -329,6 +360,9 @@ def test_a_real_bundle_is_checked_a_column_at_a_time(scenario):
             assert fast is not None, name
             assert fast == bundle._decode_each(KINDS[name], rows, TOWN_A)
             assert [list(row) for row in fast] == [list(row) for row in bundle._decode_each(KINDS[name], rows, TOWN_A)]
+            own = copy.deepcopy(rows)
+            reused = bundle.decode_rows(KINDS[name], own, TOWN_A, reuse=True)
+            assert reused is own and repr(reused) == repr(fast)  # the payload's own rows, converted in place
 
 
 def test_audit_changes_made_a_column_at_a_time_are_json_dumps_text():
@@ -373,3 +407,152 @@ def test_validate_with_shared_conversions_gives_what_validate_gives(scenario):
             assert repr(together) == repr(alone)
             checked += 1
     assert checked > 100 and shared
+
+
+FORM_VALUES = (
+    *HOSTILE, " 2026-01-01 ", "2026/1/5", "２０２６-01-01", "0999-01-01", "0000-01-01", "2026-1-5", "20260105", "  ", "\t",
+    "a\tb", " 拉萨 ", "x" * 51, "x" * 2001, "１２", "12", " 7 ", "1.5", -0.0, 0.0, 1000.0, 1000.5, 3, "absent", "full",
+    "online", ["a", "a"], ["a", 1], ("a",), ["missing-1", "missing-1", "b"], "staff-1", "missing-1", 2030, 1999, "a\r\nb", "a\rb",
+    "a\x1b[2Jb", "a\u2028b", " \n ",
+)
+
+
+class _PickyLookup:
+    """Says some ids are missing and some values taken, the same way each time it is asked."""
+
+    def __init__(self, missing: set[str], taken: set[Any]) -> None:
+        self.missing, self.taken = missing, taken
+
+    def is_taken(self, kind: str, column: str, value: Any, exclude_uuid: str | None) -> bool:
+        return value in self.taken and exclude_uuid != "u-self"
+
+    def exists(self, kind: str, uuid: str) -> bool:
+        return uuid not in self.missing
+
+
+def _form_raws(scenario: Scenario, name: str) -> list[dict[str, Any]]:
+    """The live records of a kind of the scenario's first bundle, as the hub hands them to
+    the forms' checks (lists of references as lists)."""
+    from fazhi_tui.sync import bundle
+
+    kind = KINDS[name]
+    rows = bundle.decode_rows(kind, _payload(scenario)["records"][name], TOWN_A)
+    return [
+        {**row, **{f.name: json.loads(row[f.name]) for f in kind.fields if f.type == "refs"}}
+        for row in rows
+        if row["deleted_at"] is None
+    ]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(data=st.data())
+def test_validate_many_finds_what_validate_finds_in_each_record(scenario, data):
+    """validate_many (a column at a time) gives, for every record, exactly the problems
+    validate gives it alone, in the same order: whatever the values, whichever are missing,
+    taken or in the future."""
+    from fazhi_tui.domain.validation import Limits, validate, validate_many
+
+    payload = _payload(scenario)
+    name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
+    kind = KINDS[name]
+    raws = [dict(raw) for raw in _form_raws(scenario, name)]
+    if len(raws) > 60:
+        start = data.draw(st.integers(0, len(raws) - 60), label="start")
+        raws = raws[start : start + 60]
+    names = [f.name for f in kind.fields]
+    for _ in range(data.draw(st.integers(1, 6), label="changes")):
+        raw = data.draw(st.sampled_from(raws), label="record")
+        field_name = data.draw(st.sampled_from(names), label="field")
+        if data.draw(st.booleans(), label="drop"):
+            raw.pop(field_name, None)
+        else:
+            pick = data.draw(st.sampled_from([*FORM_VALUES, *{raw.get(n) for n in names if isinstance(raw.get(n), str)}]), label="value")
+            raw[field_name] = list(pick) if isinstance(pick, (list, tuple)) else pick
+    ids = sorted({u for raw in raws for f in kind.fields if f.type in ("ref", "refs") for u in (
+        raw.get(f.name) if isinstance(raw.get(f.name), list) else [raw.get(f.name)]) if isinstance(u, str)})
+    missing = set(data.draw(st.lists(st.sampled_from(ids), max_size=3), label="missing")) if ids else set()
+    missing.add("missing-1")
+    taken = {data.draw(st.sampled_from([None, "x", 2026, *{raw.get(n) for raw in raws[:5] for n in names if isinstance(raw.get(n), (str, int))}]), label="taken")}
+    lookup = _PickyLookup(missing, taken)
+    today = dt.date(2026, 11, 28) - dt.timedelta(days=data.draw(st.sampled_from([0, 0, 400, 4000]), label="days back"))
+    limits = Limits(future_meeting_days=data.draw(st.sampled_from([366, 0]), label="future days"))
+    uuids = [data.draw(st.sampled_from([raw["uuid"], "u-self", None]), label="uuid") if i < 3 else raw["uuid"] for i, raw in enumerate(raws)]
+
+    def alone(i):
+        try:
+            return list(validate(kind, raws[i], today=today, lookup=lookup, uuid=uuids[i], limits=limits).problems.items())
+        except Exception as exc:  # noqa: BLE001 - the same failure is as good an answer
+            return type(exc)
+
+    expected = [alone(i) for i in range(len(raws))]
+    if any(isinstance(e, type) for e in expected):
+        with pytest.raises(Exception):  # noqa: B017 - validate itself fails on such a record
+            validate_many(kind, raws, today=today, lookup=lookup, uuids=uuids, limits=limits)
+        return
+    got = validate_many(kind, raws, today=today, lookup=lookup, uuids=uuids, limits=limits)
+    assert list(got) == sorted(got)
+    assert all(got.values())
+    assert [list(got.get(i, {}).items()) for i in range(len(raws))] == expected
+
+
+def _same_as_validate(kind, raws, lookup, today=dt.date(2026, 11, 28), uuids=None, limits=None) -> None:
+    from fazhi_tui.domain.validation import Limits, validate, validate_many
+
+    uuids = uuids or [raw.get("uuid") for raw in raws]
+    limits = limits or Limits()
+    expected = [list(validate(kind, raw, today=today, lookup=lookup, uuid=u, limits=limits).problems.items()) for raw, u in zip(raws, uuids)]
+    got = validate_many(kind, raws, today=today, lookup=lookup, uuids=uuids, limits=limits)
+    assert [list(got.get(i, {}).items()) for i in range(len(raws))] == expected, (kind.name, raws)
+
+
+_DROP = object()
+
+
+def test_validate_many_agrees_with_validate_on_each_value_in_each_field(scenario):
+    """Every field of every kind, every awkward value (and the field left out) in two records
+    among clean ones: validate_many gives each record what validate gives it."""
+    from fazhi_tui.domain.validation import validate
+
+    lookup = _PickyLookup({"missing-1"}, {"x", 2026})
+    checked = 0
+    for name in KINDS:
+        if not _payload(scenario)["records"].get(name):
+            continue
+        rows = _form_raws(scenario, name)[:5]
+        kind = KINDS[name]
+        for f in kind.fields:
+            for value in (*FORM_VALUES, _DROP):
+                raws = [dict(raw) for raw in rows]
+                for raw in raws[1:3]:
+                    if value is _DROP:
+                        raw.pop(f.name, None)
+                    else:
+                        raw[f.name] = list(value) if isinstance(value, (list, tuple)) else value
+                try:
+                    [validate(kind, raw, today=dt.date(2026, 11, 28), lookup=lookup) for raw in raws]
+                except (TypeError, AttributeError, ValueError):  # validate itself fails on such a value
+                    continue
+                _same_as_validate(kind, raws, lookup)
+                checked += 1
+    assert checked > 5000
+
+
+def test_validate_many_takes_the_quick_paths_on_a_real_bundle(scenario, monkeypatch):
+    """On a township's real records the columns convert without a call per value: dates,
+    text, lists of references and numbers take the column paths (what makes it quick)."""
+    from fazhi_tui.domain import validation
+
+    calls: list[str] = []
+    original = validation._clean_one
+    monkeypatch.setattr(validation, "_clean_one", lambda f, raw: calls.append(f.type) or original(f, raw))
+    lookup = _PickyLookup(set(), set())
+    records = 0
+    for name in KINDS:
+        if _payload(scenario)["records"].get(name):
+            raws = _form_raws(scenario, name)
+            records += len(raws)
+            found = validation.validate_many(KINDS[name], raws, today=dt.date(2026, 11, 28), lookup=lookup, uuids=[r["uuid"] for r in raws])
+            assert not found, name
+    assert records > 100
+    assert not {"date", "text", "longtext", "refs"} & set(calls)
+    assert len(calls) < records  # a call per distinct value of a choice, a number, a reference

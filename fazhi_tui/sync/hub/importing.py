@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import logging
 import operator
 from collections.abc import Iterable
@@ -38,7 +39,15 @@ from fazhi_tui.storage import hub_store
 from fazhi_tui.storage.backups import backup_before
 from fazhi_tui.storage.database import DatabaseConflict
 from fazhi_tui.storage.hub_store import COUNTS
-from fazhi_tui.storage.records import append_audit, audit_changes, held_records, insert_changes, merge_records, read_record
+from fazhi_tui.storage.records import (
+    append_audit,
+    audit_changes,
+    held_records,
+    insert_changes,
+    insert_records,
+    merge_records,
+    read_record,
+)
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
 from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed_files
@@ -153,7 +162,7 @@ def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> tuple[dict[str, l
         raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
     if set(data["records"]) - set(KINDS):
         raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
-    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"]) for name, kind in KINDS.items()}
+    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"], reuse=True) for name, kind in KINDS.items()}
     counts = {name: len(rows) for name, rows in records.items()}
     if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
         raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
@@ -328,6 +337,15 @@ def _content(row: Any, columns: Iterable[str]) -> dict[str, Any]:
     return {c: row[c] for c in columns}
 
 
+_UUID = operator.itemgetter("uuid")
+_SYNC_STAMP = operator.itemgetter("sync_stamp")
+_DELETED_AT = operator.itemgetter("deleted_at")
+
+
+def _is_live(row: dict[str, Any]) -> bool:
+    return row["deleted_at"] is None
+
+
 @functools.cache
 def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(system and kind columns, kind columns) of one record table."""
@@ -338,8 +356,9 @@ def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 class _Merge:
     """One bundle's merge, a kind at a time: the hub's versions of the kind's records are
     read in a few queries (uuid IN ...), each incoming row is decided against them in
-    Python, and the versions taken and the audit rows are written as tuples with one
-    prepared statement each (executemany), in the bundle's order."""
+    Python, and the versions taken and the audit rows are written as tuples with prepared
+    statements (executemany: a plain INSERT for records new to the hub, INSERT … ON
+    CONFLICT for versions of records it holds), in the bundle's order."""
 
     def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str) -> None:
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
@@ -361,12 +380,19 @@ class _Merge:
         # hub's change number.
         names = (*rows[0], "sync_version")
         now, version = self.now, self.version
-        held = held_records(self.db, table, [row["uuid"] for row in rows])
+        uuids = list(map(_UUID, rows))
+        held = held_records(self.db, table, uuids)
+        if not held and len(set(uuids)) == len(rows):
+            self._all_new(table, rows, summary, names, kind_columns)
+            return
         # the audit's changes of the rows new to the hub, made a column at a time
         fresh = [row for row in rows if row["uuid"] not in held]
         fresh_changes = dict(zip(map(id, fresh), insert_changes(kind_columns, fresh)))
         head = (now, self.operator, self.hub_device, table)
         audit = self.audit.append
+        # The versions taken are written in the bundle's order, in runs: records new to the
+        # hub by a plain INSERT, versions of records it holds by INSERT … ON CONFLICT.
+        fresh_run: list[tuple] = []
         taken: list[tuple] = []
         written: set[str] = set()
         # Tombstones first: a record restored at the township may take back a unique code
@@ -376,14 +402,18 @@ class _Merge:
             if row["sync_stamp"] > now:  # a clock set ahead cannot win from the future
                 row["sync_stamp"] = now
             if record_uuid in written:  # the same uuid twice in one bundle: what the first one wrote counts
+                insert_records(self.db, table, names, fresh_run)
                 merge_records(self.db, table, names, taken)
-                taken = []
+                fresh_run, taken = [], []
                 current = read_record(self.db, table, record_uuid)
             else:
                 current = held.get(record_uuid)
             written.add(record_uuid)
             if current is None:  # new to the hub: the common case, kept lean
-                taken.append((*row.values(), version))
+                if taken:
+                    merge_records(self.db, table, names, taken)
+                    taken = []
+                fresh_run.append((*row.values(), version))
                 if row["deleted_at"]:
                     action = "delete"
                     summary.deleted += 1
@@ -395,8 +425,31 @@ class _Merge:
                     changes = audit_changes({c: [None, row[c]] for c in kind_columns})
                 audit((*head, record_uuid, action, changes))
                 continue
+            if fresh_run:
+                insert_records(self.db, table, names, fresh_run)
+                fresh_run = []
             self._decide(table, row, current, summary, columns, kind_columns, taken, audit, head)
+        insert_records(self.db, table, names, fresh_run)
         merge_records(self.db, table, names, taken)
+
+    def _all_new(self, table: str, rows: list[dict[str, Any]], summary: KindSummary, names: tuple[str, ...], kind_columns) -> None:
+        """:meth:`kind` of rows none of which the hub holds, each uuid once (a township's
+        first bundle, the common case): the same rows and audit rows, a column at a time."""
+        now = self.now
+        ordered = sorted(rows, key=_is_live)  # tombstones first, as kind() writes them
+        if max(map(_SYNC_STAMP, ordered)) > now:  # a clock set ahead cannot win from the future
+            for row in ordered:
+                if row["sync_stamp"] > now:
+                    row["sync_stamp"] = now
+        deleted = list(map(_DELETED_AT, ordered))
+        tombstones = len(deleted) - deleted.count(None)
+        summary.deleted += tombstones
+        summary.added += len(ordered) - tombstones
+        actions = ["insert" if at is None else "delete" for at in deleted]
+        head = map(itertools.repeat, (now, self.operator, self.hub_device, table))
+        self.audit.extend(zip(*head, map(_UUID, ordered), actions, insert_changes(kind_columns, ordered)))
+        version = (self.version,)
+        insert_records(self.db, table, names, [(*values, *version) for values in map(dict.values, ordered)])
 
     def _decide(self, table, row, current, summary, columns, kind_columns, taken, audit, head) -> None:
         """A version of a record the hub holds: take it, keep the hub's, or nothing to do."""
