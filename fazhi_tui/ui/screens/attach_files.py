@@ -24,7 +24,7 @@ from fazhi_tui.services.errors import ActionRefused
 from fazhi_tui.services.evidence import attach_files
 from fazhi_tui.storage.database import DatabaseError
 from fazhi_tui.ui.format import plain
-from fazhi_tui.ui.screens.file_pick import FilePickScreen
+from fazhi_tui.ui.widgets.file_pick import FilePickScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["AttachFilesScreen"]

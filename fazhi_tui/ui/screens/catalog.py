@@ -14,7 +14,7 @@ from textual.widgets import OptionList, RichLog, Static
 from fazhi_tui.base.i18n import t
 from fazhi_tui.services.sheets import SPREADSHEET_PATTERNS as SPREADSHEETS
 from fazhi_tui.storage.database import DatabaseError
-from fazhi_tui.ui.screens.file_pick import SheetPickScreen
+from fazhi_tui.ui.widgets.file_pick import SheetPickScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["CatalogScreen"]

@@ -18,7 +18,7 @@ from fazhi_tui.base.i18n import kind_label, t
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.services.sheets import SPREADSHEET_PATTERNS
 from fazhi_tui.storage.database import DatabaseError
-from fazhi_tui.ui.screens.file_pick import SheetPickScreen
+from fazhi_tui.ui.widgets.file_pick import SheetPickScreen
 from fazhi_tui.ui.widgets.footer import key_footer
 
 __all__ = ["ImportSheetScreen"]
