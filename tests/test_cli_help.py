@@ -56,12 +56,18 @@ def test_help_is_in_chinese_with_examples(capsys, argv):
     assert "fazhi-tui " + " ".join(argv) in out  # the example names the command
 
 
-def test_help_is_in_english_when_the_config_says_so(tmp_path, capsys):
+def english_office(tmp_path, capsys):
+    """A small demo township whose config says English."""
     office = tmp_path / "office"
     assert main(["demo", "--home", str(office), "--records", "40", "--years", "1"]) == 0
     config = office / "config.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('language = "zh"', 'language = "en"'), encoding="utf-8")
     capsys.readouterr()
+    return office
+
+
+def test_help_is_in_english_when_the_config_says_so(tmp_path, capsys):
+    office = english_office(tmp_path, capsys)
     for argv in (("--home", str(office), "hub"), ("hub", "report", "--home", str(office))):
         out = help_of(capsys, *argv)
         assert "Usage:" in out and "Examples:" in out and "Show this help and exit" in out
@@ -182,11 +188,7 @@ def test_usage_errors_are_in_chinese(capsys, argv, words):
 
 
 def test_usage_errors_are_in_english_when_the_config_says_so(tmp_path, capsys):
-    office = tmp_path / "office"
-    assert main(["demo", "--home", str(office), "--records", "40", "--years", "1"]) == 0
-    config = office / "config.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('language = "zh"', 'language = "en"'), encoding="utf-8")
-    capsys.readouterr()
+    office = english_office(tmp_path, capsys)
     with pytest.raises(SystemExit):
         main(["export", "--home", str(office)])
     err = capsys.readouterr().err
