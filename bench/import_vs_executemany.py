@@ -6,12 +6,14 @@ Import: ``import_bundle`` of a full bundle of the 10-year, 20,000-record townshi
 fresh copy of a hub that has enrolled it and holds nothing else (each repetition its own
 copy; the first one warms the caches and is not counted).
 
-Reference, timed in the same run, alternating with the imports: a plain ``executemany``
-of exactly the record rows and audit rows that import wrote (read back from the hub after
-it) into an empty database with the hub's schema, indexes included (made by the program's
-own migrations, same connection settings), in one ``BEGIN IMMEDIATE`` … ``COMMIT``. The
-ratio import / reference is the figure: 1.0 would be an import that costs no more than
-SQLite writing its result. Target: ≤ 1.5×.
+Reference, timed in the same run, alternating with the imports: the one of target 5 in
+``bench/sync_bench.py`` (``added_rows``, ``hub_schema``, ``plain_executemany``): a plain
+``executemany`` per table of exactly the rows the import added to the hub (found by
+comparing the hub before and after) into an empty database made from the hub's schema,
+indexes included, with the hub connection's pragmas, in one transaction. This script adds
+CPU time and the ratio of each round's pair, and runs the code of ``FAZHI_BENCH_SOURCE``
+for a before/after. The ratio import / reference is the figure: 1.0 would be an import
+that costs no more than SQLite writing its result. Target: ≤ 1.5×.
 """
 
 from __future__ import annotations
@@ -26,46 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Row, common_args, median, office, report, sync_world, work_dir  # noqa: E402
+from sync_bench import added_rows, hub_schema, plain_executemany  # noqa: E402
 
 CMD = "python bench/import_vs_executemany.py"
 TARGET = 1.5
-
-
-def _written_rows(store) -> dict[str, tuple[list[str], list[tuple]]]:
-    """table → (columns, rows) of every record and audit row in the hub (after one import)."""
-    from fazhi_tui.domain.kinds import KINDS
-
-    out = {}
-    with store.read_lock() as conn:
-        for table in (*KINDS, "audit_log"):
-            cursor = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
-            columns = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
-            if table == "audit_log":  # the new database numbers its own rows
-                keep = [i for i, c in enumerate(columns) if c != "id"]
-                columns = [columns[i] for i in keep]
-                rows = [tuple(r[i] for i in keep) for r in rows]
-            out[table] = (columns, [tuple(r) for r in rows])
-    return out
-
-
-def _executemany(folder: Path, written: dict[str, tuple[list[str], list[tuple]]]) -> tuple[float, float]:
-    """(wall, CPU) seconds to write ``written`` with executemany into an empty database of
-    the hub's schema."""
-    from fazhi_tui.storage.database import open_database
-
-    folder.mkdir(parents=True)
-    conn = open_database(folder / "fazhi.db", folder / "backups")
-    try:
-        start, cpu = time.perf_counter(), time.process_time()
-        conn.execute("BEGIN IMMEDIATE")
-        for table, (columns, rows) in written.items():
-            marks = ", ".join("?" for _ in columns)
-            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        conn.execute("COMMIT")
-        return time.perf_counter() - start, time.process_time() - cpu
-    finally:
-        conn.close()
 
 
 def main(argv: list[str] | None = None) -> list[Row]:
@@ -92,6 +58,9 @@ def main(argv: list[str] | None = None) -> list[Row]:
 
         imports, references, imports_cpu, references_cpu = [], [], [], []
         written = None
+        schema, pragmas, seed = hub_schema(hub)
+        plain_dir = scratch / "plain"
+        plain_dir.mkdir()
         for i in range(repeat + 1):
             copy = scratch / f"hub{i}"
             shutil.copytree(hub, copy)
@@ -102,13 +71,12 @@ def main(argv: list[str] | None = None) -> list[Row]:
                 elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - cpu
                 if outcome.verdict != "imported":
                     raise RuntimeError(f"import: {outcome.verdict} {outcome.error}")
-                if written is None:
-                    written = _written_rows(hub_store)
             finally:
                 hub_store.close()
+            if written is None:  # what the import wrote (the same every round)
+                written = added_rows(hub, copy)
             shutil.rmtree(copy)
-            reference, reference_cpu = _executemany(scratch / f"empty{i}", written)
-            shutil.rmtree(scratch / f"empty{i}")
+            reference, reference_cpu = plain_executemany(plain_dir, schema, pragmas, seed, written)
             if i:  # the first round warms the caches
                 imports.append(elapsed)
                 references.append(reference)
