@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fazhi_tui.domain.kinds import KINDS
-from fazhi_tui.storage.records import HELD_CHUNK, add_audit_rows, audit_row
+from fazhi_tui.storage.records import add_audit_rows, audit_row, rows_by_uuid
 from fazhi_tui.storage.store import Actor, RecordNotFound, Store
 
 __all__ = [
@@ -95,12 +95,8 @@ def attachment_changed_since(db: Any, version: int) -> list[dict[str, Any]]:
 
 
 def held_attachments(db: Any, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    held = {}
-    for i in range(0, len(uuids), HELD_CHUNK):
-        chunk = list(uuids[i : i + HELD_CHUNK])
-        for found in db.table(TABLE).rows_where(f"uuid IN ({', '.join('?' for _ in chunk)})", chunk):
-            held[found["uuid"]] = found
-    return held
+    """uuid → the attachment row, for those of ``uuids`` held."""
+    return rows_by_uuid(db, TABLE, uuids)
 
 
 def save_attachments(db: Any, rows: Sequence[dict[str, Any]]) -> None:

@@ -24,6 +24,7 @@ from fazhi_tui.domain.kinds import KINDS
 __all__ = [
     "AUDIT_ACTIONS",
     "AUDIT_COLUMNS",
+    "rows_by_uuid",
     "audit_row",
     "audit_changes",
     "add_audit_rows",
@@ -176,6 +177,12 @@ def held_records(db: Any, table: str, uuids: Sequence[str]) -> dict[str, dict[st
     """uuid → the row, for those of ``uuids`` the table holds (a few queries, not one a uuid)."""
     if table not in KINDS:
         raise ValueError(f"not a record table: {table}")
+    return rows_by_uuid(db, table, uuids)
+
+
+def rows_by_uuid(db: Any, table: str, uuids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """uuid → the row of ``table`` (a table keyed by ``uuid``) for those of ``uuids`` it
+    holds, :data:`HELD_CHUNK` uuids a query."""
     held = {}
     for i in range(0, len(uuids), HELD_CHUNK):
         chunk = list(uuids[i : i + HELD_CHUNK])
