@@ -15,6 +15,7 @@ from fazhi_tui.domain.checklist import RuleResult
 from fazhi_tui.services.checklist_report import (
     ReportHeader,
     actual_text,
+    evidence_sections,
     legend,
     met_today,
     rule_name,
@@ -32,15 +33,7 @@ BINARY_FORMATS = ("xlsx", "docx")
 def evidence_rows(results: Sequence[RuleResult], labels: Mapping[str, str]) -> Iterator[list[str]]:
     """[task, rule, what (falls short / proves / planned), kind, record] per piece of evidence."""
     for r in results:
-        sections = [
-            ("report.breaking", r.breaking, r.evidence_kind),
-            ("report.proving", r.proving, r.evidence_kind),
-            ("report.planned", r.planned, r.evidence_kind),
-            ("report.planned_links", r.planned_links, r.link_kind),
-        ]
-        for key, ids, kind in sections:
-            if not ids or kind is None:
-                continue
+        for key, ids, kind in evidence_sections(r):
             what = t(f"{key}.short")
             for record_uuid in ids:
                 label = clean_text(labels.get(record_uuid, record_uuid))

@@ -24,6 +24,7 @@ from fazhi_tui.domain.checklist import RuleResult
 
 __all__ = [
     "FORMATS",
+    "evidence_sections",
     "ReportHeader",
     "status_mark",
     "status_text",
@@ -51,6 +52,18 @@ class ReportHeader:
     on: dt.date
     rules_source: str = "builtin"
 
+
+def evidence_sections(r: RuleResult) -> list[tuple[str, Sequence[str], str]]:
+    """(i18n key of the heading, record uuids, their kind) of each non-empty list of a
+    result's evidence, in the order every report gives them: what falls short, what proves,
+    what is planned, the planned records it links to."""
+    sections = [
+        ("report.breaking", r.breaking, r.evidence_kind),
+        ("report.proving", r.proving, r.evidence_kind),
+        ("report.planned", r.planned, r.evidence_kind),
+        ("report.planned_links", r.planned_links, r.link_kind),
+    ]
+    return [(key, ids, kind) for key, ids, kind in sections if ids and kind is not None]
 
 def status_mark(status: str) -> str:
     return MARKS[status]
@@ -250,15 +263,7 @@ def _report(results: Sequence[RuleResult], header: ReportHeader, labels: Mapping
             quote = rule_quote(r.rule)
             out += [(f"> {_md(quote)}" if markdown else f"  “{quote}”"), ""]
         out.append(t("report.figures", target=target_text(r), actual=actual_text(r)))
-        sections = [
-            ("report.breaking", r.breaking, r.evidence_kind),
-            ("report.proving", r.proving, r.evidence_kind),
-            ("report.planned", r.planned, r.evidence_kind),
-            ("report.planned_links", r.planned_links, r.link_kind),
-        ]
-        for title_key, ids, kind in sections:
-            if not ids or kind is None:
-                continue
+        for title_key, ids, kind in evidence_sections(r):
             out += ["", t(title_key, kind=kind_label(kind), count=len(ids))]
             for record_uuid in ids:
                 label = labels.get(record_uuid, record_uuid)
