@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
+from textual.worker import Worker, WorkerState
 
 from fazhi_tui.base.filetypes import TYPES
 from fazhi_tui.base.i18n import t
@@ -85,7 +86,11 @@ class AttachFilesScreen(FilePickScreen[int]):
                 app.call_from_thread(self._say, "× " + app.db_error_text(exc))
                 continue
             app.call_from_thread(self._saved, len(rows), path)
-        app.call_from_thread(self._all_saved)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Only once the worker has ended: leaving the screen while it still ran would cancel it.
+        if event.worker.group == "attach" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self._all_saved()
 
     def _say(self, line: str) -> None:
         self.query_one("#attach-status", Static).update(plain(line))  # the line quotes a file name
