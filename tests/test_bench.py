@@ -132,3 +132,17 @@ def test_the_old_pc_neighbour_is_pinned_to_the_core_and_busy(tmp_path):
     finally:
         neighbour.kill()
         neighbour.wait()
+
+
+def test_the_scale_floor_writes_the_same_rows_with_sqlite_alone(tmp_path):
+    """bench/scale_floor.py (issue 20): the bundles imported at a grown hub, then the rows
+    they inserted written again by plain executemany into a copy of the same hub."""
+    done = _bench("bench/scale_floor.py", "--townships", "6", "--last", "3", "--work", str(tmp_path), "--variants")
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "hub of 6 townships, the last 3 bundles" in out
+    rows = int(out.split("bundles (", 1)[1].split(" rows", 1)[0])
+    assert rows > 100  # a year of records and their audit rows, at least
+    for line in ("import_bundle", "SQLite alone (floor)", "one COMMIT per 50 bundles", "without the *_list indexes"):
+        assert line in out
+    assert not list((tmp_path / "scale-profile-6").glob("hub-floor-*"))  # the copies are removed

@@ -24,7 +24,7 @@ from fazhi_tui.services.hub_report import write_report
 from fazhi_tui.services.verdicts import import_lines
 from fazhi_tui.storage.store import Store
 from fazhi_tui.sync.export import ExportResult, export_up
-from fazhi_tui.sync.hub import changes_between, enroll_member, hub_config, import_bundle, publish
+from fazhi_tui.sync.hub import changes_between, enroll_member, hub_config, import_bundles, publish
 from fazhi_tui.sync.hub.common import owner_only
 
 __all__ = [
@@ -89,12 +89,12 @@ def import_up_files(
     home: Home, config: Config, store: Store, paths: Sequence[Path | str], *, dry_run: bool = False, detail: bool = False,
     progress: Progress | None = None,
 ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """Check and import up-bundles one by one: for each, its verdict and its (verdict, line)s
+    """Check and import up-bundles one by one (committed in batches: sync/hub/importing.py
+    ``import_bundles``): for each, its verdict and its (verdict, line)s
     (the verdict, then any gap in the device's numbers). ``detail`` names the file as given
     and adds the technical reason of a refusal (the command line); otherwise the file's name.
     ``progress`` is told after each file (base/progress.py)."""
-    for name in steps(paths, progress, lambda name: Path(name).name):
-        outcome = import_bundle(home, config, store, Path(name), dry_run=dry_run)
+    for name, outcome in import_bundles(home, config, store, steps(paths, progress, lambda name: Path(name).name), dry_run=dry_run):
         shown = str(name) if detail else Path(name).name
         yield outcome.verdict, import_lines(outcome, shown, dry_run=dry_run, detail=detail)
 

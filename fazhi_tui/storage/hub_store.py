@@ -77,6 +77,9 @@ def ready_for_imports(conn: sqlite3.Connection) -> None:
     SQLite refuses the setting: nothing is changed then."""
     if not conn.in_transaction:
         conn.execute("PRAGMA synchronous = FULL")
+        # A run of files commits together (sync/hub/importing.import_bundles), each file in a
+        # savepoint: its undo copies of pages stay in memory rather than in a temporary file.
+        conn.execute("PRAGMA temp_store = MEMORY")
 
 
 # -- members and their devices -------------------------------------------------------------------

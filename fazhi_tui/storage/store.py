@@ -195,6 +195,11 @@ class Store:
         finally:
             self._depth = 0
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a write transaction of this store is open (a caller's batch, say)."""
+        return self._depth > 0
+
     @contextmanager
     def read_lock(self) -> Iterator[sqlite3.Connection]:
         """The connection, for several reads in a row from one thread."""
@@ -207,9 +212,15 @@ class Store:
         self._depth += 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute(f"ROLLBACK TO {name}")
-            self.conn.execute(f"RELEASE {name}")
+        except BaseException as exc:
+            # SQLite may have rolled the whole transaction back by itself (disk full, I/O
+            # error): then there is no savepoint left to return to, and the outer
+            # transaction's end reports it.
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            if isinstance(exc, sqlite3.Error):  # as the outermost transaction would say it
+                raise _classify(self.path, exc) from exc
             raise
         else:
             self.conn.execute(f"RELEASE {name}")

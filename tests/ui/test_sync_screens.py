@@ -132,7 +132,7 @@ async def test_the_hub_imports_many_files_with_a_progress_bar_and_stays_responsi
 
     from textual.widgets import ProgressBar
 
-    from fazhi_tui.services import hub as hub_services
+    from fazhi_tui.sync.hub import importing as hub_services  # import_bundles calls it per file
 
     stick = tmp_path / "stick"
     stick.mkdir()

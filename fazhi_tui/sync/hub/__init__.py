@@ -23,7 +23,7 @@ from fazhi_tui.storage.hub_store import (
 )
 from fazhi_tui.sync.hub.common import archive_dir, hub_config
 from fazhi_tui.sync.hub.enrolment import enroll_member
-from fazhi_tui.sync.hub.importing import ImportOutcome, KindSummary, import_bundle
+from fazhi_tui.sync.hub.importing import ImportOutcome, KindSummary, import_bundle, import_bundles
 from fazhi_tui.sync.hub.publishing import publish
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "enroll_member",
     "hub_config",
     "import_bundle",
+    "import_bundles",
     "import_history",
     "member_overview",
     "publish",
