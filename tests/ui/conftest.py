@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from fazhi_tui.base.config import Config, save_config
 from fazhi_tui.base.paths import Home, resolve_home
@@ -36,11 +37,27 @@ def make_app(home: Home, today: dt.date = TODAY) -> FazhiApp:
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let workers finish and the screen catch up: until two looks in a row find no worker
+    left (a worker's answer may push a screen that starts one of its own; on a loaded
+    machine that comes later than a fixed number of pauses allows). A worker cancelled on
+    the way (an exclusive one replaced by the next, a screen left) is done too; one that
+    failed raises."""
     app = pilot.app
-    for _ in range(3):
+    quiet = 0
+    for _ in range(100):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if not running:
+            quiet += 1
+            if quiet == 2:
+                break
+            continue
+        quiet = 0
+        for worker in running:
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
     await pilot.pause()
 
 
