@@ -22,6 +22,8 @@ def made(home) -> None:
 
 
 async def test_a_current_database_opens_before_the_first_frame(home):
+    """The home screen is Textual's first screen (FazhiApp.get_default_screen), opened with
+    the store and its counts before anything is drawn."""
     made(home)
     app = make_app(home)
     in_worker = []
@@ -30,6 +32,8 @@ async def test_a_current_database_opens_before_the_first_frame(home):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert in_worker == []
+        # the first screen of the stack: no default screen with the loading line under it
+        assert app.screen_stack == [app.screen] and not app.query("#loading")
         first = app.screen.query_one("#kinds", OptionList).get_option_at_index(0).prompt
         assert "0 条" in str(first)  # the counts in the first frame
         keys = list(app.screen.query_one(FittedFooter).query(FooterKey))
@@ -97,7 +101,7 @@ async def test_the_other_screens_rules_come_after_the_home_screens_first_frame(h
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert loaded_after and "HomeScreen" in loaded_after[0]  # after the home screen's first frame
+        assert loaded_after and loaded_after[0][:1] == ["HomeScreen"]  # after the home screen's first frame
         assert any(source.endswith("screens.tcss") for source, _ in app.stylesheet.source)
         before = _rules(app.screen)
         app.stylesheet.update(app)  # every node styled again, with both files' rules
