@@ -111,6 +111,7 @@ NOT_AT_START = (
     "sqlite_utils",
     "importlib.resources",  # schema.sql is read as a file beside the package (storage/database.py)
     "fazhi_tui.storage.hub_store",  # the hub's reads; a township's clock check asks it after the first frame
+    "fazhi_tui.ui.widgets.palette",  # the command palette, on Ctrl+P (Textual's words: ui/helpers.py)
 )
 
 

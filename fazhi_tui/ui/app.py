@@ -25,8 +25,7 @@ from fazhi_tui.base.text import clean_text, visible
 from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.storage.database import DatabaseCorrupt, DatabaseError, DatabaseTooNew, upgrade_pending
 from fazhi_tui.storage.store import Actor, Store
-from fazhi_tui.ui.helpers import translate_keys
-from fazhi_tui.ui.widgets.palette import translate_textual_widgets
+from fazhi_tui.ui.helpers import translate_keys, translate_textual_widgets
 
 if TYPE_CHECKING:  # the checklist engine and validation are imported when first used, not at start
     from fazhi_tui.domain.checklist import RuleResult
