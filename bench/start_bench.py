@@ -147,12 +147,13 @@ def main(argv: list[str] | None = None) -> list[Row]:
     # headless: alternate the two apps; one warm-up launch each (disk cache, .pyc)
     headless_start(["bare"])
     headless_start(["bare-home"])
-    _, loaded, _ = headless_start(["fazhi", str(town)], modules=True)
+    fazhi = ["fazhi", str(town), f"--marker={marker}"]  # (the probe need not count the meetings itself)
+    _, loaded, _ = headless_start(fazhi, modules=True)
     bare, ours, widgets = [], [], []
     cpu: dict[str, list[float]] = {"bare": [], "bare-home": [], "fazhi": []}
     for _ in range(repeat):
         for which, into in (("bare", bare), ("bare-home", widgets), ("fazhi", ours)):
-            wall, _, used = headless_start([which] + ([str(town)] if which == "fazhi" else []))
+            wall, _, used = headless_start(fazhi if which == "fazhi" else [which])
             into.append(wall)
             cpu[which].append(used)
     heavy = sorted({m.split(".")[0] if not m.startswith("fazhi_tui") else m for m in loaded

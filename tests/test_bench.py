@@ -6,6 +6,7 @@ not a test's: these only check that the measuring works and the work measured is
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,11 @@ def test_the_scale_simulation_imports_every_bundle_it_makes(tmp_path):
 
 def test_the_start_probe_sees_the_home_screen_with_its_counts(tmp_path):
     build_demo(resolve_home(tmp_path / "town"), township="640302100", today=TODAY, records=200)
-    for argv in (["bare"], ["fazhi", str(tmp_path / "town")]):
+    conn = sqlite3.connect(tmp_path / "town" / "fazhi.db")
+    meetings = conn.execute("SELECT count(*) FROM meeting WHERE deleted_at IS NULL").fetchone()[0]
+    conn.close()
+    # the meetings' count as the home screen shows it: counted by the probe, or given (start_bench.py)
+    for argv in (["bare"], ["fazhi", str(tmp_path / "town")], ["fazhi", str(tmp_path / "town"), f"--marker={meetings} 条"]):
         done = _bench("bench/apps/start_probe.py", *argv, "--modules", timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]
         lines = done.stdout.splitlines()

@@ -235,11 +235,13 @@ def open_database(path: Path, backup_dir: Path, progress: Progress | None = None
 
 
 def migrate(conn: sqlite3.Connection, path: Path | str, backup_dir: Path, progress: Progress | None = None) -> int:
-    migrations = load_migrations()
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise _classify(path, exc) from exc
+    if current == latest_version():  # (counted once a run: schema.sql is not split again at every open)
+        return current
+    migrations = load_migrations()
     if current > len(migrations):
         raise DatabaseTooNew(path, f"user_version {current} > {len(migrations)}")
     pending = [m for m in migrations if m.version > current]

@@ -23,7 +23,6 @@ from fazhi_tui.domain.kinds import KINDS, Kind
 from fazhi_tui.domain.reasons import REASON_FIELDS, reason_text, reason_value
 from fazhi_tui.storage import meta
 from fazhi_tui.storage.database import DatabaseBusy, DatabaseError, _classify, open_database, wrap
-from fazhi_tui.storage.hub_store import newest_import
 from fazhi_tui.storage.records import add_audit_rows, audit_row, save_records
 from fazhi_tui.storage.search import filter_where
 
@@ -293,6 +292,8 @@ class Store:
         """The newest time this program itself has used. At a hub that is its last import,
         not the stamps of the records it received: a township PC set a year ahead must not
         make the county's correct clock look wrong."""
+        from fazhi_tui.storage.hub_store import newest_import  # (not at start: the hub's reads)
+
         imported = newest_import(conn)
         if imported is None:
             return self.newest_stamp(conn)

@@ -4,7 +4,8 @@ labels put into words when shown.
 Key labels: a screen's ``BINDINGS`` give i18n keys as descriptions (``Binding("p", "print",
 "key.print")``), never ``t(...)`` evaluated at import. :func:`translate_keys` puts them into
 words: the app does it for every screen it shows (``push_screen``, ``switch_screen``) and
-again for all of them when the language changes (:meth:`FazhiApp.use_language`).
+again for all of them when the language changes (:meth:`FazhiApp.use_language`), and the
+footer words of Textual's own widgets with them (:func:`translate_textual_widgets`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.widgets import OptionList
+from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import CATALOG, t
 from fazhi_tui.domain.kinds import KIND_ORDER, KINDS, Kind
 from fazhi_tui.ui.format import plain
 
-__all__ = ["STATUS_STYLES", "translate_keys", "kind_bindings", "kind_key", "KIND_KEYS", "KIND_KEYS_SHOWN", "load_form_data", "load_view_data", "files_in", "show_files"]
+__all__ = ["STATUS_STYLES", "translate_keys", "TEXTUAL_WORDS", "translate_textual_widgets", "kind_bindings", "kind_key", "KIND_KEYS", "KIND_KEYS_SHOWN", "load_form_data", "load_view_data", "files_in", "show_files"]
 
 STATUS_STYLES = {"met": "bold green", "not_met": "bold red", "at_risk": "bold yellow", "not_applicable": "dim"}
 
@@ -43,6 +46,31 @@ def translate_keys(node: DOMNode) -> None:
     own = node._bindings.key_to_bindings
     for key, bindings in merged.key_to_bindings.items():
         own[key] = [_in_words(binding) for binding in bindings]
+
+
+# Textual's words that can reach the screen (a footer shows a focused widget's keys marked
+# show=True), each with the catalog key of ours that says it.
+TEXTUAL_WORDS = {
+    "Dismiss menu": "key.dismiss_menu",
+    "Exit the command palette": "key.close_palette",
+}
+_TRANSLATED = (SelectOverlay, CommandPalette)
+_ORIGINAL: dict[type, BindingsMap] = {}
+
+
+def translate_textual_widgets() -> None:
+    """Put the footer words of Textual's widgets into the current language. Widgets made
+    from now on take them (each copies its class's keys when it is made)."""
+    for cls in _TRANSLATED:
+        original = _ORIGINAL.setdefault(cls, cls._merged_bindings.copy())
+        cls._merged_bindings = BindingsMap.from_keys(
+            {key: [_textual_in_words(binding) for binding in bindings] for key, bindings in original.key_to_bindings.items()}
+        )
+
+
+def _textual_in_words(binding: Binding) -> Binding:
+    key = TEXTUAL_WORDS.get(binding.description)
+    return replace(binding, description=t(key)) if key else binding
 
 
 # The key of each record kind, in KIND_ORDER: the digits, then letters no screen that shows

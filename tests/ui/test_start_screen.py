@@ -22,6 +22,8 @@ def made(home) -> None:
 
 
 async def test_a_current_database_opens_before_the_first_frame(home):
+    """The home screen is Textual's first screen (FazhiApp.get_default_screen), opened with
+    the store and its counts before anything is drawn."""
     made(home)
     app = make_app(home)
     in_worker = []
@@ -30,6 +32,8 @@ async def test_a_current_database_opens_before_the_first_frame(home):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert in_worker == []
+        # the first screen of the stack: no default screen with the loading line under it
+        assert app.screen_stack == [app.screen] and not app.query("#loading")
         first = app.screen.query_one("#kinds", OptionList).get_option_at_index(0).prompt
         assert "0 条" in str(first)  # the counts in the first frame
         keys = list(app.screen.query_one(FittedFooter).query(FooterKey))
@@ -76,3 +80,41 @@ async def test_a_damaged_database_still_offers_the_backups(home):
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def _rules(screen) -> dict:
+    """Every node's style rules from the stylesheet, by node."""
+    return {node: dict(node._css_styles.get_rules()) for node in screen.walk_children(with_self=True)}
+
+
+async def test_the_other_screens_rules_come_after_the_home_screens_first_frame(home):
+    """app.tcss holds what the home screen needs; screens.tcss (every other screen's rules) is
+    parsed after the home screen is drawn, and changes nothing on it."""
+    made(home)
+    app = make_app(home)
+    drawn: list[str] = []
+    display = app._display
+    app._display = lambda screen, renderable: (drawn.append(type(screen).__name__), display(screen, renderable))[1]
+    loaded_after: list[list[str]] = []
+    load = app.load_screens_css
+    app.load_screens_css = lambda: (loaded_after.append(list(drawn)), load())[1]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert loaded_after and loaded_after[0][:1] == ["HomeScreen"]  # after the home screen's first frame
+        assert any(source.endswith("screens.tcss") for source, _ in app.stylesheet.source)
+        before = _rules(app.screen)
+        app.stylesheet.update(app)  # every node styled again, with both files' rules
+        assert _rules(app.screen) == before
+        await pilot.press("1")  # another screen: its rules are there
+        await settle(pilot)
+        header = app.screen.query_one("#column-header")
+        assert header.styles.height.value == 1 and header.styles.text_style.bold
+
+
+async def test_a_first_screen_other_than_the_home_screen_has_its_rules(bare_home):
+    app = make_app(bare_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#setup-box")  # the first start's setup screen
+        assert box.styles.width.value == 76 and box.styles.border_top[0] == "round"

@@ -22,6 +22,8 @@ __all__ = ["HomeScreen"]
 
 
 class HomeScreen(Screen[None]):
+    # its rules are app.tcss's: its first frame does not wait for screens.tcss (ui/app.py)
+    needs_screens_css = False
     BINDINGS = [
         *kind_bindings(),
         Binding("e", "sync", "key.sync"),

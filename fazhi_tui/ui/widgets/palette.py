@@ -1,5 +1,6 @@
-"""Textual's own words in the interface language: the command palette, and the key hints
-Textual's widgets put in the footer (a dropdown's ``esc Dismiss menu``).
+"""Textual's command palette in the interface language (the key hints Textual's widgets put
+in the footer, a dropdown's ``esc Dismiss menu``, are put into words by
+:func:`fazhi_tui.ui.helpers.translate_textual_widgets`: at start, without this module).
 
 The palette lists the program's own actions only (``FazhiApp.get_system_commands``), with
 a placeholder and a "no matches" line in words; Textual's system commands (Keys, Maximize,
@@ -8,42 +9,14 @@ Screenshot, Theme, Quit) are not offered: each has the program's own key or does
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.align import Align
 from rich.text import Text
-from textual.binding import Binding, BindingsMap
 from textual.command import CommandList, CommandPalette
-from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
 from fazhi_tui.base.i18n import t
 
-__all__ = ["Palette", "TEXTUAL_WORDS", "translate_textual_widgets"]
-
-# Textual's words that can reach the screen (a footer shows a focused widget's keys marked
-# show=True), each with the catalog key of ours that says it.
-TEXTUAL_WORDS = {
-    "Dismiss menu": "key.dismiss_menu",
-    "Exit the command palette": "key.close_palette",
-}
-_TRANSLATED = (SelectOverlay, CommandPalette)
-_ORIGINAL: dict[type, BindingsMap] = {}
-
-
-def translate_textual_widgets() -> None:
-    """Put the footer words of Textual's widgets into the current language. Widgets made
-    from now on take them (each copies its class's keys when it is made)."""
-    for cls in _TRANSLATED:
-        original = _ORIGINAL.setdefault(cls, cls._merged_bindings.copy())
-        cls._merged_bindings = BindingsMap.from_keys(
-            {key: [_in_words(binding) for binding in bindings] for key, bindings in original.key_to_bindings.items()}
-        )
-
-
-def _in_words(binding: Binding) -> Binding:
-    key = TEXTUAL_WORDS.get(binding.description)
-    return replace(binding, description=t(key)) if key else binding
+__all__ = ["Palette"]
 
 
 class Palette(CommandPalette):
