@@ -202,6 +202,7 @@ def validate_many(
     lookup: Lookup,
     uuids: Sequence[str | None],
     limits: Limits = Limits(),
+    columns: Sequence[Sequence[Any]] | None = None,
 ) -> dict[int, dict[str, Problem]]:
     """What :func:`validate` finds wrong with each of many records of ``kind`` (the hub's
     check of a bundle): index → problems, for the records with any, in index order.
@@ -213,12 +214,20 @@ def validate_many(
     distinct value once; a column of clean text, the common case, by a few calls over the
     column), references are looked up once per distinct id, and then each record's converted
     values go through the kind's checks. ``lookup`` must give the same answer to the same
-    question (it is asked once per distinct id, not once per record)."""
+    question (it is asked once per distinct id, not once per record).
+
+    ``columns``: the records' values already read a column at a time, one sequence per
+    field of ``kind`` in its order, each ``[raw[name] for raw in raws]`` (every record
+    holds every field); read instead of ``raws``'s values."""
     if not raws:
         return {}
     fields, references = _plan(kind)
     names = tuple(plan[1] for plan in fields)
-    raw_columns = _raw_columns(raws, fields)
+    if columns is None:
+        raw_columns = _raw_columns(raws, fields)
+    else:
+        raw_columns = _Columns(columns)
+        raw_columns.complete = True
     found: dict[int, dict[str, Problem]] = {}
     value_columns: list[Sequence[Any]] = []
     for (f, name, only_if, _default, empty, _fid), column in zip(fields, raw_columns):

@@ -50,7 +50,15 @@ from fazhi_tui.storage.records import (
 )
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
-from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed_files
+from fazhi_tui.sync.bundle import (
+    MAX_EXPANSION_RATIO,
+    SUFFIX,
+    check_nesting,
+    decode_clean_rows,
+    decode_rows,
+    payload_json,
+    read_signed_files,
+)
 from fazhi_tui.sync.container import read_file
 from fazhi_tui.sync.errors import BundleRefused, SyncError
 from fazhi_tui.sync.hub.checking import check_records
@@ -152,17 +160,44 @@ def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> s
     raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
 
 
+class _Records(dict):
+    """A bundle's decoded rows, kind → rows; ``columns``: kind → its fields' columns, for the
+    kinds decoded a column at a time (see ``bundle.decode_clean_rows``), which the checks
+    and the merge read instead of the rows' values (the fields are never changed after)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: dict[str, dict[str, Any]] = {}
+
+
 def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
     try:
         plain = crypto.unseal(keys.box, sealed, manifest["bundle_id"].encode("ascii"))
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_tampered", "payload does not decrypt with this hub's key") from exc
-    data = payload_json(plain, ratio=MAX_EXPANSION_RATIO)
+    data = payload_json(plain, ratio=MAX_EXPANSION_RATIO, nesting=False)
+    member = manifest["member"]
+    # Each kind's rows checked a column at a time first (refusing nothing: a kind in doubt
+    # is left to decode_rows below, which refuses its first bad row); the rows accepted are
+    # known to be shallow, so the depth check walks only the rest. The refusals and their
+    # order are those of depth, shape, kinds, then decode_rows kind by kind.
+    clean: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
+    if isinstance(data, dict) and isinstance(data.get("records"), dict):
+        for name, kind in KINDS.items():
+            decoded = decode_clean_rows(kind, data["records"].get(name, []), member)
+            if decoded is not None:
+                clean[name] = decoded
+    check_nesting(data, clean)
     if not isinstance(data, dict) or "records" not in data or set(data) - {"records", *EVIDENCE_KEYS} or not isinstance(data["records"], dict):
         raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
     if set(data["records"]) - set(KINDS):
         raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
-    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"], reuse=True) for name, kind in KINDS.items()}
+    records = _Records()
+    for name, kind in KINDS.items():
+        if name in clean:
+            records[name], records.columns[name] = clean[name]
+        else:
+            records[name] = decode_rows(kind, data["records"].get(name, []), member, reuse=True)
     counts = {name: len(rows) for name, rows in records.items()}
     if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
         raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
@@ -296,7 +331,7 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     now = hub_now(store, conn)
     # The township's records are checked as its forms check them (the hub's day, a day's
     # leeway for time zones), before anything is written.
-    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1))
+    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1), getattr(records, "columns", None))
     limit = stamp_limit(now)
     for rows in records.values():
         if _latest_stamp(rows) > limit:  # else no stamp of the kind is ahead: nothing to look at row by row
