@@ -545,16 +545,21 @@ def _decode_columns(
     if not expected - optional <= set(present) <= expected:
         return None
     columns = dict(zip(present, zip(*map(operator.itemgetter(*present), rows))))
-    for name in ("uuid", "device_id"):
-        if not _all(columns[name], str) or not _joined(columns[name], _UUID_COLUMN):
-            return None
+    # each distinct value checked once (a township's rows share a device id, and most a
+    # record's three stamps)
+    if not _all(columns["uuid"], str) or not _joined(columns["uuid"], _UUID_COLUMN):
+        return None
+    devices = set(columns["device_id"])
+    if not _all(devices, str) or not _joined(list(devices), _UUID_COLUMN):
+        return None
     townships = set(columns["township"])
     if not all(isinstance(t, str) and _CODE.fullmatch(t) and t.startswith(member) for t in townships):
         return None
-    if not all(_all(columns[n], str) and _stamps(columns[n]) for n in ("created_at", "updated_at", "sync_stamp")):
-        return None
     deleted = [v for v in columns["deleted_at"] if v is not None]
-    if not _all(deleted, str) or not _stamps(deleted):
+    stamps = set(deleted)
+    for name in ("created_at", "updated_at", "sync_stamp"):
+        stamps.update(columns[name])
+    if not _all(stamps, str) or not _stamps(list(stamps)):
         return None
     revs = columns["rev"]
     if not _all(revs, int) or min(revs) < 1 or max(revs) >= 2**31:
