@@ -62,16 +62,20 @@ _encode_text = getattr(json.encoder, "c_encode_basestring", None) or json.encode
 audit_changes.__doc__ = "An audit row's ``changes`` (field → [old, new]) as the text stored."
 
 
-def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]], values: Sequence[Sequence[Any]] | None = None) -> list[str]:
     """``audit_changes({c: [None, row[c]] for c in columns})`` of each row (a record new to
     the table), the same text, made a column at a time: each column's values are encoded
-    with one call over the column, each row is one formatting of a template."""
+    with one call over the column, each row is one formatting of a template. ``values``:
+    the rows' values already read a column at a time (``[row[c] for row in rows]`` of each
+    of ``columns``)."""
     template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
-    encoded = [_encoded_column(list(map(operator.itemgetter(c), rows))) for c in columns]
+    if values is None:
+        values = [list(map(operator.itemgetter(c), rows)) for c in columns]
+    encoded = [_encoded_column(column) for column in values]
     return list(map(template.__mod__, zip(*encoded))) if columns else ["{}"] * len(rows)
 
 
-def _encoded_column(values: list[Any]) -> list[str]:
+def _encoded_column(values: Sequence[Any]) -> list[str]:
     types = set(map(type, values))
     if types <= {str}:
         return list(map(_encode_text, values))
