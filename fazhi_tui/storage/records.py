@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -85,6 +86,8 @@ def _encoded_column(values: Sequence[Any]) -> list[str]:
         return [_encode_text(v) if v is not None else "null" for v in values]
     if types <= {int, type(None)}:
         return [int.__repr__(v) if v is not None else "null" for v in values]
+    if types <= {int, float} and all(map(math.isfinite, values)):
+        return list(map(repr, values))  # what json.dumps writes of a finite number
     return [audit_changes(value) for value in values]
 
 

@@ -151,3 +151,12 @@ def test_validate_many_with_columns_finds_what_it_finds_in_the_records(scenario,
     if not isinstance(got, type):
         alone = [list(validate(kind, raw, today=today, lookup=lookup, uuid=u, limits=limits).problems.items()) for raw, u in zip(raws, uuids)]
         assert [list(got.get(i, {}).items()) for i in range(len(raws))] == alone
+
+
+def test_audit_text_of_number_columns_is_json_dumps_text():
+    from fazhi_tui.storage.records import insert_changes
+
+    rows = [{"a": a, "b": b} for a, b in zip((1.5, 0, -0.0, 1e-7, 1e16, 12.0), (float("nan"), float("inf"), 1.0, 2, 3.25, -1e300))]
+    assert insert_changes(["a", "b"], rows) == [json.dumps({"a": [None, r["a"]], "b": [None, r["b"]]}, ensure_ascii=False) for r in rows]
+    fields = [[row["a"] for row in rows], [row["b"] for row in rows]]
+    assert insert_changes(["a", "b"], rows, fields) == insert_changes(["a", "b"], rows)

@@ -396,10 +396,6 @@ _SYNC_STAMP = operator.itemgetter("sync_stamp")
 _DELETED_AT = operator.itemgetter("deleted_at")
 
 
-def _is_live(row: dict[str, Any]) -> bool:
-    return row["deleted_at"] is None
-
-
 @functools.cache
 def _columns(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(system and kind columns, kind columns) of one record table."""
@@ -492,25 +488,29 @@ class _Merge:
         """:meth:`kind` of rows none of which the hub holds, each uuid once (a township's
         first bundle, the common case): the same rows and audit rows, a column at a time."""
         now = self.now
-        ordered = sorted(rows, key=_is_live)  # tombstones first, as kind() writes them
+        deleted = list(map(_DELETED_AT, rows))
+        tombstones = len(deleted) - deleted.count(None)
+        order = None
+        ordered = rows
+        if tombstones:  # tombstones first, as kind() writes them (a stable sort)
+            order = sorted(range(len(rows)), key=[at is None for at in deleted].__getitem__)
+            ordered = list(map(rows.__getitem__, order))
+            deleted = list(map(deleted.__getitem__, order))
         if max(map(_SYNC_STAMP, ordered)) > now:  # a clock set ahead cannot win from the future
             for row in ordered:
                 if row["sync_stamp"] > now:
                     row["sync_stamp"] = now
-        deleted = list(map(_DELETED_AT, ordered))
-        tombstones = len(deleted) - deleted.count(None)
         summary.deleted += tombstones
         summary.added += len(ordered) - tombstones
-        actions = ["insert" if at is None else "delete" for at in deleted]
+        actions = ["insert" if at is None else "delete" for at in deleted] if tombstones else ["insert"] * len(rows)
         head = map(itertools.repeat, (now, self.operator, self.hub_device, table))
         known = self.columns.get(table)
-        values = None
-        if known is not None:
-            values = [known[c] for c in kind_columns]
-            if tombstones:  # the columns in ordered's order (the same stable sort)
-                order = sorted(range(len(rows)), key=[row["deleted_at"] is None for row in rows].__getitem__)
-                values = [list(map(column.__getitem__, order)) for column in values]
-        self.audit.extend(zip(*head, map(_UUID, ordered), actions, insert_changes(kind_columns, ordered, values)))
+        fields = None
+        if known is not None:  # the fields' columns (in the rows' order), in ordered's order
+            fields = [known[c] for c in kind_columns]
+            if order is not None:
+                fields = [list(map(column.__getitem__, order)) for column in fields]
+        self.audit.extend(zip(*head, map(_UUID, ordered), actions, insert_changes(kind_columns, ordered, fields)))
         version = (self.version,)
         insert_records(self.db, table, names, [(*values, *version) for values in map(dict.values, ordered)])
 
