@@ -16,6 +16,7 @@ import functools
 import json
 import math
 import operator
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -69,11 +70,26 @@ def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]], value
     with one call over the column, each row is one formatting of a template. ``values``:
     the rows' values already read a column at a time (``[row[c] for row in rows]`` of each
     of ``columns``)."""
-    template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
     if values is None:
         values = [list(map(operator.itemgetter(c), rows)) for c in columns]
-    encoded = [_encoded_column(column) for column in values]
-    return list(map(template.__mod__, zip(*encoded))) if columns else ["{}"] * len(rows)
+    parts, args = [], []
+    for c, column in zip(columns, values):
+        types = set(map(type, column))
+        if types == {str} and _ESCAPED.search("".join(column)) is None:  # each value's JSON: itself in quotes
+            parts.append(f'{audit_changes(c)}: [null, "%s"]')
+            args.append(column)
+        elif types == {int}:
+            parts.append(f"{audit_changes(c)}: [null, %d]")
+            args.append(column)
+        else:
+            parts.append(f"{audit_changes(c)}: [null, %s]")
+            args.append(_encoded_column(column))
+    template = "{" + ", ".join(parts) + "}"
+    return list(map(template.__mod__, zip(*args))) if columns else ["{}"] * len(rows)
+
+
+# what json.dumps(ensure_ascii=False) writes otherwise than as it is, in a text
+_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 
 def _encoded_column(values: Sequence[Any]) -> list[str]:

@@ -160,3 +160,15 @@ def test_audit_text_of_number_columns_is_json_dumps_text():
     assert insert_changes(["a", "b"], rows) == [json.dumps({"a": [None, r["a"]], "b": [None, r["b"]]}, ensure_ascii=False) for r in rows]
     fields = [[row["a"] for row in rows], [row["b"] for row in rows]]
     assert insert_changes(["a", "b"], rows, fields) == insert_changes(["a", "b"], rows)
+
+
+def test_audit_text_of_plain_text_and_whole_number_columns_is_json_dumps_text():
+    from fazhi_tui.storage.records import insert_changes
+
+    texts = ["", "拉萨 %s %d %%", "\u2028\x7f\U0001f600", "a'b", "x" * 3000]
+    rows = [{"t": t, "n": n, "m": m} for t, n, m in zip(texts, (0, -5, 10**30, 7, 1), (1, 2, 3, 4, True))]
+    expected = [json.dumps({c: [None, row[c]] for c in ("t", "n", "m")}, ensure_ascii=False) for row in rows]
+    assert insert_changes(["t", "n", "m"], rows) == expected
+    for bad in ('"', "\\", "\n", "\x00", "\x1f"):  # a text json.dumps escapes: each value encoded
+        rows[2]["t"] = f"a{bad}b"
+        assert insert_changes(["t"], rows) == [json.dumps({"t": [None, row["t"]]}, ensure_ascii=False) for row in rows]

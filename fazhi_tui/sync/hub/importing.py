@@ -383,7 +383,7 @@ def _note_offices(conn, manifest, records, now: str) -> None:
     member = manifest["member"]
     # The hub's own name for a member (given at enrolment) wins over what the member calls itself.
     names = {code: name for code, name in manifest.get("offices", {}).items() if code.startswith(member) and code != member}
-    present = {member} | {row["township"] for rows in records.values() for row in rows}
+    present = {member}.union(*(map(_TOWNSHIP, rows) for rows in records.values()))
     hub_store.note_offices(conn, [(code, names.get(code, ""), code in present) for code in sorted(present | set(names))], now)
 
 
@@ -392,6 +392,7 @@ def _content(row: Any, columns: Iterable[str]) -> dict[str, Any]:
 
 
 _UUID = operator.itemgetter("uuid")
+_TOWNSHIP = operator.itemgetter("township")
 _SYNC_STAMP = operator.itemgetter("sync_stamp")
 _DELETED_AT = operator.itemgetter("deleted_at")
 
