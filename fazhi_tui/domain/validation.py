@@ -202,6 +202,7 @@ def validate_many(
     lookup: Lookup,
     uuids: Sequence[str | None],
     limits: Limits = Limits(),
+    columns: Sequence[Sequence[Any]] | None = None,
 ) -> dict[int, dict[str, Problem]]:
     """What :func:`validate` finds wrong with each of many records of ``kind`` (the hub's
     check of a bundle): index → problems, for the records with any, in index order.
@@ -213,12 +214,20 @@ def validate_many(
     distinct value once; a column of clean text, the common case, by a few calls over the
     column), references are looked up once per distinct id, and then each record's converted
     values go through the kind's checks. ``lookup`` must give the same answer to the same
-    question (it is asked once per distinct id, not once per record)."""
+    question (it is asked once per distinct id, not once per record).
+
+    ``columns``: the records' values already read a column at a time, one sequence per
+    field of ``kind`` in its order, each ``[raw[name] for raw in raws]`` (every record
+    holds every field); read instead of ``raws``'s values."""
     if not raws:
         return {}
     fields, references = _plan(kind)
     names = tuple(plan[1] for plan in fields)
-    raw_columns = _raw_columns(raws, fields)
+    if columns is None:
+        raw_columns = _raw_columns(raws, fields)
+    else:
+        raw_columns = _Columns(columns)
+        raw_columns.complete = True
     found: dict[int, dict[str, Problem]] = {}
     value_columns: list[Sequence[Any]] = []
     for (f, name, only_if, _default, empty, _fid), column in zip(fields, raw_columns):
@@ -255,7 +264,8 @@ def validate_many(
                     found.setdefault(i, {})[f.name] = Problem("err.refs_missing", {"count": count})
 
     checker = _KIND_CHECKS.get(kind.name)
-    if checker:
+    quiet = _QUIET.get(kind.name)
+    if checker and not (quiet and quiet(dict(zip(names, value_columns)), today, limits)):
         for i, row in enumerate(zip(*value_columns)):
             for name, problem in checker(dict(zip(names, row)), today, lookup, uuids[i], limits):
                 found.setdefault(i, {}).setdefault(name, problem)
@@ -513,4 +523,79 @@ _KIND_CHECKS = {
     "law_list": _check_planned("issued_on"),
     "training_plan": _check_planned("issued_on"),
     "law_office": _check_past("set_up_on"),
+}
+
+
+# -- the same rules over columns: whether no record breaks any -------------------------------
+#
+# For the kinds most records are of, a test over the converted columns that the kind's
+# checks above find nothing in any record (a date a column holds is None or ``YYYY-MM-DD``,
+# as ``_clean_one`` writes it: the text's order is the days' order). validate_many runs the
+# checks record by record only when it fails; so the checks above stay the one statement
+# of the rules, and these only say, conservatively, that they would find nothing.
+
+
+def _latest(column: Sequence[Any]) -> str:
+    return max(filter(None, column), default="")
+
+
+def _none_after(column: Sequence[Any], day: dt.date) -> bool:
+    """No day of ``column`` is later than ``day``."""
+    return _latest(column) <= day.isoformat()
+
+
+def _none_too_far(column: Sequence[Any], today: dt.date, limits: Limits) -> bool:
+    latest = _latest(column)
+    return not latest or latest <= (today + dt.timedelta(days=limits.future_meeting_days)).isoformat()
+
+
+def _none_before(first: Sequence[Any], then: Sequence[Any]) -> bool:
+    """No record's ``then`` day is earlier than its ``first`` day (both given)."""
+    return not any(day < start for start, day in zip(first, then) if start and day)
+
+
+def _quiet_meeting(columns, today, limits):
+    if not _none_too_far(columns["date"], today, limits):
+        return False
+    for kind, attendance, reason in zip(columns["kind"], columns["head_attendance"], columns["head_absence_reason"]):
+        if kind == "admin" and (not attendance or (attendance in ("partial", "absent") and not reason)):
+            return False
+    return True
+
+
+def _quiet_received(done):
+    def quiet(columns, today, limits):
+        received, closed = columns["received_on"], columns[done]
+        return _none_after(received, today) and _none_after(closed, today) and _none_before(received, closed)
+
+    return quiet
+
+
+def _quiet_past(name):
+    def quiet(columns, today, limits):
+        return _none_after(columns[name], today)
+
+    return quiet
+
+
+def _quiet_planned(name):
+    def quiet(columns, today, limits):
+        return _none_too_far(columns[name], today, limits)
+
+    return quiet
+
+
+_QUIET = {
+    "meeting": _quiet_meeting,
+    "training": _quiet_planned("date"),
+    "hearing": _quiet_past("date"),
+    "complaint": _quiet_received("closed_on"),
+    "recommendation": _quiet_received("replied_on"),
+    "supervision_check": _quiet_planned("date"),
+    "oath": _quiet_planned("date"),
+    "law_report": _quiet_planned("date"),
+    "exam_result": _quiet_planned("date"),
+    "law_list": _quiet_planned("issued_on"),
+    "training_plan": _quiet_planned("issued_on"),
+    "law_office": _quiet_past("set_up_on"),
 }

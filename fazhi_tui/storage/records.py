@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import operator
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -62,16 +64,35 @@ _encode_text = getattr(json.encoder, "c_encode_basestring", None) or json.encode
 audit_changes.__doc__ = "An audit row's ``changes`` (field → [old, new]) as the text stored."
 
 
-def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[str]:
+def insert_changes(columns: Sequence[str], rows: Sequence[dict[str, Any]], values: Sequence[Sequence[Any]] | None = None) -> list[str]:
     """``audit_changes({c: [None, row[c]] for c in columns})`` of each row (a record new to
     the table), the same text, made a column at a time: each column's values are encoded
-    with one call over the column, each row is one formatting of a template."""
-    template = "{" + ", ".join(f"{audit_changes(c)}: [null, %s]" for c in columns) + "}"
-    encoded = [_encoded_column(list(map(operator.itemgetter(c), rows))) for c in columns]
-    return list(map(template.__mod__, zip(*encoded))) if columns else ["{}"] * len(rows)
+    with one call over the column, each row is one formatting of a template. ``values``:
+    the rows' values already read a column at a time (``[row[c] for row in rows]`` of each
+    of ``columns``)."""
+    if values is None:
+        values = [list(map(operator.itemgetter(c), rows)) for c in columns]
+    parts, args = [], []
+    for c, column in zip(columns, values):
+        types = set(map(type, column))
+        if types == {str} and _ESCAPED.search("".join(column)) is None:  # each value's JSON: itself in quotes
+            parts.append(f'{audit_changes(c)}: [null, "%s"]')
+            args.append(column)
+        elif types == {int}:
+            parts.append(f"{audit_changes(c)}: [null, %d]")
+            args.append(column)
+        else:
+            parts.append(f"{audit_changes(c)}: [null, %s]")
+            args.append(_encoded_column(column))
+    template = "{" + ", ".join(parts) + "}"
+    return list(map(template.__mod__, zip(*args))) if columns else ["{}"] * len(rows)
 
 
-def _encoded_column(values: list[Any]) -> list[str]:
+# what json.dumps(ensure_ascii=False) writes otherwise than as it is, in a text
+_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+
+
+def _encoded_column(values: Sequence[Any]) -> list[str]:
     types = set(map(type, values))
     if types <= {str}:
         return list(map(_encode_text, values))
@@ -81,6 +102,8 @@ def _encoded_column(values: list[Any]) -> list[str]:
         return [_encode_text(v) if v is not None else "null" for v in values]
     if types <= {int, type(None)}:
         return [int.__repr__(v) if v is not None else "null" for v in values]
+    if types <= {int, float} and all(map(math.isfinite, values)):
+        return list(map(repr, values))  # what json.dumps writes of a finite number
     return [audit_changes(value) for value in values]
 
 

@@ -24,7 +24,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ __all__ = [
     "read_signed_files",
     "encode_rows",
     "decode_rows",
+    "decode_clean_rows",
+    "check_nesting",
     "payload_bytes",
     "payload_json",
 ]
@@ -288,9 +290,10 @@ def check_counts(counts: Mapping[str, int]) -> None:
             )
 
 
-def payload_json(plain: bytes, *, ratio: int | None = None) -> Any:
+def payload_json(plain: bytes, *, ratio: int | None = None, nesting: bool = True) -> Any:
     """The payload's JSON. ``ratio``: refuse a payload that expands more than this many
-    times its compressed size (checked while expanding, before anything is parsed)."""
+    times its compressed size (checked while expanding, before anything is parsed).
+    ``nesting=False``: the caller calls :func:`check_nesting` itself, before using it."""
     limit = EXPANDED_LIMIT if ratio is None else min(EXPANDED_LIMIT, max(len(plain), 4096) * ratio)
     try:
         expanded = gunzip_limited(plain, limit)
@@ -301,9 +304,21 @@ def payload_json(plain: bytes, *, ratio: int | None = None) -> Any:
             ) from exc
         raise
     data = _loads(expanded, "payload")
+    if nesting:
+        check_nesting(data)
+    return data
+
+
+def check_nesting(data: Any, clean: Mapping[str, Any] = {}) -> None:  # noqa: B006 - read only
+    """Refuse a payload that nests deeper than :data:`MAX_JSON_DEPTH`. ``clean``: kinds
+    whose rows (``data["records"][name]``) :func:`decode_clean_rows` accepted: its column
+    checks found each row a dict of text, numbers, true/false, null and lists of ids (three
+    deep below the records' two levels), so they are not walked again; the answer is the
+    same as without ``clean``."""
+    if clean and isinstance(data, dict) and isinstance(data.get("records"), dict):
+        data = {**data, "records": {name: [] if name in clean else rows for name, rows in data["records"].items()}}
     if _depth(data) > MAX_JSON_DEPTH:
         raise BundleRefused("err.bundle_damaged", "payload nests too deeply")
-    return data
 
 
 # -- records -------------------------------------------------------------------------------------
@@ -490,9 +505,34 @@ def _column(kind: Kind, f: Field, values: tuple) -> list | tuple | None:
     return None  # pragma: no cover - FIELD_TYPES is closed
 
 
-def _decode_columns(kind: Kind, rows: list, member: str, reuse: bool = False) -> list[dict[str, Any]] | None:
-    """_decode_each's result, checked a column at a time; None when any column is in doubt."""
+def decode_clean_rows(kind: Kind, rows: Any, member: str) -> tuple[list[dict[str, Any]], dict[str, Sequence[Any]]] | None:
+    """``decode_rows(kind, rows, member, reuse=True)`` when every column passes the column
+    checks (then it refuses nothing), with the kind's columns as read, else None (nothing
+    changed: ``decode_rows`` decides, and refuses). The columns: field name → each row's
+    value as stored (what the decoded row holds), in the rows' order; and for a list of
+    ids, also ``name + "[]"`` → the lists as the bundle gave them (the row holds their
+    JSON text)."""
+    if not isinstance(rows, list) or len(rows) > MAX_RECORDS_PER_KIND:
+        return None
+    columns: dict[str, Sequence[Any]] = {}
+    try:
+        decoded = _decode_columns(kind, rows, member, True, columns)
+    except (TypeError, ValueError):
+        return None
+    return None if decoded is None else (decoded, columns)
+
+
+def _decode_columns(
+    kind: Kind, rows: list, member: str, reuse: bool = False, fields: dict[str, Sequence[Any]] | None = None
+) -> list[dict[str, Any]] | None:
+    """_decode_each's result, checked a column at a time; None when any column is in doubt.
+    ``fields``: filled with the kind's columns (see :func:`decode_clean_rows`)."""
     if not rows:
+        if fields is not None:
+            for f in kind.fields:
+                fields[f.name] = []
+                if f.type == "refs":
+                    fields[f"{f.name}[]"] = []
         return []
     if not _all(rows, dict):
         return None
@@ -505,16 +545,21 @@ def _decode_columns(kind: Kind, rows: list, member: str, reuse: bool = False) ->
     if not expected - optional <= set(present) <= expected:
         return None
     columns = dict(zip(present, zip(*map(operator.itemgetter(*present), rows))))
-    for name in ("uuid", "device_id"):
-        if not _all(columns[name], str) or not _joined(columns[name], _UUID_COLUMN):
-            return None
+    # each distinct value checked once (a township's rows share a device id, and most a
+    # record's three stamps)
+    if not _all(columns["uuid"], str) or not _joined(columns["uuid"], _UUID_COLUMN):
+        return None
+    devices = set(columns["device_id"])
+    if not _all(devices, str) or not _joined(list(devices), _UUID_COLUMN):
+        return None
     townships = set(columns["township"])
     if not all(isinstance(t, str) and _CODE.fullmatch(t) and t.startswith(member) for t in townships):
         return None
-    if not all(_all(columns[n], str) and _stamps(columns[n]) for n in ("created_at", "updated_at", "sync_stamp")):
-        return None
     deleted = [v for v in columns["deleted_at"] if v is not None]
-    if not _all(deleted, str) or not _stamps(deleted):
+    stamps = set(deleted)
+    for name in ("created_at", "updated_at", "sync_stamp"):
+        stamps.update(columns[name])
+    if not _all(stamps, str) or not _stamps(list(stamps)):
         return None
     revs = columns["rev"]
     if not _all(revs, int) or min(revs) < 1 or max(revs) >= 2**31:
@@ -529,6 +574,14 @@ def _decode_columns(kind: Kind, rows: list, member: str, reuse: bool = False) ->
             column = itertools.repeat(_default(f), len(rows))
         out.append(column)
     names = (*SYSTEM_COLUMNS, "sync_stamp", *kind.columns)
+    if fields is not None:
+        skip = len(SYSTEM_COLUMNS) + 1
+        for index, f in enumerate(kind.fields, skip):
+            if isinstance(out[index], itertools.repeat):
+                out[index] = [_default(f)] * len(rows)
+            fields[f.name] = out[index]
+            if f.type == "refs":
+                fields[f"{f.name}[]"] = columns[f.name] if f.name in columns else [[]] * len(rows)
     if reuse and present == names:
         # the rows are already the decoded rows but for the columns a check converted
         # (yes/no as 1/0, lists of ids as JSON, text cleaned): those are written in

@@ -80,6 +80,7 @@ def _ids(text: str) -> list[Any]:
 
 
 _UUID = operator.itemgetter("uuid")
+_DELETED_AT = operator.itemgetter("deleted_at")
 
 
 def _label(kind: Kind, row: dict[str, Any]) -> str:
@@ -87,16 +88,26 @@ def _label(kind: Kind, row: dict[str, Any]) -> str:
     return " ".join(parts)[:60] or row["uuid"]
 
 
-def check_records(db: Any, member: str, records: dict[str, list[dict[str, Any]]], today: dt.date) -> None:
-    """Raise :class:`RecordRefused` at the first live record the forms would refuse."""
+def check_records(
+    db: Any, member: str, records: dict[str, list[dict[str, Any]]], today: dt.date, columns: dict[str, dict[str, Any]] | None = None
+) -> None:
+    """Raise :class:`RecordRefused` at the first live record the forms would refuse.
+
+    ``columns``: kind → its fields' values a column at a time, for kinds the bundle's check
+    read that way (``bundle.decode_clean_rows``: each field as its rows hold it, and a list
+    of ids also as a list, ``name + "[]"``), read instead of the rows' values."""
+    columns = columns or {}
     carried = {name: set(map(_UUID, rows)) for name, rows in records.items()}
     wanted: dict[str, set[str]] = {}
     lists: dict[str, list[str]] = {"[]": []}  # each list of references (JSON text) parsed once
     for name, rows in records.items():
         kind = KINDS[name]
+        known = columns.get(name)
         for f in kind.fields:
             if f.type == "ref":
-                named = set(map(operator.itemgetter(f.name), rows)) - {""}
+                named = set(known[f.name] if known else map(operator.itemgetter(f.name), rows)) - {""}
+            elif f.type == "refs" and known:
+                named = set(itertools.chain.from_iterable(known[f"{f.name}[]"]))
             elif f.type == "refs":
                 texts = set(map(operator.itemgetter(f.name), rows))
                 lists.update((text, _ids(text)) for text in texts - lists.keys())
@@ -109,9 +120,19 @@ def check_records(db: Any, member: str, records: dict[str, list[dict[str, Any]]]
     for name, rows in records.items():
         kind = KINDS[name]
         refs = tuple(f.name for f in kind.fields if f.type == "refs")
-        live = [row for row in rows if row["deleted_at"] is None]  # a tombstone is shown nowhere and counts for nothing
-        raws = [_raw(refs, row, lists) for row in live] if refs else live
-        found = validate_many(kind, raws, today=today, lookup=lookup, uuids=[row["uuid"] for row in live])
+        known = columns.get(name)
+        if known is not None:
+            # a tombstone is shown nowhere and counts for nothing
+            alive = [at is None for at in map(_DELETED_AT, rows)]
+            live = list(itertools.compress(rows, alive)) if False in alive else rows
+            read = [known[f"{f.name}[]" if f.type == "refs" else f.name] for f in kind.fields]
+            if live is not rows:
+                read = [list(itertools.compress(column, alive)) for column in read]
+            found = validate_many(kind, live, today=today, lookup=lookup, uuids=list(map(_UUID, live)), columns=read)
+        else:
+            live = [row for row in rows if row["deleted_at"] is None]  # a tombstone is shown nowhere and counts for nothing
+            raws = [_raw(refs, row, lists) for row in live] if refs else live
+            found = validate_many(kind, raws, today=today, lookup=lookup, uuids=[row["uuid"] for row in live])
         for index, problems in found.items():
             row = live[index]
             for field_name, problem in problems.items():

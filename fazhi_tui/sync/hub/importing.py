@@ -21,8 +21,10 @@ bundle are written with one prepared statement each over tuples (``executemany``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import itertools
 import logging
 import operator
@@ -51,7 +53,15 @@ from fazhi_tui.storage.records import (
 )
 from fazhi_tui.storage.store import SYSTEM_COLUMNS, Store
 from fazhi_tui.sync import crypto
-from fazhi_tui.sync.bundle import MAX_EXPANSION_RATIO, SUFFIX, decode_rows, payload_json, read_signed_files
+from fazhi_tui.sync.bundle import (
+    MAX_EXPANSION_RATIO,
+    SUFFIX,
+    check_nesting,
+    decode_clean_rows,
+    decode_rows,
+    payload_json,
+    read_signed_files,
+)
 from fazhi_tui.sync.container import read_file
 from fazhi_tui.sync.errors import BundleRefused, SyncError
 from fazhi_tui.sync.hub.checking import check_records
@@ -153,17 +163,59 @@ def _verify_sender(conn, manifest, manifest_bytes: bytes, signature: bytes) -> s
     raise BundleRefused("err.bundle_not_enrolled", "enrolment proof does not match", code=manifest["member"])
 
 
+class _Records(dict):
+    """A bundle's decoded rows, kind → rows; ``columns``: kind → its fields' columns, for the
+    kinds decoded a column at a time (see ``bundle.decode_clean_rows``), which the checks
+    and the merge read instead of the rows' values (the fields are never changed after)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: dict[str, dict[str, Any]] = {}
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No garbage collection inside: a bundle's tens of thousands of rows and tuples hold
+    no reference cycles (reference counting frees them), yet would set off collections,
+    each a walk over every object held, the bundle's rows included (~15 ms a full bundle)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collection_paused()
 def _decode_payload(keys: HubKeys, manifest, sealed: bytes) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
     try:
         plain = crypto.unseal(keys.box, sealed, manifest["bundle_id"].encode("ascii"))
     except crypto.CryptoError as exc:
         raise BundleRefused("err.bundle_tampered", "payload does not decrypt with this hub's key") from exc
-    data = payload_json(plain, ratio=MAX_EXPANSION_RATIO)
+    data = payload_json(plain, ratio=MAX_EXPANSION_RATIO, nesting=False)
+    member = manifest["member"]
+    # Each kind's rows checked a column at a time first (refusing nothing: a kind in doubt
+    # is left to decode_rows below, which refuses its first bad row); the rows accepted are
+    # known to be shallow, so the depth check walks only the rest. The refusals and their
+    # order are those of depth, shape, kinds, then decode_rows kind by kind.
+    clean: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
+    if isinstance(data, dict) and isinstance(data.get("records"), dict):
+        for name, kind in KINDS.items():
+            decoded = decode_clean_rows(kind, data["records"].get(name, []), member)
+            if decoded is not None:
+                clean[name] = decoded
+    check_nesting(data, clean)
     if not isinstance(data, dict) or "records" not in data or set(data) - {"records", *EVIDENCE_KEYS} or not isinstance(data["records"], dict):
         raise BundleRefused("err.bundle_damaged", "payload has an unexpected shape")
     if set(data["records"]) - set(KINDS):
         raise BundleRefused("err.bundle_damaged", "payload names an unknown record kind")
-    records = {name: decode_rows(kind, data["records"].get(name, []), manifest["member"], reuse=True) for name, kind in KINDS.items()}
+    records = _Records()
+    for name, kind in KINDS.items():
+        if name in clean:
+            records[name], records.columns[name] = clean[name]
+        else:
+            records[name] = decode_rows(kind, data["records"].get(name, []), member, reuse=True)
     counts = {name: len(rows) for name, rows in records.items()}
     if {k: v for k, v in counts.items() if v} != {k: v for k, v in manifest["counts"].items() if v}:
         raise BundleRefused("err.bundle_tampered", "record counts differ from the manifest")
@@ -330,6 +382,7 @@ def _clamp(row: dict[str, Any], now: str, limit: str) -> bool:
     return clamped
 
 
+@_collection_paused()
 def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOutcome, secret: str | None) -> None:
     member, device, seq = manifest["member"], manifest["device_id"], manifest["seq"]
     if hub_store.seq_taken(conn, member, device, seq):
@@ -339,7 +392,7 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     now = hub_now(store, conn)
     # The township's records are checked as its forms check them (the hub's day, a day's
     # leeway for time zones), before anything is written.
-    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1))
+    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1), getattr(records, "columns", None))
     limit = stamp_limit(now)
     for rows in records.values():
         if _latest_stamp(rows) > limit:  # else no stamp of the kind is ahead: nothing to look at row by row
@@ -349,6 +402,7 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     version = store.next_change_number(conn)
     hub_id = hub_bundle_id(member, device, manifest["bundle_id"])
     merge = _Merge(store.db, now, f"bundle:{hub_id}", store.device_id, manifest, version, hub_id)
+    merge.columns = getattr(records, "columns", {})
     for name, rows in records.items():
         merge.kind(name, rows, outcome.summary.setdefault(name, KindSummary()))
     append_audit(store.db, merge.audit)
@@ -372,7 +426,7 @@ def _note_offices(conn, manifest, records, now: str) -> None:
     member = manifest["member"]
     # The hub's own name for a member (given at enrolment) wins over what the member calls itself.
     names = {code: name for code, name in manifest.get("offices", {}).items() if code.startswith(member) and code != member}
-    present = {member} | {row["township"] for rows in records.values() for row in rows}
+    present = {member}.union(*(map(_TOWNSHIP, rows) for rows in records.values()))
     hub_store.note_offices(conn, [(code, names.get(code, ""), code in present) for code in sorted(present | set(names))], now)
 
 
@@ -381,12 +435,9 @@ def _content(row: Any, columns: Iterable[str]) -> dict[str, Any]:
 
 
 _UUID = operator.itemgetter("uuid")
+_TOWNSHIP = operator.itemgetter("township")
 _SYNC_STAMP = operator.itemgetter("sync_stamp")
 _DELETED_AT = operator.itemgetter("deleted_at")
-
-
-def _is_live(row: dict[str, Any]) -> bool:
-    return row["deleted_at"] is None
 
 
 @functools.cache
@@ -407,6 +458,8 @@ class _Merge:
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
         self.manifest, self.version, self.bundle_id = manifest, version, bundle_id
         self.audit: list[tuple] = []  # rows of records.AUDIT_COLUMNS
+        # kind → its fields' values a column at a time, in the rows' order (see _Records)
+        self.columns: dict[str, dict[str, Any]] = {}
         self.conflicts: list[dict[str, Any]] = []
 
     def _conflict(self, table: str, record_uuid: str, *, winner: dict, loser: dict) -> None:
@@ -479,18 +532,29 @@ class _Merge:
         """:meth:`kind` of rows none of which the hub holds, each uuid once (a township's
         first bundle, the common case): the same rows and audit rows, a column at a time."""
         now = self.now
-        ordered = sorted(rows, key=_is_live)  # tombstones first, as kind() writes them
+        deleted = list(map(_DELETED_AT, rows))
+        tombstones = len(deleted) - deleted.count(None)
+        order = None
+        ordered = rows
+        if tombstones:  # tombstones first, as kind() writes them (a stable sort)
+            order = sorted(range(len(rows)), key=[at is None for at in deleted].__getitem__)
+            ordered = list(map(rows.__getitem__, order))
+            deleted = list(map(deleted.__getitem__, order))
         if max(map(_SYNC_STAMP, ordered)) > now:  # a clock set ahead cannot win from the future
             for row in ordered:
                 if row["sync_stamp"] > now:
                     row["sync_stamp"] = now
-        deleted = list(map(_DELETED_AT, ordered))
-        tombstones = len(deleted) - deleted.count(None)
         summary.deleted += tombstones
         summary.added += len(ordered) - tombstones
-        actions = ["insert" if at is None else "delete" for at in deleted]
+        actions = ["insert" if at is None else "delete" for at in deleted] if tombstones else ["insert"] * len(rows)
         head = map(itertools.repeat, (now, self.operator, self.hub_device, table))
-        self.audit.extend(zip(*head, map(_UUID, ordered), actions, insert_changes(kind_columns, ordered)))
+        known = self.columns.get(table)
+        fields = None
+        if known is not None:  # the fields' columns (in the rows' order), in ordered's order
+            fields = [known[c] for c in kind_columns]
+            if order is not None:
+                fields = [list(map(column.__getitem__, order)) for column in fields]
+        self.audit.extend(zip(*head, map(_UUID, ordered), actions, insert_changes(kind_columns, ordered, fields)))
         version = (self.version,)
         insert_records(self.db, table, names, [(*values, *version) for values in map(dict.values, ordered)])
 
