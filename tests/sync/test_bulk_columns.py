@@ -18,7 +18,7 @@ from fazhi_tui.domain.kinds import KINDS
 from fazhi_tui.sync import bundle
 from fazhi_tui.sync.errors import BundleRefused
 from tests.sync import test_bulk_import
-from tests.sync.test_bulk_import import FORM_VALUES, HOSTILE, _form_raws, _payload, _PickyLookup
+from tests.sync.test_bulk_import import FORM_VALUES, _payload, _PickyLookup, drawn_raws, spoiled_rows
 from tests.sync.util import TOWN_A
 
 scenario = test_bulk_import.scenario  # the same bundles (a fixture of this module too)
@@ -55,20 +55,8 @@ def test_rows_without_a_later_field_take_its_default_in_the_columns(scenario):
 def test_decode_clean_rows_is_decode_rows_or_leaves_the_rows_alone(scenario, data):
     """Whatever a row holds: either the rows decode a column at a time to exactly what
     decode_rows gives, with their columns, or nothing is changed and None is answered."""
-    payload = _payload(scenario)
-    name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
+    name, rows = spoiled_rows(data, _payload(scenario))
     kind = KINDS[name]
-    rows = [dict(row) for row in copy.deepcopy(payload["records"][name])]
-    for _ in range(data.draw(st.integers(0, 3), label="changes")):
-        row = data.draw(st.sampled_from(rows), label="row")
-        column = data.draw(st.sampled_from(sorted(row)), label="column")
-        what = data.draw(st.sampled_from(["value", "value", "value", "drop", "extra"]), label="what")
-        if what == "drop":
-            row.pop(column)
-        elif what == "extra":
-            row["extra"] = 1
-        else:
-            row[column] = data.draw(st.sampled_from(HOSTILE), label="value")
     before = repr(rows)
     try:
         expected = repr(bundle.decode_rows(kind, copy.deepcopy(rows), TOWN_A))
@@ -120,13 +108,7 @@ def test_validate_many_with_columns_finds_what_it_finds_in_the_records(scenario,
     rules (validation._QUIET) skip nothing: dates at, before and past each limit."""
     from fazhi_tui.domain.validation import Limits, validate, validate_many
 
-    payload = _payload(scenario)
-    name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
-    kind = KINDS[name]
-    raws = [dict(raw) for raw in _form_raws(scenario, name)]
-    if len(raws) > 60:
-        start = data.draw(st.integers(0, len(raws) - 60), label="start")
-        raws = raws[start : start + 60]
+    kind, raws = drawn_raws(data, scenario)
     names = [f.name for f in kind.fields]
     today = dt.date(2026, 11, 28) - dt.timedelta(days=data.draw(st.sampled_from([0, 0, 400, 4000]), label="days back"))
     limits = Limits(future_meeting_days=data.draw(st.sampled_from([366, 0]), label="future days"))

@@ -278,15 +278,24 @@ HOSTILE = (
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
-@given(data=st.data())
-def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, data):
-    """decode_rows (a column at a time, falling back to row by row) gives exactly what the
-    row-by-row check gives, or refuses with the very same error, whatever a row holds."""
-    from fazhi_tui.sync import bundle
 
+def drawn_raws(data, scenario) -> tuple[Any, list[dict]]:
+    """A kind drawn from the scenario's bundle and up to 60 of its records as the forms
+    would hold them (a run drawn from where it starts)."""
     payload = _payload(scenario)
     name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
-    rows = [dict(row) for row in payload["records"][name]]
+    raws = [dict(raw) for raw in _form_raws(scenario, name)]
+    if len(raws) > 60:
+        start = data.draw(st.integers(0, len(raws) - 60), label="start")
+        raws = raws[start : start + 60]
+    return KINDS[name], raws
+
+
+def spoiled_rows(data, payload: dict) -> tuple[str, list[dict]]:
+    """A kind drawn from ``payload`` and a copy of its rows with up to three changes drawn:
+    a hostile value in a column, a column dropped, or one added."""
+    name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
+    rows = [dict(row) for row in copy.deepcopy(payload["records"][name])]
     for _ in range(data.draw(st.integers(0, 3), label="changes")):
         row = data.draw(st.sampled_from(rows), label="row")
         column = data.draw(st.sampled_from(sorted(row)), label="column")
@@ -297,6 +306,15 @@ def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, da
             row["extra"] = 1
         else:
             row[column] = data.draw(st.sampled_from(HOSTILE), label="value")
+    return name, rows
+
+@given(data=st.data())
+def test_columns_checked_at_once_agree_with_rows_checked_one_by_one(scenario, data):
+    """decode_rows (a column at a time, falling back to row by row) gives exactly what the
+    row-by-row check gives, or refuses with the very same error, whatever a row holds."""
+    from fazhi_tui.sync import bundle
+
+    name, rows = spoiled_rows(data, _payload(scenario))
 
     def outcome(decode):
         try:
@@ -452,13 +470,7 @@ def test_validate_many_finds_what_validate_finds_in_each_record(scenario, data):
     taken or in the future."""
     from fazhi_tui.domain.validation import Limits, validate, validate_many
 
-    payload = _payload(scenario)
-    name = data.draw(st.sampled_from([n for n in KINDS if payload["records"].get(n)]), label="kind")
-    kind = KINDS[name]
-    raws = [dict(raw) for raw in _form_raws(scenario, name)]
-    if len(raws) > 60:
-        start = data.draw(st.integers(0, len(raws) - 60), label="start")
-        raws = raws[start : start + 60]
+    kind, raws = drawn_raws(data, scenario)
     names = [f.name for f in kind.fields]
     for _ in range(data.draw(st.integers(1, 6), label="changes")):
         raw = data.draw(st.sampled_from(raws), label="record")
