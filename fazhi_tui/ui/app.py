@@ -105,18 +105,20 @@ class FazhiApp(App[int]):
         self.refresh_bindings()
 
     def push_screen(self, screen, *args, **kwargs):
-        if not isinstance(screen, str):
-            translate_keys(screen)
-        if getattr(screen, "needs_screens_css", True):
-            self.load_screens_css()
+        self._before_front(screen)
         return super().push_screen(screen, *args, **kwargs)
 
     def switch_screen(self, screen):
+        self._before_front(screen)
+        return super().switch_screen(screen)
+
+    def _before_front(self, screen) -> None:
+        """Before a screen comes to the front: its keys in words, and the other screens'
+        rules parsed unless it is the home screen (which app.tcss styles)."""
         if not isinstance(screen, str):
             translate_keys(screen)
         if getattr(screen, "needs_screens_css", True):
             self.load_screens_css()
-        return super().switch_screen(screen)
 
     def load_screens_css(self) -> None:
         """Read and parse screens.tcss (every screen's rules but the home screen's), once.

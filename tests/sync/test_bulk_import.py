@@ -57,7 +57,8 @@ from tests.sync.util import (
 class RecordByRecord:
     """The previous merge, one record at a time: a query to read it, a statement to write it."""
 
-    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str) -> None:
+    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str,
+                 columns: Any = None) -> None:  # (the columns: reads each row's own values instead)
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
         self.manifest, self.version, self.bundle_id = manifest, version, bundle_id
         self.audit: list[tuple] = []

@@ -383,7 +383,7 @@ def _clamp(row: dict[str, Any], now: str, limit: str) -> bool:
 
 
 @_collection_paused()
-def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOutcome, secret: str | None) -> None:
+def _merge(store: Store, conn, manifest, records: _Records, digest: str, outcome: ImportOutcome, secret: str | None) -> None:
     member, device, seq = manifest["member"], manifest["device_id"], manifest["seq"]
     if hub_store.seq_taken(conn, member, device, seq):
         raise BundleRefused("err.bundle_seq_reused", f"bundle {seq} of device {device} was already imported from another file")
@@ -392,7 +392,7 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     now = hub_now(store, conn)
     # The township's records are checked as its forms check them (the hub's day, a day's
     # leeway for time zones), before anything is written.
-    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1), getattr(records, "columns", None))
+    check_records(store.db, member, records, dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1), records.columns)
     limit = stamp_limit(now)
     for rows in records.values():
         if _latest_stamp(rows) > limit:  # else no stamp of the kind is ahead: nothing to look at row by row
@@ -401,8 +401,7 @@ def _merge(store: Store, conn, manifest, records, digest: str, outcome: ImportOu
     # up-bundle to its city (export_up: sync_version > the last confirmed) carries them.
     version = store.next_change_number(conn)
     hub_id = hub_bundle_id(member, device, manifest["bundle_id"])
-    merge = _Merge(store.db, now, f"bundle:{hub_id}", store.device_id, manifest, version, hub_id)
-    merge.columns = getattr(records, "columns", {})
+    merge = _Merge(store.db, now, f"bundle:{hub_id}", store.device_id, manifest, version, hub_id, records.columns)
     for name, rows in records.items():
         merge.kind(name, rows, outcome.summary.setdefault(name, KindSummary()))
     append_audit(store.db, merge.audit)
@@ -454,12 +453,13 @@ class _Merge:
     statements (executemany: a plain INSERT for records new to the hub, INSERT … ON
     CONFLICT for versions of records it holds), in the bundle's order."""
 
-    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str) -> None:
+    def __init__(self, db: Any, now: str, operator: str, hub_device: str, manifest, version: int, bundle_id: str,
+                 columns: dict[str, dict[str, Any]]) -> None:
         self.db, self.now, self.operator, self.hub_device = db, now, operator, hub_device
         self.manifest, self.version, self.bundle_id = manifest, version, bundle_id
         self.audit: list[tuple] = []  # rows of records.AUDIT_COLUMNS
         # kind → its fields' values a column at a time, in the rows' order (see _Records)
-        self.columns: dict[str, dict[str, Any]] = {}
+        self.columns = columns
         self.conflicts: list[dict[str, Any]] = []
 
     def _conflict(self, table: str, record_uuid: str, *, winner: dict, loser: dict) -> None:
